@@ -1,0 +1,1 @@
+"""Offline Discord: a loopback emulator, a demo world, scenarios and `iopbot sandbox`."""
