@@ -14,6 +14,10 @@ CALLBACK_NAMES = {
 }
 
 
+class InteractionError(ValueError):
+    """The user could not do that in Discord's client (no such command, button, form...)."""
+
+
 @dataclass
 class InteractionResult:
     """The bot's answer: the callback, plus any `@original` edit and follow-ups.
