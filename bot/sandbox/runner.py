@@ -1,0 +1,121 @@
+"""Runs the real bot against the emulator: seed the world, build settings, start, drive."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.sandbox.demo_world import PROGRAM_TIMEZONE, seed_demo_world
+from bot.sandbox.emulator import Emulator
+from bot.sandbox.world import World
+
+log = logging.getLogger(__name__)
+TOKEN = "sandbox-token"
+READY_TIMEOUT = 30.0
+
+
+class ErrorCounter(logging.Handler):
+    """Counts ERROR records (unhandled exceptions in the bot are logged at ERROR)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")
+
+
+@dataclass
+class Sandbox:
+    emulator: Emulator
+    world: World
+    bot: Any
+    clock: Any
+    errors: ErrorCounter
+    task: asyncio.Task[None] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def available_cogs() -> list[str]:
+    """Every cog the default config enables that is installed (features land over time)."""
+    from bot.config import CogSettings
+
+    return [n for n in CogSettings().enabled if importlib.util.find_spec(f"cogs.{n}") is not None]
+
+
+def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:
+    from bot.config import Settings
+
+    return Settings(
+        cogs={"enabled": available_cogs()},
+        discord={"token": TOKEN, "guild_id": world.guild_id, "api_base": emulator.api_base},
+        roles={key: world.roles[key] for key in ("facilitator", "client", "family", "on_call", "auditor")},
+        channels={"staff_alerts": world.channels["staff-alerts"], "mod_log": world.channels["mod-log"]},
+        database={"path": str(db_path)},
+        program={"name": "Sunrise Recovery IOP", "timezone": PROGRAM_TIMEZONE},
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_sandbox(
+    *,
+    start: datetime,
+    db_path: Path,
+    port: int = 0,
+    latency: float = 0.0,
+    transcript_file: TextIO | None = None,
+    echo: TextIO | None = None,
+) -> AsyncIterator[Sandbox]:
+    """The emulator with the demo world and the real bot logged in to it."""
+    from bot.app import create_bot
+    from bot.services.clock import FakeClock
+
+    clock = FakeClock(start)
+    emulator = Emulator(token=TOKEN, port=port, latency=latency, now=clock.now)
+    emulator.transcript.file = transcript_file
+    emulator.transcript.echo = echo
+    errors = ErrorCounter()
+    logging.getLogger().addHandler(errors)
+    await emulator.start()
+    try:
+        world = seed_demo_world(emulator)
+        bot = create_bot(build_settings(emulator, world, db_path), clock=clock)
+
+        async def drive_clock(delta: timedelta) -> None:
+            clock.advance(delta)
+            await bot.run_due_work()
+
+        emulator.set_clock_driver(drive_clock)
+        sandbox = Sandbox(emulator=emulator, world=world, bot=bot, clock=clock, errors=errors)
+        sandbox.task = asyncio.create_task(bot.start(TOKEN), name="sandbox-bot")
+        try:
+            await _wait_ready(sandbox)
+            if not emulator.commands_for_guild(world.guild_id):
+                await bot.sync_commands(force=True)
+            yield sandbox
+        finally:
+            await bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(sandbox.task, 10)
+    finally:
+        logging.getLogger().removeHandler(errors)
+        await emulator.stop()
+
+
+async def _wait_ready(sandbox: Sandbox) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + READY_TIMEOUT
+    while not sandbox.bot.is_ready():
+        if sandbox.task is not None and sandbox.task.done():
+            sandbox.task.result()
+            raise RuntimeError("the bot stopped before it was ready")
+        if loop.time() > deadline:
+            raise TimeoutError("the bot did not become ready against the emulator")
+        await asyncio.sleep(0.05)
