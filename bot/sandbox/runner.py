@@ -94,6 +94,8 @@ async def running_sandbox(
 
         emulator.set_clock_driver(drive_clock)
         sandbox = Sandbox(emulator=emulator, world=world, bot=bot, clock=clock, errors=errors)
+        # All GUILD_CREATEs arrive at once here; no need for the 2 s wait Discord needs.
+        bot._connection.guild_ready_timeout = 0.2
         sandbox.task = asyncio.create_task(bot.start(TOKEN), name="sandbox-bot")
         try:
             await _wait_ready(sandbox)

@@ -1,0 +1,73 @@
+"""The real iopbot against the emulator: resume without duplicate jobs, and the smoke scenario."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import discord
+import discord.gateway
+import discord.http
+import pytest
+
+from bot.sandbox.runner import Sandbox, running_sandbox
+from bot.sandbox.scenario import ScenarioContext
+from bot.sandbox.scenarios import SCENARIOS
+
+START = datetime(2025, 3, 3, 13, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        async with running_sandbox(start=START, db_path=tmp_path / "bot.sqlite3") as running:
+            yield running
+            assert running.emulator.unimplemented == []
+    finally:
+        discord.http.Route.BASE = old_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+async def wait_for(condition: object, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():  # type: ignore[operator]
+        if loop.time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.02)
+
+
+async def test_resume_after_dropped_socket_keeps_one_set_of_jobs(sandbox: Sandbox) -> None:
+    emu, bot = sandbox.emulator, sandbox.bot
+    jobs_before = sorted(bot.services.jobs.job_ids())
+    assert emu.gateway.identifies == 1
+
+    await emu.drop_gateway()
+    # Something happens while the bot is away; RESUME replays it.
+    alex = sandbox.world.user("client1")
+    await emu.post_message(alex.id, sandbox.world.channels["welcome"], "hello while you were away")
+    await wait_for(lambda: emu.gateway.resumes == 1 and emu.bot_connected)
+
+    assert emu.gateway.identifies == 1
+    assert sorted(bot.services.jobs.job_ids()) == jobs_before
+    reply = await emu.slash(
+        sandbox.world.user("facilitator").id,
+        sandbox.world.channels["staff-alerts"],
+        "client enroll",
+        {"member": alex.id},
+    )
+    assert reply.answered and "Enrolled Alex" in reply.text
+    assert sandbox.errors.messages == []
+
+
+async def test_smoke_scenario_passes(sandbox: Sandbox) -> None:
+    ctx = ScenarioContext(sandbox.emulator, sandbox.world, bot=sandbox.bot, clock=sandbox.clock)
+    await SCENARIOS["smoke"](ctx)
+    assert ctx.failures == []
+    kinds = {entry["kind"] for entry in sandbox.emulator.transcript.entries}
+    assert {"step", "ephemeral", "dm"} <= kinds
+    assert sandbox.errors.messages == []
