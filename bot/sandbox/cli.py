@@ -1,7 +1,7 @@
 """`iopbot sandbox`: the real bot against the offline emulator, no token or config needed.
 
-    iopbot sandbox                                  # serve; prints the control URL
-    iopbot sandbox --scenario smoke --transcript t.jsonl   # run a scenario, exit 0/1
+iopbot sandbox                                  # serve; prints the control URL
+iopbot sandbox --scenario smoke --transcript t.jsonl   # run a scenario, exit 0/1
 """
 
 from __future__ import annotations
@@ -102,7 +102,10 @@ async def run_scenario(sandbox: Sandbox, name: str) -> int:
     except ScenarioFailed as error:
         log.error("scenario stopped: %s", error)
     problems = list(ctx.failures)
-    problems += [f"unimplemented route hit: {r['method']} {r['path']}" for r in sandbox.emulator.unimplemented]
+    problems += [
+        f"unimplemented route hit: {r['method']} {r['path']}"
+        for r in sandbox.emulator.unimplemented
+    ]
     problems += [f"the bot logged an error: {m}" for m in sandbox.errors.messages]
     counts = sandbox.emulator.rate_limit_counts()
     print(

@@ -48,7 +48,9 @@ def seed_demo_world(emulator: Emulator) -> World:
         world.roles[key] = int(emulator.create_role(guild.id, name, permissions=permissions)["id"])
     staff_only = _staff_only_overwrites(guild.id, world.roles, emulator.bot_id)
     for name, private in (("welcome", False), ("staff-alerts", True), ("mod-log", True)):
-        channel = emulator.create_channel(guild.id, name, overwrites=staff_only if private else None)
+        channel = emulator.create_channel(
+            guild.id, name, overwrites=staff_only if private else None
+        )
         world.channels[name] = int(channel["id"])
     for key, display_name, role_keys, zone in PEOPLE:
         member = emulator.add_member(
@@ -60,7 +62,9 @@ def seed_demo_world(emulator: Emulator) -> World:
     return world
 
 
-def _staff_only_overwrites(guild_id: int, roles: dict[str, int], bot_id: int) -> list[dict[str, object]]:
+def _staff_only_overwrites(
+    guild_id: int, roles: dict[str, int], bot_id: int
+) -> list[dict[str, object]]:
     view = str(perm.VIEW_CHANNEL)
     return [
         {"id": str(guild_id), "type": 0, "allow": "0", "deny": view},

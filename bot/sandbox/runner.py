@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.sandbox.demo_world import PROGRAM_TIMEZONE, seed_demo_world
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.world import World
 
 log = logging.getLogger(__name__)
-TOKEN = "sandbox-token"
+TOKEN = "sandbox-token"  # noqa: S105 - not a secret: the emulator accepts only this
 READY_TIMEOUT = 30.0
 
 
@@ -51,15 +52,36 @@ def available_cogs() -> list[str]:
 
 
 def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:
-    from bot.config import Settings
+    """Settings for the demo world: every id comes from the emulator, nothing from a file."""
+    from pydantic import SecretStr
+
+    from bot.config import (
+        ChannelSettings,
+        CogSettings,
+        DatabaseSettings,
+        DiscordSettings,
+        ProgramSettings,
+        RoleSettings,
+        Settings,
+    )
 
     return Settings(
-        cogs={"enabled": available_cogs()},
-        discord={"token": TOKEN, "guild_id": world.guild_id, "api_base": emulator.api_base},
-        roles={key: world.roles[key] for key in ("facilitator", "client", "family", "on_call", "auditor")},
-        channels={"staff_alerts": world.channels["staff-alerts"], "mod_log": world.channels["mod-log"]},
-        database={"path": str(db_path)},
-        program={"name": "Sunrise Recovery IOP", "timezone": PROGRAM_TIMEZONE},
+        discord=DiscordSettings(
+            token=SecretStr(TOKEN), guild_id=world.guild_id, api_base=emulator.api_base
+        ),
+        roles=RoleSettings(
+            facilitator=world.roles["facilitator"],
+            client=world.roles["client"],
+            family=world.roles["family"],
+            on_call=world.roles["on_call"],
+            auditor=world.roles["auditor"],
+        ),
+        channels=ChannelSettings(
+            staff_alerts=world.channels["staff-alerts"], mod_log=world.channels["mod-log"]
+        ),
+        database=DatabaseSettings(path=db_path),
+        program=ProgramSettings(name="Sunrise Recovery IOP", timezone=ZoneInfo(PROGRAM_TIMEZONE)),
+        cogs=CogSettings(enabled=available_cogs()),
     )
 
 

@@ -112,7 +112,9 @@ class ScenarioContext:
         self.step(f"{who.name} submits the form {custom_id!r}")
         return await self.emulator.submit_modal(who.id, custom_id, values)
 
-    async def context_menu(self, user: UserRef, message: MessageRef, name: str) -> InteractionResult:
+    async def context_menu(
+        self, user: UserRef, message: MessageRef, name: str
+    ) -> InteractionResult:
         """Run the message context-menu command `name` on `message` as `user`."""
         who = self._user(user)
         self.step(f"{who.name} uses the message menu {name!r}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import discord
 import pytest
@@ -13,7 +13,9 @@ from discord.ext import commands
 from tests.wire.conftest import Wired
 
 
-async def test_dm_to_member_arrives(wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]) -> None:
+async def test_dm_to_member_arrives(
+    wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]
+) -> None:
     bot = await run_bot()
     user = await bot.fetch_user(wired.bob_id)
     await user.send("hello Bob")
@@ -46,13 +48,21 @@ async def test_bucket_429_is_waited_out_and_retried_once(
     bot = await run_bot()
     channel = bot.get_channel(wired.general_id)
     assert isinstance(channel, discord.TextChannel)
-    wired.emulator.inject_rate_limit("POST", f"/channels/{wired.general_id}/messages", retry_after=0.3)
+    wired.emulator.inject_rate_limit(
+        "POST", f"/channels/{wired.general_id}/messages", retry_after=0.3
+    )
     loop = asyncio.get_running_loop()
     started = loop.time()
     await channel.send("after a 429")
     assert loop.time() - started >= 0.3
-    assert [m["content"] for m in wired.emulator.channel_messages(wired.general_id)] == ["after a 429"]
-    posts = [r for r in wired.emulator.requests if r.get("route") == "POST /channels/{channel_id}/messages"]
+    assert [m["content"] for m in wired.emulator.channel_messages(wired.general_id)] == [
+        "after a 429"
+    ]
+    posts = [
+        r
+        for r in wired.emulator.requests
+        if r.get("route") == "POST /channels/{channel_id}/messages"
+    ]
     assert [r["status"] for r in posts] == [429, 200]
     assert wired.emulator.rate_limit_counts() == {"global": 0, "bucket": 1}
 

@@ -24,11 +24,15 @@ class AskView(discord.ui.View):
         super().__init__(timeout=None)
 
     @discord.ui.button(label="Write a note", custom_id="ask:note")
-    async def write(self, interaction: discord.Interaction, button: discord.ui.Button[AskView]) -> None:
+    async def write(
+        self, interaction: discord.Interaction, button: discord.ui.Button[AskView]
+    ) -> None:
         await interaction.response.send_modal(NoteModal())
 
     @discord.ui.button(label="Done", custom_id="ask:done")
-    async def done(self, interaction: discord.Interaction, button: discord.ui.Button[AskView]) -> None:
+    async def done(
+        self, interaction: discord.Interaction, button: discord.ui.Button[AskView]
+    ) -> None:
         await interaction.response.edit_message(content="all done", view=None)
 
 
@@ -36,7 +40,9 @@ def add_commands(bot: commands.Bot, guild_id: int) -> None:
     group = app_commands.Group(name="client", description="clients")
 
     @group.command(name="greet", description="greet someone")
-    async def greet(interaction: discord.Interaction, member: discord.Member, times: int = 1) -> None:
+    async def greet(
+        interaction: discord.Interaction, member: discord.Member, times: int = 1
+    ) -> None:
         await interaction.response.send_message(
             f"hello {member.display_name} x{times}", ephemeral=True
         )
@@ -66,10 +72,14 @@ async def start(wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]) -
     return await run_bot(prepare)
 
 
-async def test_slash_round_trip(wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]) -> None:
+async def test_slash_round_trip(
+    wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]
+) -> None:
     await start(wired, run_bot)
     emu = wired.emulator
-    reply = await emu.slash(wired.alice_id, wired.general_id, "client greet", {"member": wired.bob_id, "times": 2})
+    reply = await emu.slash(
+        wired.alice_id, wired.general_id, "client greet", {"member": wired.bob_id, "times": 2}
+    )
     assert reply.response_name == "message"
     assert reply.ephemeral
     assert reply.content == "hello Bob x2"
@@ -80,7 +90,9 @@ async def test_slash_round_trip(wired: Wired, run_bot: Callable[..., Awaitable[c
         await emu.slash(wired.alice_id, wired.general_id, "client greet", {})
 
 
-async def test_deferred_then_followups(wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]) -> None:
+async def test_deferred_then_followups(
+    wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]
+) -> None:
     await start(wired, run_bot)
     reply = await wired.emulator.slash(wired.alice_id, wired.general_id, "slow")
     assert reply.response_name == "deferred_message"
@@ -119,7 +131,9 @@ async def test_context_menu(wired: Wired, run_bot: Callable[..., Awaitable[comma
     assert reply.content == f"flagged {posted['id']}"
 
 
-async def test_double_ack_is_40060(wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]) -> None:
+async def test_double_ack_is_40060(
+    wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]
+) -> None:
     statuses: list[tuple[int, int]] = []
     url = f"{wired.emulator.api_base}/api/v10/interactions/{{}}/{{}}/callback"
 
@@ -127,10 +141,13 @@ async def test_double_ack_is_40060(wired: Wired, run_bot: Callable[..., Awaitabl
         @app_commands.command(name="twice", description="answers twice")
         async def twice(interaction: discord.Interaction) -> None:
             await interaction.response.send_message("one")
-            async with aiohttp.ClientSession() as session, session.post(
-                url.format(interaction.id, interaction.token),
-                json={"type": 4, "data": {"content": "two"}},
-            ) as response:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(
+                    url.format(interaction.id, interaction.token),
+                    json={"type": 4, "data": {"content": "two"}},
+                ) as response,
+            ):
                 statuses.append((response.status, (await response.json())["code"]))
 
         bot.tree.add_command(twice, guild=discord.Object(wired.guild_id))

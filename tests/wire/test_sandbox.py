@@ -32,25 +32,19 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
 
 
-async def wait_for(condition: object, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():  # type: ignore[operator]
-        if loop.time() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(0.02)
-
-
 async def test_resume_after_dropped_socket_keeps_one_set_of_jobs(sandbox: Sandbox) -> None:
     emu, bot = sandbox.emulator, sandbox.bot
     jobs_before = sorted(bot.services.jobs.job_ids())
     assert emu.gateway.identifies == 1
 
+    resumed = asyncio.create_task(bot.wait_for("resumed", timeout=5))
     await emu.drop_gateway()
     # Something happens while the bot is away; RESUME replays it.
     alex = sandbox.world.user("client1")
     await emu.post_message(alex.id, sandbox.world.channels["welcome"], "hello while you were away")
-    await wait_for(lambda: emu.gateway.resumes == 1 and emu.bot_connected)
+    await resumed
+    await emu.settle()
+    assert emu.gateway.resumes == 1 and emu.bot_connected
 
     assert emu.gateway.identifies == 1
     assert sorted(bot.services.jobs.job_ids()) == jobs_before

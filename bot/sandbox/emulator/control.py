@@ -206,7 +206,12 @@ def control_state(emu: Emulator) -> dict[str, Any]:
                 "name": guild.data["name"],
                 "owner_id": guild.data["owner_id"],
                 "roles": [
-                    {"id": r["id"], "name": r["name"], "permissions": r["permissions"], "position": r["position"]}
+                    {
+                        "id": r["id"],
+                        "name": r["name"],
+                        "permissions": r["permissions"],
+                        "position": r["position"],
+                    }
                     for r in guild.roles.values()
                 ],
                 "members": [

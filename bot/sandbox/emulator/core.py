@@ -11,12 +11,10 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.sandbox.emulator import permissions as perm
 from bot.sandbox.emulator.errors import (
     UNKNOWN_CHANNEL,
-    ApiError,
     cannot_dm,
     missing_access,
     missing_permissions,
@@ -44,7 +42,7 @@ class EmulatorCore:
     def __init__(
         self,
         *,
-        token: str = "sandbox-token",
+        token: str = "sandbox-token",  # noqa: S107 - the emulator's fake token
         now: Callable[[], datetime] = utc_now,
         bot_name: str = "iopbot",
     ) -> None:
@@ -207,7 +205,9 @@ class EmulatorCore:
         guild = self.state.guild_of_channel(channel)
         if guild is None:
             return perm.VIEW_CHANNEL | perm.SEND_MESSAGES | perm.READ_MESSAGE_HISTORY
-        return perm.channel_permissions(guild, self.effective_channel(channel), self.bot_id, self.now())
+        return perm.channel_permissions(
+            guild, self.effective_channel(channel), self.bot_id, self.now()
+        )
 
     def effective_channel(self, channel: JSON) -> JSON:
         """Threads take their permissions from the parent channel."""

@@ -157,7 +157,9 @@ class Gateway:
         outbound: asyncio.Queue[dict[str, Any]],
         session: Session | None,
     ) -> Session | None:
-        op, data = frame.get("op"), frame.get("d")
+        op = frame.get("op")
+        raw = frame.get("d")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         if op == HEARTBEAT:
             outbound.put_nowait({"op": HEARTBEAT_ACK, "d": None})
         elif op == IDENTIFY:
@@ -177,9 +179,7 @@ class Gateway:
         text = str(token or "").removeprefix("Bot ")
         return secrets.compare_digest(text, self.hooks.token())
 
-    def _identify(
-        self, data: dict[str, Any], outbound: asyncio.Queue[dict[str, Any]]
-    ) -> Session:
+    def _identify(self, data: dict[str, Any], outbound: asyncio.Queue[dict[str, Any]]) -> Session:
         self.identifies += 1
         session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
         self.sessions.clear()

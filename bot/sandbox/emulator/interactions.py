@@ -8,6 +8,7 @@ bot's callback (and, after a defer, for its edit or follow-up).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import secrets
 import time
@@ -120,7 +121,11 @@ class Interactions:
     ) -> InteractionResult:
         message = self._message(user_id, message_id)
         component = next(
-            (c for c in walk_components(message.get("components") or []) if c.get("custom_id") == custom_id),
+            (
+                c
+                for c in walk_components(message.get("components") or [])
+                if c.get("custom_id") == custom_id
+            ),
             None,
         )
         if component is None:
@@ -223,7 +228,9 @@ class Interactions:
             member = guild.members.get(user_id)
             if member is None:
                 raise InteractionError(f"user {user_id} is not a member of the guild")
-            user_perms = perm.channel_permissions(guild, core.effective_channel(channel), user_id, core.now())
+            user_perms = perm.channel_permissions(
+                guild, core.effective_channel(channel), user_id, core.now()
+            )
             if not user_perms & perm.VIEW_CHANNEL:
                 raise InteractionError(f"user {user_id} cannot see channel {channel['id']}")
             payload["guild_id"] = str(guild.id)
@@ -263,10 +270,8 @@ class Interactions:
             return pending.result
         if pending.result.response_type in (5, 6):
             grace = self.timeout if pending.result.response_type == 5 else DEFERRED_UPDATE_GRACE
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(pending.settled.wait(), grace)
-            except TimeoutError:
-                pass
         return pending.result
 
     # ----- lookups for the callback and webhook routes ----------------------------------
@@ -302,7 +307,9 @@ def _fill_input(item: JSON, values: dict[str, Any], label: str | None) -> JSON:
     custom_id = item.get("custom_id")
     keys = [custom_id, item.get("label"), label]
     folded = {str(k).casefold(): v for k, v in values.items()}
-    value = next((folded[str(k).casefold()] for k in keys if k and str(k).casefold() in folded), None)
+    value = next(
+        (folded[str(k).casefold()] for k in keys if k and str(k).casefold() in folded), None
+    )
     if item.get("type") == 4:
         text = "" if value is None else str(value)
         if item.get("required", True) and not text:

@@ -89,7 +89,9 @@ def _option(
     elif kind == BOOLEAN:
         value = value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
     elif kind in (USER, MENTIONABLE):
-        value = _resolve_user_or_role(core, value, guild_id, resolved, allow_role=kind == MENTIONABLE)
+        value = _resolve_user_or_role(
+            core, value, guild_id, resolved, allow_role=kind == MENTIONABLE
+        )
     elif kind == CHANNEL:
         value = _resolve_channel(core, value, resolved)
     elif kind == ROLE:

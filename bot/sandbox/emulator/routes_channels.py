@@ -44,7 +44,9 @@ async def edit_channel(emu: EmulatorCore, call: Call) -> Any:
             channel[key] = body[key]
     if "permission_overwrites" in body:
         emu.require_channel_permissions(channel, perm.MANAGE_ROLES)
-        channel["permission_overwrites"] = [normalise_overwrite(o) for o in body["permission_overwrites"]]
+        channel["permission_overwrites"] = [
+            normalise_overwrite(o) for o in body["permission_overwrites"]
+        ]
     emu.gateway.dispatch("CHANNEL_UPDATE", emu.channel_payload(channel))
     return emu.channel_payload(channel)
 
@@ -75,7 +77,9 @@ async def put_overwrite(emu: EmulatorCore, call: Call) -> Any:
     target = call.snowflake("overwrite_id")
     allow, deny = int(body.get("allow", 0)), int(body.get("deny", 0))
     guild = emu.state.guild_of_channel(channel)
-    bot_perms = 0 if guild is None else perm.channel_permissions(guild, channel, emu.bot_id, emu.now())
+    bot_perms = (
+        0 if guild is None else perm.channel_permissions(guild, channel, emu.bot_id, emu.now())
+    )
     if (allow | deny) & ~bot_perms and bot_perms != perm.ALL:
         raise missing_permissions()
     rest = [o for o in channel["permission_overwrites"] if o["id"] != str(target)]

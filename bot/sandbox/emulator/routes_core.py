@@ -128,7 +128,9 @@ def _validate_commands(commands: list[JSON]) -> None:
         name = str(command.get("name") or "")
         kind = int(command.get("type", 1))
         if not name or len(name) > 32:
-            errors.add((index, "name"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.")
+            errors.add(
+                (index, "name"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
+            )
         if kind == 1 and name != name.lower():
             errors.add((index, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Invalid name")
         if (name, kind) in seen:
@@ -150,7 +152,9 @@ ROUTES = [
     Route("GET", "/gateway", get_gateway, needs_auth=False),
     Route("GET", "/gateway/bot", get_gateway_bot),
     Route("GET", APP + "/commands", list_commands),
-    Route("PUT", APP + "/commands", overwrite_commands, limit=5, period=20, major=("application_id",)),
+    Route(
+        "PUT", APP + "/commands", overwrite_commands, limit=5, period=20, major=("application_id",)
+    ),
     Route("GET", APP + "/commands/{command_id}", get_command),
     Route("GET", APP + "/guilds/{guild_id}/commands", list_commands, major=("guild_id",)),
     Route(
@@ -161,5 +165,7 @@ ROUTES = [
         period=20,
         major=("guild_id",),
     ),
-    Route("GET", APP + "/guilds/{guild_id}/commands/{command_id}", get_command, major=("guild_id",)),
+    Route(
+        "GET", APP + "/guilds/{guild_id}/commands/{command_id}", get_command, major=("guild_id",)
+    ),
 ]

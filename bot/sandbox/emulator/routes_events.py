@@ -62,7 +62,9 @@ def _validate_event(emu: EmulatorCore, event: JSON, *, creating: bool) -> None:
     if int(event.get("entity_type") or 0) == EXTERNAL:
         location = (event.get("entity_metadata") or {}).get("location")
         if not location:
-            errors.add(("entity_metadata", "location"), "BASE_TYPE_REQUIRED", "This field is required")
+            errors.add(
+                ("entity_metadata", "location"), "BASE_TYPE_REQUIRED", "This field is required"
+            )
         elif len(str(location)) > 100:
             errors.too_long(("entity_metadata", "location"), 100)
         if end is None:
@@ -90,7 +92,9 @@ def _parse_time(errors: FormErrors, event: JSON, key: str) -> datetime | None:
 async def list_events(emu: EmulatorCore, call: Call) -> Any:
     guild = emu.guild_or_404(call.snowflake("guild_id"))
     return [
-        copy.deepcopy(e) for e in emu.state.scheduled_events.values() if e["guild_id"] == str(guild.id)
+        copy.deepcopy(e)
+        for e in emu.state.scheduled_events.values()
+        if e["guild_id"] == str(guild.id)
     ]
 
 
@@ -187,7 +191,9 @@ def _validate_rule(rule: JSON) -> None:
 async def list_rules(emu: EmulatorCore, call: Call) -> Any:
     guild = emu.guild_or_404(call.snowflake("guild_id"))
     emu.require_guild_permissions(guild, perm.MANAGE_GUILD)
-    return [copy.deepcopy(r) for r in emu.state.automod_rules.values() if r["guild_id"] == str(guild.id)]
+    return [
+        copy.deepcopy(r) for r in emu.state.automod_rules.values() if r["guild_id"] == str(guild.id)
+    ]
 
 
 async def get_rule(emu: EmulatorCore, call: Call) -> Any:

@@ -189,6 +189,11 @@ ROUTES = [
     Route("PATCH", G + "/members/{user_id}", edit_member, 10, 10, ("guild_id",)),
     Route("PUT", G + "/members/{user_id}/roles/{role_id}", add_member_role, 10, 10, ("guild_id",)),
     Route(
-        "DELETE", G + "/members/{user_id}/roles/{role_id}", remove_member_role, 10, 10, ("guild_id",)
+        "DELETE",
+        G + "/members/{user_id}/roles/{role_id}",
+        remove_member_role,
+        10,
+        10,
+        ("guild_id",),
     ),
 ]

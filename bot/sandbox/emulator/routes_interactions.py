@@ -19,7 +19,6 @@ from bot.sandbox.emulator.errors import (
 )
 from bot.sandbox.emulator.interactions import (
     ACK_DEADLINE,
-    APPLICATION_COMMAND,
     MODAL_SUBMIT,
     Pending,
 )
@@ -37,7 +36,9 @@ def _invalid(message: str) -> ApiError:
     return ApiError(400, 50035, "Invalid Form Body", errors.errors)
 
 
-def _interaction_message(emu: EmulatorCore, pending: Pending, data: JSON, uploads: list[Upload], *, flags: int = 0) -> StoredMessage:
+def _interaction_message(
+    emu: EmulatorCore, pending: Pending, data: JSON, uploads: list[Upload], *, flags: int = 0
+) -> StoredMessage:
     channel = emu.state.channels[pending.channel_id]
     user = emu.state.users[pending.user_id]
     extra = {

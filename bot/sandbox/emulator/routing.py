@@ -38,7 +38,7 @@ class Call:
         value = self.params[name]
         if not value.isdigit():
             errors = FormErrors()
-            errors.add((name,), "NUMBER_TYPE_COERCE", f"Value \"{value}\" is not snowflake.")
+            errors.add((name,), "NUMBER_TYPE_COERCE", f'Value "{value}" is not snowflake.')
             errors.raise_if_any()
         return int(value)
 
@@ -73,7 +73,9 @@ class Route:
 
     @property
     def rule(self) -> BucketRule:
-        return BucketRule(self.shared_bucket or f"{self.method} {self.template}", self.limit, self.period)
+        return BucketRule(
+            self.shared_bucket or f"{self.method} {self.template}", self.limit, self.period
+        )
 
 
 class Router:

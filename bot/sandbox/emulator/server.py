@@ -1,9 +1,9 @@
 """`Emulator`: the HTTP server (REST, gateway, control API) and the Python-level API.
 
-    emulator = Emulator(token="sandbox-token")
-    await emulator.start()            # port 0 picks a free port
-    discord.http.Route.BASE = f"{emulator.base_url}/api/v10"
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emulator.gateway_url)
+emulator = Emulator(token="sandbox-token")
+await emulator.start()            # port 0 picks a free port
+discord.http.Route.BASE = f"{emulator.base_url}/api/v10"
+discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emulator.gateway_url)
 """
 
 from __future__ import annotations
@@ -19,9 +19,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.emulator import routes_channels, routes_core, routes_events, routes_guilds
 from bot.sandbox.emulator import permissions as perm
-from bot.sandbox.emulator import routes_interactions
+from bot.sandbox.emulator import (
+    routes_channels,
+    routes_core,
+    routes_events,
+    routes_guilds,
+    routes_interactions,
+)
 from bot.sandbox.emulator.core import EmulatorCore, utc_now
 from bot.sandbox.emulator.errors import ApiError, json_response, no_content
 from bot.sandbox.emulator.ratelimit import InjectedLimit
@@ -65,7 +70,7 @@ class Emulator(EmulatorCore):
     def __init__(
         self,
         *,
-        token: str = "sandbox-token",
+        token: str = "sandbox-token",  # noqa: S107 - the emulator's fake token
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
@@ -87,7 +92,9 @@ class Emulator(EmulatorCore):
 
         app = web.Application(client_max_size=25 * 1024 * 1024)
         app.router.add_route("GET", "/gateway", self.gateway.handle)
-        app.router.add_route("GET", "/attachments/{channel_id}/{attachment_id}/{name}", self._attachment)
+        app.router.add_route(
+            "GET", "/attachments/{channel_id}/{attachment_id}/{name}", self._attachment
+        )
         add_control_routes(app, self)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         app.router.add_route("*", "/api/{tail:.*}", self._unknown_api)
@@ -95,9 +102,9 @@ class Emulator(EmulatorCore):
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        server = site._server
-        if server is not None and getattr(server, "sockets", None):
-            self.port = int(server.sockets[0].getsockname()[1])
+        sockets: Any = getattr(site._server, "sockets", None)
+        if sockets:
+            self.port = int(sockets[0].getsockname()[1])
         self.base_url = f"http://{self.host}:{self.port}"
 
     async def stop(self) -> None:
@@ -138,7 +145,12 @@ class Emulator(EmulatorCore):
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
         major = ":".join(params.get(name, "") for name in route.major)
         decision = self.limiter.check(
-            route.rule, major, self.token, method=request.method, path=path, exempt=route.global_exempt
+            route.rule,
+            major,
+            self.token,
+            method=request.method,
+            path=path,
+            exempt=route.global_exempt,
         )
         if not decision.allowed:
             entry["status"] = 429
@@ -160,7 +172,9 @@ class Emulator(EmulatorCore):
     ) -> web.Response:
         try:
             body, files = await parse_body(request)
-            result = await handler(self, Call(request=request, params=params, body=body, files=files))
+            result = await handler(
+                self, Call(request=request, params=params, body=body, files=files)
+            )
         except ApiError as error:
             entry["status"] = error.status
             entry["error_code"] = error.code
@@ -220,7 +234,9 @@ class Emulator(EmulatorCore):
             self.gateway.dispatch("GUILD_CREATE", self.guild_create_payloads()[-1])
         return guild
 
-    def create_role(self, guild_id: int, name: str, *, permissions: int = 0, **options: Any) -> JSON:
+    def create_role(
+        self, guild_id: int, name: str, *, permissions: int = 0, **options: Any
+    ) -> JSON:
         guild = self.state.guilds[guild_id]
         if "position" not in options:
             # Like an admin would: new roles go just below the bot's own role.
@@ -248,9 +264,7 @@ class Emulator(EmulatorCore):
         self.gateway.dispatch("CHANNEL_CREATE", self.channel_payload(channel))
         return self.channel_payload(channel)
 
-    def add_member(
-        self, guild_id: int, user: int | str, *, roles: list[int] | None = None
-    ) -> JSON:
+    def add_member(self, guild_id: int, user: int | str, *, roles: list[int] | None = None) -> JSON:
         """Make a user (id, or a new user by name) a member with `roles`; GUILD_MEMBER_ADD."""
         guild = self.state.guilds[guild_id]
         user_id = user if isinstance(user, int) else int(self.state.add_user(user)["id"])
@@ -258,7 +272,9 @@ class Emulator(EmulatorCore):
             if role_id not in guild.roles:
                 raise KeyError(f"no role {role_id} in guild {guild_id}")
         member = self.state.add_member(guild, user_id, roles)
-        self.gateway.dispatch("GUILD_MEMBER_ADD", {**copy.deepcopy(member), "guild_id": str(guild_id)})
+        self.gateway.dispatch(
+            "GUILD_MEMBER_ADD", {**copy.deepcopy(member), "guild_id": str(guild_id)}
+        )
         return copy.deepcopy(member)
 
     def remove_member(self, guild_id: int, user_id: int) -> None:
@@ -287,9 +303,13 @@ class Emulator(EmulatorCore):
         channel = self.state.channels[channel_id]
         guild = self.state.guild_of_channel(channel)
         if guild is not None:
-            allowed = perm.channel_permissions(guild, self.effective_channel(channel), user_id, self.now())
+            allowed = perm.channel_permissions(
+                guild, self.effective_channel(channel), user_id, self.now()
+            )
             if allowed & perm.SEND_MESSAGES != perm.SEND_MESSAGES:
-                raise PermissionError(f"user {user_id} cannot send messages in {channel.get('name')}")
+                raise PermissionError(
+                    f"user {user_id} cannot send messages in {channel.get('name')}"
+                )
         author = self.state.users[user_id]
         message = self.build_message(channel, author, {"content": content}, [])
         self.deliver(channel, message)
@@ -396,7 +416,13 @@ class Emulator(EmulatorCore):
         await self.gateway.close_all(code=code)
 
     def inject_rate_limit(
-        self, method: str, path_contains: str, *, retry_after: float = 0.5, is_global: bool = False, count: int = 1
+        self,
+        method: str,
+        path_contains: str,
+        *,
+        retry_after: float = 0.5,
+        is_global: bool = False,
+        count: int = 1,
     ) -> None:
         """The next `count` matching requests get a 429 (discord.py waits and retries)."""
         self.limiter.inject(InjectedLimit(method, path_contains, retry_after, is_global, count))

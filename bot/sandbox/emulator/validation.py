@@ -27,14 +27,18 @@ def check_message(payload: dict[str, Any], *, has_files: bool = False, edit: boo
     for index, embed in enumerate(embeds[:10]):
         total += _check_embed(errors, index, embed)
     if total > 6000:
-        errors.add(("embeds",), "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
+        errors.add(
+            ("embeds",), "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
+        )
     v2 = bool(int(payload.get("flags") or 0) & IS_COMPONENTS_V2)
     _check_components(errors, payload.get("components") or [], v2=v2)
     errors.raise_if_any()
     if edit:
         return
     has_body = bool(content) or bool(embeds) or bool(payload.get("components"))
-    has_body = has_body or has_files or bool(payload.get("sticker_ids")) or bool(payload.get("poll"))
+    has_body = (
+        has_body or has_files or bool(payload.get("sticker_ids")) or bool(payload.get("poll"))
+    )
     if not has_body:
         raise ApiError(400, EMPTY_MESSAGE, "Cannot send an empty message")
 
@@ -145,7 +149,9 @@ def _check_text_input(
         errors.too_long((*path, "placeholder"), 100)
     for key in ("min_length", "max_length"):
         if item.get(key) is not None and int(item[key]) > 4000:
-            errors.add((*path, key), "NUMBER_TYPE_MAX", "int value should be less than or equal to 4000.")
+            errors.add(
+                (*path, key), "NUMBER_TYPE_MAX", "int value should be less than or equal to 4000."
+            )
     if item.get("value") and len(str(item["value"])) > 4000:
         errors.too_long((*path, "value"), 4000)
 
