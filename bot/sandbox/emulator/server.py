@@ -32,7 +32,7 @@ from bot.sandbox.emulator.errors import ApiError, json_response, no_content
 from bot.sandbox.emulator.ratelimit import InjectedLimit
 from bot.sandbox.emulator.results import InteractionResult
 from bot.sandbox.emulator.routing import Call, Router, parse_body
-from bot.sandbox.emulator.state import DM, JSON, Guild, iso
+from bot.sandbox.emulator.state import JSON, Guild, iso
 from bot.sandbox.emulator.transcript import simple_components, simple_embeds
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,9 @@ class Emulator(EmulatorCore):
             return self._unimplemented(entry, request)
         route, params = found
         entry["route"] = f"{route.method} {route.template}"
+        for secret in ("interaction_token", "webhook_token"):
+            if secret in params:
+                entry["path"] = entry["path"].replace(params[secret], "{token}")
         if route.needs_auth and not self._authorised(request):
             entry["status"] = 401
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -454,5 +457,5 @@ def summarise(message: JSON) -> JSON:
         "ephemeral": bool(int(message.get("flags") or 0) & 64),
         "timestamp": message["timestamp"],
         "edited_timestamp": message.get("edited_timestamp"),
-        "is_dm": DM == 1 and "guild_id" not in message,
+        "is_dm": "guild_id" not in message,
     }
