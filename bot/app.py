@@ -1,0 +1,267 @@
+"""Wiring: ``create_bot(settings, …)`` builds the bot; ``setup_hook`` builds everything else.
+
+Nothing does I/O at construction. ``setup_hook`` opens and migrates the database, builds
+the services, loads the enabled cogs, syncs slash commands only when they changed, and
+starts the jobs. ``close()`` stops all of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+import discord
+import yarl
+from aiolimiter import AsyncLimiter
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.db.database import Database
+from bot.db.migrate import migrate
+from bot.db.repositories.alerts import AlertRepository
+from bot.db.repositories.audit import AuditRepository
+from bot.db.repositories.clients import ClientRepository
+from bot.db.repositories.meta import MetaRepository
+from bot.db.repositories.outbox import OutboxRepository
+from bot.services.alerts import Alerts
+from bot.services.audit import Audit
+from bot.services.clock import Clock, SystemClock
+from bot.services.container import Services
+from bot.services.dispatcher import Dispatcher
+from bot.services.errors import handle_interaction_error
+from bot.services.jobs import Jobs
+from bot.services.outbox import Outbox
+from bot.services.permissions import Permissions
+from bot.services.sender import DiscordSender
+from bot.services.tasks import TaskGroup
+
+log = logging.getLogger("iopbot.app")
+
+CORE_COGS = ("clients", "alerts")
+DISPATCH_JOB = "outbox:dispatch"
+COMMANDS_HASH_KEY = "commands_hash"
+
+
+def point_discord_at(api_base: str) -> None:
+    """Send discord.py's REST and gateway traffic to ``api_base`` (the offline emulator)."""
+    base = api_base.rstrip("/")
+    url = yarl.URL(base)
+    scheme = "wss" if url.scheme == "https" else "ws"
+    discord.http.Route.BASE = f"{base}/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = url.with_scheme(scheme).with_path("/gateway")
+
+
+def cog_modules(settings: Settings) -> list[str]:
+    names = list(CORE_COGS) + [n for n in settings.cogs.enabled if n not in CORE_COGS]
+    return [f"cogs.{name}" for name in names]
+
+
+def unknown_cogs(settings: Settings) -> list[str]:
+    return [
+        name for name in settings.cogs.enabled if importlib.util.find_spec(f"cogs.{name}") is None
+    ]
+
+
+class IopBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        db: Database | None = None,
+        autostart_jobs: bool = True,
+    ) -> None:
+        intents = discord.Intents.default()
+        intents.members = True
+        intents.message_content = settings.discord.message_content
+        extra: dict[str, Any] = {}
+        if settings.discord.application_id is not None:
+            extra["application_id"] = settings.discord.application_id
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **extra,
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.db = db or Database(
+            settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms
+        )
+        self.autostart_jobs = autostart_jobs
+        self._services: Services | None = None
+        self._kick_pending = False
+
+    def reconfigure(self, settings: Settings) -> None:
+        """Replace the settings before login (the test harness learns ids after building)."""
+        if self._services is not None:
+            raise RuntimeError("settings can only change before the bot logs in")
+        self.settings = settings
+        self.db = Database(
+            settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms
+        )
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services are built in setup_hook")
+        return self._services
+
+    async def login(self, token: str) -> None:
+        if self.settings.discord.api_base:
+            point_discord_at(self.settings.discord.api_base)
+        await super().login(token)
+
+    async def setup_hook(self) -> None:
+        await self.db.connect()
+        applied = await migrate(self.db)
+        if applied:
+            log.info("db.migrated", extra={"versions": [m.version for m in applied]})
+        self._services = self._build_services()
+        self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
+        await self.services.dispatcher.release_stale_claims()
+        self.services.jobs.every(
+            DISPATCH_JOB,
+            self.services.dispatcher.run_once,
+            timedelta(seconds=self.settings.outbox.poll_seconds),
+        )
+        for module in cog_modules(self.settings):
+            await self.load_extension(module)
+        await self.sync_commands()
+        if self.autostart_jobs:
+            self.services.jobs.start()
+            self.services.tasks.spawn(self.run_due_work(), name="startup-catch-up")
+        self.services.tasks.spawn(self._verify_guild_setup(), name="verify-guild-setup")
+
+    def _build_services(self) -> Services:
+        settings, db, clock = self.settings, self.db, self.clock
+        outbox_repo = OutboxRepository(db)
+        clients = ClientRepository(db)
+        outbox = Outbox(outbox_repo, clock)
+        limiter = AsyncLimiter(settings.outbox.rate_per_second, 1.0)
+        dispatcher = Dispatcher(
+            db=db,
+            repo=outbox_repo,
+            clock=clock,
+            send=DiscordSender(self, limiter),
+            settings=settings.outbox,
+        )
+        outbox.on_due_now(self.kick_dispatcher)
+        alert_repo = AlertRepository(db)
+        audit_repo = AuditRepository(db)
+        return Services(
+            settings=settings,
+            db=db,
+            clock=clock,
+            jobs=Jobs(misfire_grace_seconds=settings.outbox.misfire_grace_seconds),
+            tasks=TaskGroup(),
+            outbox=outbox,
+            dispatcher=dispatcher,
+            perms=Permissions(settings.roles, settings.discord.guild_id),
+            audit=Audit(audit_repo, clock),
+            alerts=Alerts(
+                db=db,
+                repo=alert_repo,
+                clients=clients,
+                outbox=outbox,
+                clock=clock,
+                settings=settings,
+            ),
+            clients=clients,
+            outbox_repo=outbox_repo,
+            alert_repo=alert_repo,
+            audit_repo=audit_repo,
+            meta=MetaRepository(db),
+        )
+
+    def kick_dispatcher(self) -> None:
+        """Send newly queued, already-due notices soon (one pending run at a time)."""
+        if self._services is None or self._kick_pending or self.is_closed():
+            return
+        self._kick_pending = True
+
+        async def run() -> None:
+            try:
+                await self.services.dispatcher.run_once()
+            finally:
+                self._kick_pending = False
+
+        self.services.tasks.spawn(run(), name="outbox-kick")
+
+    async def run_due_work(self) -> None:
+        """Run every planner once, then the dispatcher: catch up on everything due now."""
+        jobs = self.services.jobs
+        for job_id in jobs.job_ids():
+            if job_id != DISPATCH_JOB:
+                await jobs.run(job_id)
+        await jobs.run(DISPATCH_JOB)
+
+    def command_payload(self, guild: discord.abc.Snowflake) -> list[dict[str, Any]]:
+        commands_ = self.tree.get_commands(guild=guild)
+        return sorted((c.to_dict(self.tree) for c in commands_), key=lambda c: str(c["name"]))
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync guild-scoped commands when their definition changed; return True if synced."""
+        guild_id = self.settings.discord.guild_id
+        if guild_id is None:
+            log.warning("commands.no_guild_id")
+            return False
+        guild = discord.Object(guild_id)
+        self.tree.copy_global_to(guild=guild)
+        payload = json.dumps(self.command_payload(guild), sort_keys=True, default=str)
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        meta = self.services.meta
+        if not force and await meta.get(COMMANDS_HASH_KEY) == digest:
+            return False
+        await self.tree.sync(guild=guild)
+        async with self.db.transaction() as tx:
+            await meta.set(tx, COMMANDS_HASH_KEY, digest)
+        log.info("commands.synced", extra={"guild_id": guild_id})
+        return True
+
+    async def _verify_guild_setup(self) -> None:
+        await self.wait_until_ready()
+        for problem in self.missing_setup():
+            log.warning("setup.missing", extra={"problem": problem})
+
+    def missing_setup(self) -> list[str]:
+        """Configured roles and channels that do not exist in the server."""
+        guild_id = self.settings.discord.guild_id
+        guild = self.get_guild(guild_id) if guild_id else None
+        if guild is None:
+            return [f"discord.guild_id: the bot is not in server {guild_id}"]
+        problems = []
+        for name, role_id in self.settings.roles.model_dump().items():
+            if role_id is not None and guild.get_role(role_id) is None:
+                problems.append(f"roles.{name}: no role {role_id} in the server")
+            elif role_id is None and name in ("facilitator", "client"):
+                problems.append(f"roles.{name}: not configured")
+        for name, channel_id in self.settings.channels.model_dump().items():
+            if channel_id is not None and guild.get_channel(channel_id) is None:
+                problems.append(f"channels.{name}: no channel {channel_id} in the server")
+            elif channel_id is None and name in ("staff_alerts", "mod_log"):
+                problems.append(f"channels.{name}: not configured")
+        return problems
+
+    async def close(self) -> None:
+        if self._services is not None:
+            self._services.jobs.shutdown()
+            await self._services.tasks.cancel_all()
+        await super().close()
+        await self.db.close()
+
+
+def create_bot(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    autostart_jobs: bool = True,
+) -> IopBot:
+    """Build the bot. No I/O happens until it logs in (``setup_hook``)."""
+    return IopBot(settings, clock=clock, db=db, autostart_jobs=autostart_jobs)

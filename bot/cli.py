@@ -1,0 +1,329 @@
+"""The ``iopbot`` command: run, migrate, check-config, sync, invite-url, backup, restore,
+sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import inspect
+import signal
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import discord
+
+from bot.config import ConfigError, Settings, load_settings, summarize
+from bot.db.database import Database
+from bot.db.migrate import MigrationError, current_version, load_migrations, migrate
+
+DEFAULT_CONFIG = Path("config.toml")
+MISSING_CREDENTIALS_HELP = """\
+No Discord token is set, so iopbot can't connect to Discord.
+
+Set it in the environment (never in a file you share):
+    export IOPBOT_DISCORD__TOKEN='your-bot-token'
+then run `iopbot run --config config.toml` again.
+
+To try iopbot without a Discord application, run the offline sandbox:
+    iopbot sandbox
+"""
+BASE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    path: Path | None = args.config
+    if path is None:
+        path = DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+    return load_settings(path)
+
+
+def _print_config_error(exc: ConfigError) -> int:
+    print("Configuration problems:", file=sys.stderr)
+    for line in exc.problems:
+        print(f"  {line}", file=sys.stderr)
+    return 1
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    from bot.app import unknown_cogs
+
+    settings = _settings(args)
+    unknown = unknown_cogs(settings)
+    if unknown:
+        return _print_config_error(
+            ConfigError([f"cogs.enabled: unknown cog '{name}'" for name in unknown])
+        )
+    print("Configuration OK")
+    for line in summarize(settings):
+        print(f"  {line}")
+    return 0
+
+
+async def _migrate(settings: Settings, status_only: bool) -> int:
+    db = Database(settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms)
+    await db.connect()
+    try:
+        known = load_migrations()
+        newest = known[-1].version if known else 0
+        if status_only:
+            version = await current_version(db)
+            pending = [m for m in known if m.version > version]
+            print(f"database: {settings.database.path}")
+            print(f"schema version: {version} (code knows {newest})")
+            for m in pending:
+                print(f"  pending: {m.version:04d}_{m.name}")
+            if not pending:
+                print("  up to date")
+            return 0
+        applied = await migrate(db)
+        for m in applied:
+            print(f"applied {m.version:04d}_{m.name}")
+        print(f"schema version: {await current_version(db)}" + ("" if applied else " (no change)"))
+        return 0
+    except MigrationError as exc:
+        print(f"migration error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    return asyncio.run(_migrate(_settings(args), args.status))
+
+
+def required_permissions(settings: Settings) -> discord.Permissions:
+    """The union of what the enabled cogs declare they need."""
+    from bot.app import cog_modules
+    from bot.cogbase import IopCog
+
+    needed = discord.Permissions(BASE_PERMISSIONS.value)
+    for module_name in cog_modules(settings):
+        module = importlib.import_module(f"{module_name}._cog")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, IopCog) and cls is not IopCog:
+                needed.value |= cls.required_permissions.value
+    return needed
+
+
+def cmd_invite_url(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    app_id = args.application_id or settings.discord.application_id
+    if app_id is None:
+        print(
+            "invite-url: set discord.application_id in the config (the Application ID on the "
+            "Discord developer portal) or pass --application-id.",
+            file=sys.stderr,
+        )
+        return 1
+    permissions = required_permissions(settings)
+    url = discord.utils.oauth_url(
+        app_id,
+        permissions=permissions,
+        guild=discord.Object(settings.discord.guild_id)
+        if settings.discord.guild_id
+        else discord.utils.MISSING,
+        scopes=("bot", "applications.commands"),
+    )
+    print(url)
+    return 0
+
+
+def _token(settings: Settings) -> str | None:
+    token = settings.discord.token
+    return token.get_secret_value() if token else None
+
+
+async def _run_bot(settings: Settings) -> int:
+    from bot.app import create_bot
+
+    token = _token(settings) or ""
+    bot = create_bot(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: bot.services.tasks.spawn(bot.close(), name="stop"))
+    async with bot:
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            print("Discord refused the token. Check IOPBOT_DISCORD__TOKEN.", file=sys.stderr)
+            return 1
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if _token(settings) is None:
+        print(MISSING_CREDENTIALS_HELP, file=sys.stderr)
+        return 2
+    from bot.logsetup import configure_logging
+
+    configure_logging(
+        settings.logging.level,
+        json_format=settings.logging.json_format,
+        secrets=[_token(settings) or ""],
+    )
+    return asyncio.run(_run_bot(settings))
+
+
+async def _sync(settings: Settings) -> int:
+    from bot.app import create_bot
+
+    token = _token(settings) or ""
+    bot = create_bot(settings, autostart_jobs=False)
+    async with bot:
+        await bot.login(token)
+        await bot.sync_commands(force=True)
+    print(f"Slash commands synced to server {settings.discord.guild_id}.")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if _token(settings) is None:
+        print(MISSING_CREDENTIALS_HELP, file=sys.stderr)
+        return 2
+    if settings.discord.guild_id is None:
+        print("sync: set discord.guild_id first.", file=sys.stderr)
+        return 1
+    return asyncio.run(_sync(settings))
+
+
+async def _backup(settings: Settings, target: Path) -> int:
+    db = Database(settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms)
+    await db.connect()
+    try:
+        await db.backup_to(target)
+    finally:
+        await db.close()
+    print(f"Backed up {settings.database.path} to {target}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if not settings.database.path.is_file():
+        print(f"backup: no database at {settings.database.path}", file=sys.stderr)
+        return 1
+    if args.path.exists():
+        print(f"backup: {args.path} exists; choose a new file name", file=sys.stderr)
+        return 1
+    return asyncio.run(_backup(settings, args.path))
+
+
+def database_in_use(path: Path) -> bool:
+    """True while another process holds the database (a running bot keeps a write lock
+    for a moment only, so we ask for an exclusive lock and see whether we get it)."""
+    if not path.exists():
+        return False
+    conn = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        conn.close()
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    target = settings.database.path
+    source: Path = args.path
+    if not source.is_file():
+        print(f"restore: no backup at {source}", file=sys.stderr)
+        return 1
+    lock = target.with_name(target.name + ".running")
+    if lock.exists() or database_in_use(target):
+        print(
+            f"restore: {target} is in use by a running iopbot; stop the bot first.",
+            file=sys.stderr,
+        )
+        return 1
+    if target.exists() and not args.force:
+        print(f"restore: {target} exists; pass --force to replace it.", file=sys.stderr)
+        return 1
+    src = sqlite3.connect(source)
+    dest = sqlite3.connect(target)
+    try:
+        src.backup(dest)
+    finally:
+        src.close()
+        dest.close()
+    for suffix in ("-wal", "-shm"):
+        stale = target.with_name(target.name + suffix)
+        if stale.exists() and stale.stat().st_size == 0:
+            stale.unlink()
+    print(f"Restored {source} into {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iopbot", description="A Discord bot for Intensive Outpatient Programs."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument(
+            "--config",
+            type=Path,
+            default=None,
+            help="TOML config file (default: ./config.toml if present)",
+        )
+        return p
+
+    add("run", "Connect to Discord and run the bot.").set_defaults(func=cmd_run)
+    p = add("migrate", "Create or upgrade the database schema.")
+    p.add_argument("--status", action="store_true", help="show the schema version only")
+    p.set_defaults(func=cmd_migrate)
+    add("check-config", "Validate the configuration and print a summary.").set_defaults(
+        func=cmd_check_config
+    )
+    add("sync", "Sync slash commands to the program's server now.").set_defaults(func=cmd_sync)
+    p = add("invite-url", "Print the OAuth2 URL that invites the bot with what it needs.")
+    p.add_argument("--application-id", type=int, default=None)
+    p.set_defaults(func=cmd_invite_url)
+    p = add("backup", "Copy the database with SQLite's online backup (safe while running).")
+    p.add_argument("path", type=Path)
+    p.set_defaults(func=cmd_backup)
+    p = add("restore", "Restore a backup into the configured database (bot must be stopped).")
+    p.add_argument("path", type=Path)
+    p.add_argument("--force", action="store_true", help="replace an existing database")
+    p.set_defaults(func=cmd_restore)
+    try:
+        from bot.sandbox import cli as sandbox_cli
+    except ImportError:
+        sandbox_cli = None  # type: ignore[assignment]
+    if sandbox_cli is not None:
+        p = sub.add_parser(
+            "sandbox",
+            help="Run the real bot against an offline Discord emulator (no token needed).",
+        )
+        sandbox_cli.add_arguments(p)
+        p.set_defaults(func=lambda a: asyncio.run(sandbox_cli.main(a)))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        return _print_config_error(exc)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

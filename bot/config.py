@@ -1,0 +1,317 @@
+"""Settings: a TOML file (``--config``, default ``./config.toml``) with ``IOPBOT_`` overrides.
+
+Every section forbids unknown keys, the token is a ``SecretStr``, and validation errors
+never echo the input (so a misplaced token is never printed). Each feature cog reads its
+own section; the defaults are the ones in shared/DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def validate_hhmm(value: str) -> str:
+    if not _HHMM.match(value):
+        raise ValueError("must be a 24-hour time HH:MM, e.g. 09:00")
+    return value
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
+
+
+class DiscordSettings(Section):
+    token: SecretStr | None = None
+    guild_id: int | None = None
+    application_id: int | None = None
+    message_content: bool = False
+    api_base: str | None = Field(
+        default=None, description="Only for the offline sandbox: the emulator's http base."
+    )
+
+
+class RoleSettings(Section):
+    facilitator: int | None = None
+    client: int | None = None
+    family: int | None = None
+    on_call: int | None = None
+    auditor: int | None = None
+
+
+class ChannelSettings(Section):
+    staff_alerts: int | None = None
+    mod_log: int | None = None
+    family_welcome: int | None = None
+    cohort_category: int | None = None
+
+
+class ProgramSettings(Section):
+    name: str = "Recovery Program"
+    timezone: ZoneInfo = ZoneInfo("America/New_York")
+    staffed_hours: str = "Monday to Friday, 9:00 to 17:00 (program time)"
+
+
+class DatabaseSettings(Section):
+    path: Path = Path("iopbot.sqlite3")
+    busy_timeout_ms: int = Field(default=5000, ge=0)
+
+
+class CogSettings(Section):
+    enabled: list[str] = Field(
+        default_factory=lambda: [
+            "clients",
+            "groups",
+            "moderation",
+            "safety",
+            "checkins",
+            "milestones",
+            "family",
+            "data",
+        ]
+    )
+
+
+class OutboxSettings(Section):
+    rate_per_second: float = Field(default=45.0, gt=0, le=50)
+    concurrency: int = Field(default=50, ge=1, le=200)
+    poll_seconds: float = Field(default=5.0, gt=0)
+    batch_size: int = Field(default=500, ge=1)
+    max_attempts: int = Field(default=6, ge=1)
+    retry_base_seconds: float = Field(default=30.0, gt=0)
+    misfire_grace_seconds: int = Field(default=300, ge=1)
+
+
+class LoggingSettings(Section):
+    level: str = "INFO"
+    json_format: bool = Field(default=True, alias="json")
+
+
+class CrisisResource(Section):
+    name: str
+    contact: str
+
+
+def _default_resources() -> list[CrisisResource]:
+    return [
+        CrisisResource(
+            name="988 Suicide & Crisis Lifeline",
+            contact="call or text 988 (also for substance-use crises)",
+        ),
+        CrisisResource(name="Crisis Text Line", contact="text DISCORD to 741741"),
+        CrisisResource(
+            name="SAMHSA National Helpline",
+            contact="1-800-662-4357 (treatment referral, 24/7)",
+        ),
+        CrisisResource(
+            name="Emergency services", contact="call 911 if you are in immediate danger"
+        ),
+    ]
+
+
+class SafetySettings(Section):
+    resources: list[CrisisResource] = Field(default_factory=_default_resources)
+    crisis_terms: list[str] = Field(
+        default_factory=lambda: [
+            "kill myself",
+            "end my life",
+            "want to die",
+            "suicide",
+            "suicidal",
+            "better off dead",
+            "no reason to live",
+            "hurt myself",
+            "overdose on purpose",
+            "take all my pills",
+            "not be here anymore",
+            "end it all",
+            "unalive",
+            "kms",
+        ]
+    )
+    sourcing_terms: list[str] = Field(
+        default_factory=lambda: ["who's holding", "plug me", "anyone selling", "hook me up with"]
+    )
+    alert_dedupe_minutes: int = Field(default=60, ge=1)
+    reescalate_hours: float = Field(default=4.0, gt=0)
+
+
+class GroupSettings(Section):
+    hours_min_per_week: float = Field(default=9.0, ge=0)
+    hours_max_per_week: float = Field(default=15.0, gt=0)
+    reminder_minutes_before: int = Field(default=60, ge=0)
+    events_window_days: int = Field(default=14, ge=1, le=60)
+    attendance_open_minutes_before: int = Field(default=15, ge=0)
+    agreement: str = (
+        "Welcome to your group space. By pressing Accept you agree to: keep what others share "
+        "here confidential; treat everyone with respect; remember this space is not a crisis "
+        "service (use /help-now any time for crisis resources)."
+    )
+
+
+class CheckinSettings(Section):
+    default_time: str = "09:00"
+    late_cutoff: str = "20:00"
+    craving_alert_at: int = Field(default=8, ge=0, le=10)
+    mood_alert_at: int = Field(default=3, ge=1, le=10)
+    missed_in_a_row: int = Field(default=2, ge=1)
+    alert_window_hours: float = Field(default=24.0, gt=0)
+    harm_reduction_info: str = (
+        "If you are using, please don't use alone, carry naloxone (Narcan) if opioids are "
+        "involved, and know that fentanyl test strips can help. The SAMHSA helpline "
+        "(1-800-662-4357) is free and open 24/7."
+    )
+
+    _check_times = field_validator("default_time", "late_cutoff")(validate_hhmm)
+
+
+class MilestoneSettings(Section):
+    sobriety_days: list[int] = Field(
+        default_factory=lambda: [1, 7, 14, 30, 60, 90, 180, 270, 365, 545]
+    )
+    program_weeks: list[int] = Field(default_factory=lambda: [1, 4, 8, 12])
+    sessions_attended: list[int] = Field(default_factory=lambda: [10, 20, 30])
+    celebration_time: str = "09:00"
+    stale_after_days: int = Field(default=7, ge=0)
+
+    _check_time = field_validator("celebration_time")(validate_hhmm)
+
+
+class FamilySettings(Section):
+    code_ttl_days: int = Field(default=7, ge=1, le=60)
+    max_link_failures_per_hour: int = Field(default=5, ge=1)
+    reminder_hours_before: list[float] = Field(default_factory=lambda: [24.0, 1.0])
+    consent_default_days: int = Field(default=180, ge=1, le=730)
+    redisclosure_statement: str = (
+        "This information has been disclosed to you from records protected by federal "
+        "confidentiality rules (42 CFR part 2). The federal rules prohibit you from making any "
+        "further disclosure of this information unless further disclosure is expressly "
+        "permitted by the written consent of the person to whom it pertains or as otherwise "
+        "permitted by 42 CFR part 2."
+    )
+
+
+class RetentionSettings(Section):
+    checkin_answers_days: int = Field(default=365 * 2, ge=1)
+    outbox_days: int = Field(default=90, ge=1)
+    audit_days: int = Field(default=365 * 6, ge=365 * 6)
+    disclosures_days: int = Field(default=365 * 6, ge=365 * 6)
+    purge_time: str = "03:30"
+
+    _check_time = field_validator("purge_time")(validate_hhmm)
+
+
+class Settings(BaseSettings):
+    """All of iopbot's settings. Build with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="IOPBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        hide_input_in_errors=True,
+        frozen=True,
+    )
+
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    roles: RoleSettings = Field(default_factory=RoleSettings)
+    channels: ChannelSettings = Field(default_factory=ChannelSettings)
+    program: ProgramSettings = Field(default_factory=ProgramSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    cogs: CogSettings = Field(default_factory=CogSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    safety: SafetySettings = Field(default_factory=SafetySettings)
+    groups: GroupSettings = Field(default_factory=GroupSettings)
+    checkins: CheckinSettings = Field(default_factory=CheckinSettings)
+    milestones: MilestoneSettings = Field(default_factory=MilestoneSettings)
+    family: FamilySettings = Field(default_factory=FamilySettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+
+    _toml_path: ClassVar[Path | None] = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_path = getattr(settings_cls, "_toml_path", None)
+        if toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+
+class ConfigError(Exception):
+    """The configuration could not be loaded; ``problems`` are ``key: problem`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_settings(path: Path | None, **overrides: Any) -> Settings:
+    """Read ``path`` (TOML) under ``IOPBOT_`` environment overrides.
+
+    ``path=None`` reads only the environment. A missing or unreadable file, bad TOML or
+    an invalid value raises :class:`ConfigError` with one ``key: problem`` line each.
+    """
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError([f"config: file not found: {path}"])
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError([f"config: cannot read {path}: {type(exc).__name__}"]) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"config: not valid TOML: {exc}"]) from None
+    loaded = type("LoadedSettings", (Settings,), {"_toml_path": path})
+    try:
+        return loaded(**overrides)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> list[str]:
+    lines = []
+    for error in exc.errors(include_input=False, include_url=False):
+        key = ".".join(str(part) for part in error["loc"]) or "config"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"{key}: {message}")
+    return lines
+
+
+def summarize(settings: Settings) -> list[str]:
+    """A human summary for ``check-config``: every section, the token redacted."""
+    token = settings.discord.token
+    lines = [
+        f"discord.token: {'set (redacted)' if token else 'not set (use IOPBOT_DISCORD__TOKEN)'}",
+        f"discord.guild_id: {settings.discord.guild_id}",
+        f"discord.message_content: {settings.discord.message_content}",
+        f"program: {settings.program.name} ({settings.program.timezone.key})",
+        f"database.path: {settings.database.path}",
+        f"cogs.enabled: {', '.join(settings.cogs.enabled)}",
+    ]
+    for field in ("facilitator", "client", "family", "on_call", "auditor"):
+        lines.append(f"roles.{field}: {getattr(settings.roles, field)}")
+    for field in ("staff_alerts", "mod_log", "family_welcome", "cohort_category"):
+        lines.append(f"channels.{field}: {getattr(settings.channels, field)}")
+    return lines

@@ -1,0 +1,1 @@
+"""One repository per aggregate. Repositories own all SQL and return frozen dataclasses."""

@@ -1,0 +1,93 @@
+"""Local wall-clock times turned into UTC instants, with defined DST behaviour.
+
+Recurring times (a check-in at 09:00, a session at 18:00) are stored as wall-clock
+``HH:MM`` plus an IANA zone. :func:`next_local_time` is the one place they become
+instants. Rules:
+
+* **Gap** (spring forward: the wall time does not exist that day): the occurrence moves
+  forward by the length of the gap, e.g. 02:30 becomes 03:30 local. The day is never
+  skipped.
+* **Fold** (fall back: the wall time happens twice): the first occurrence (``fold=0``,
+  the earlier instant) is used. The day is never doubled.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+
+class BadTimezone(ValueError):
+    pass
+
+
+class BadTime(ValueError):
+    pass
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """An IANA zone by name, or :class:`BadTimezone` with a readable message."""
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > 64 or ".." in cleaned or cleaned.startswith("/"):
+        raise BadTimezone("Please give an IANA time zone such as America/Chicago.")
+    try:
+        return ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadTimezone(
+            f"'{cleaned[:64]}' is not a time zone I know. Use an IANA name such as "
+            "America/Chicago or Europe/Berlin."
+        ) from None
+
+
+def zone_names() -> list[str]:
+    return sorted(available_timezones())
+
+
+def parse_hhmm(text: str) -> time:
+    """``"09:00"`` → ``time(9, 0)``; anything else raises :class:`BadTime`."""
+    cleaned = text.strip()
+    parts = cleaned.split(":")
+    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
+        raise BadTime("Please give a 24-hour time as HH:MM, for example 09:00 or 18:30.")
+    hour, minute = int(parts[0]), int(parts[1])
+    if hour > 23 or minute > 59:
+        raise BadTime("Please give a 24-hour time as HH:MM, for example 09:00 or 18:30.")
+    return time(hour, minute)
+
+
+def require_utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("naive datetime: all instants must be timezone-aware")
+    return instant.astimezone(UTC)
+
+
+def at_local(day: date, wall: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of ``wall`` on local ``day`` in ``zone`` (gap → forward, fold → first)."""
+    local = datetime.combine(day, wall.replace(tzinfo=None, fold=0), tzinfo=zone)
+    return local.astimezone(UTC)
+
+
+def local_date(instant: datetime, zone: ZoneInfo) -> date:
+    return require_utc(instant).astimezone(zone).date()
+
+
+def next_local_time(wall: time, zone: ZoneInfo, after: datetime) -> datetime:
+    """The first instant strictly after ``after`` at local ``wall`` time in ``zone``, in UTC."""
+    after_utc = require_utc(after)
+    start = after_utc.astimezone(zone).date() - timedelta(days=1)
+    for offset in range(4):
+        candidate = at_local(start + timedelta(days=offset), wall, zone)
+        if candidate > after_utc:
+            return candidate
+    raise AssertionError("unreachable: a local day is never longer than 48 hours")
+
+
+def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """UTC ``[start, end)`` of the local calendar ``day`` (23, 24 or 25 hours long)."""
+    return at_local(day, time(0, 0), zone), at_local(day + timedelta(days=1), time(0, 0), zone)
+
+
+def iso_week(day: date) -> str:
+    """ISO week label, e.g. ``2026-W09``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

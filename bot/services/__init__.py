@@ -1,0 +1,1 @@
+"""Services: outbox + dispatcher, scheduler, permissions, alerts, audit, clock."""

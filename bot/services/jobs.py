@@ -1,0 +1,90 @@
+"""Periodic work, keyed by stable ids. APScheduler is only the alarm clock.
+
+Every job is a coroutine that asks the database what is due *now* (by the injected
+clock) and does it, so a restart simply runs the jobs again and catches up, each thing
+once. Jobs are added with ``replace_existing=True`` under a stable id, so reloading a
+cog never doubles them. ``run_all()`` runs every job once, in registration order
+(the sandbox calls it after moving its clock; tests call it instead of waiting).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+log = logging.getLogger("iopbot.jobs")
+
+JobFn = Callable[[], Awaitable[object]]
+
+
+class Jobs:
+    def __init__(self, *, misfire_grace_seconds: int) -> None:
+        self._scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": misfire_grace_seconds,
+            },
+        )
+        self._jobs: dict[str, JobFn] = {}
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def start(self) -> None:
+        if not self._scheduler.running:
+            self._scheduler.start()
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+
+    def every(self, job_id: str, func: JobFn, interval: timedelta) -> None:
+        """Run ``func`` every ``interval`` (real time) under the stable ``job_id``."""
+        self._jobs[job_id] = func
+        self._scheduler.add_job(
+            self._guarded(job_id),
+            IntervalTrigger(seconds=interval.total_seconds(), timezone=UTC),
+            id=job_id,
+            replace_existing=True,
+        )
+
+    def remove(self, job_id: str) -> None:
+        self._jobs.pop(job_id, None)
+        if self._scheduler.get_job(job_id) is not None:
+            self._scheduler.remove_job(job_id)
+
+    def job_ids(self) -> list[str]:
+        return sorted(job.id for job in self._scheduler.get_jobs())
+
+    def wake(self, job_id: str) -> None:
+        """Ask for ``job_id`` to run as soon as possible (no-op when not running)."""
+        job = self._scheduler.get_job(job_id)
+        if job is not None and self._scheduler.running:
+            # APScheduler's own wall clock: it only decides *when to look*.
+            job.modify(next_run_time=datetime.now(UTC))
+
+    async def run(self, job_id: str) -> None:
+        await self._guarded(job_id)()
+
+    async def run_all(self) -> None:
+        for job_id in list(self._jobs):
+            await self.run(job_id)
+
+    def _guarded(self, job_id: str) -> Callable[[], Awaitable[None]]:
+        async def run_job() -> None:
+            func = self._jobs.get(job_id)
+            if func is None:
+                return
+            try:
+                await func()
+            except Exception:
+                log.exception("job.failed", extra={"job": job_id})
+
+        return run_job

@@ -1,0 +1,78 @@
+"""Turns an outbox row into one Discord message, under the bot-wide send rate."""
+
+from __future__ import annotations
+
+import discord
+from aiolimiter import AsyncLimiter
+
+from bot.db.repositories.outbox import OutboxRow
+from bot.services.notices import Notice
+
+_STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "success": discord.ButtonStyle.success,
+    "danger": discord.ButtonStyle.danger,
+}
+
+
+def build_view(notice: Notice) -> discord.ui.View | None:
+    """Components only: the callbacks live in the cogs' persistent dynamic items."""
+    if not notice.buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in notice.buttons:
+        view.add_item(
+            discord.ui.Button(
+                label=button.label, custom_id=button.custom_id, style=_STYLES[button.style]
+            )
+        )
+    view.stop()  # a finished view is sent as components but never stored by discord.py
+    return view
+
+
+def allowed_mentions(notice: Notice) -> discord.AllowedMentions:
+    return discord.AllowedMentions(
+        everyone=False,
+        users=[discord.Object(uid) for uid in notice.mention_user_ids] or False,
+        roles=[discord.Object(rid) for rid in notice.mention_role_ids] or False,
+        replied_user=False,
+    )
+
+
+class DiscordSender:
+    """Sends with ``nonce=f"ob{id}"`` so a retried send never makes a second message."""
+
+    def __init__(self, client: discord.Client, limiter: AsyncLimiter) -> None:
+        self.client = client
+        self.limiter = limiter
+
+    async def __call__(self, row: OutboxRow, notice: Notice) -> int | None:
+        channel: discord.abc.Messageable
+        if row.target_type == "dm":
+            cached = self.client._connection._get_private_channel_by_user(row.target_id)
+            if cached is None:
+                async with self.limiter:
+                    cached = await self.client.create_dm(discord.Object(row.target_id))
+            channel = cached
+        else:
+            channel = self.client.get_partial_messageable(row.target_id)
+        embeds = [discord.Embed.from_dict(e) for e in notice.embeds]
+        view = build_view(notice)
+        async with self.limiter:
+            if view is None:
+                message = await channel.send(
+                    content=notice.content or None,
+                    embeds=embeds,
+                    nonce=row.nonce,
+                    allowed_mentions=allowed_mentions(notice),
+                )
+            else:
+                message = await channel.send(
+                    content=notice.content or None,
+                    embeds=embeds,
+                    nonce=row.nonce,
+                    allowed_mentions=allowed_mentions(notice),
+                    view=view,
+                )
+        return message.id

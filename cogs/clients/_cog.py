@@ -1,0 +1,184 @@
+"""Enrollment: the one domain entity every feature shares (clients and their timezone)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogbase import DeletionReport, IopCog
+from bot.domain.dates import BadDate, check_range, parse_date
+from bot.domain.localtime import BadTimezone, local_date, parse_zone, zone_names
+from bot.services.container import Services
+from bot.services.errors import UserError, reply_ephemeral
+from bot.services.permissions import facilitator_only
+
+_ZONES: list[str] = []
+
+
+async def timezone_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    if not _ZONES:
+        _ZONES.extend(zone_names())
+    needle = current.lower().replace(" ", "_")
+    matches = [z for z in _ZONES if needle in z.lower()][:25]
+    return [app_commands.Choice(name=z, value=z) for z in matches]
+
+
+class ClientsCog(IopCog):
+    owned_tables: ClassVar[tuple[str, ...]] = ("clients",)
+    required_permissions: ClassVar[discord.Permissions] = discord.Permissions(manage_roles=True)
+
+    client_group = app_commands.Group(
+        name="client",
+        description="Enroll clients and look up their program record (facilitators).",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_roles=True),
+    )
+    me_group = app_commands.Group(name="me", description="Your own settings.")
+
+    def __init__(self, bot: commands.Bot, services: Services) -> None:
+        super().__init__(bot, services)
+
+    @client_group.command(name="enroll", description="Enroll a member as a client.")
+    @app_commands.describe(
+        member="The member to enroll",
+        start_date="Program start date, YYYY-MM-DD (default: today)",
+        timezone="The client's time zone, e.g. America/Chicago (default: the program's)",
+    )
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    @facilitator_only()
+    async def enroll(
+        self,
+        interaction: discord.Interaction[Any],
+        member: discord.Member,
+        start_date: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        services = self.services
+        if member.bot:
+            raise UserError("Bots can't be enrolled as clients.")
+        if services.perms.is_facilitator(member):
+            raise UserError(f"{member.display_name} is a facilitator and can't be a client.")
+        if services.perms.is_family(member):
+            raise UserError(
+                f"{member.display_name} has the Family role; family accounts can't be clients."
+            )
+        zone = services.settings.program.timezone
+        if timezone:
+            try:
+                zone = parse_zone(timezone)
+            except BadTimezone as exc:
+                raise UserError(str(exc)) from None
+        now = services.clock.now()
+        today = local_date(now, zone)
+        start = today
+        if start_date:
+            try:
+                start = check_range(
+                    parse_date(start_date),
+                    today=today,
+                    past_days=365,
+                    future_days=90,
+                    what="program start date",
+                )
+            except BadDate as exc:
+                raise UserError(str(exc)) from None
+        async with services.db.transaction() as tx:
+            is_new = await services.clients.enroll(
+                tx,
+                user_id=member.id,
+                guild_id=member.guild.id,
+                display_name=member.display_name[:100],
+                timezone=zone,
+                program_start=start,
+                enrolled_by=interaction.user.id,
+                now=now,
+            )
+            await services.audit.record(
+                tx,
+                actor_id=interaction.user.id,
+                action="client.enroll" if is_new else "client.reenroll",
+                subject_user_id=member.id,
+            )
+        note = ""
+        role_id = services.settings.roles.client
+        role = member.guild.get_role(role_id) if role_id else None
+        if role is None:
+            note = "\nNote: no Client role is configured, so I gave no role."
+        elif role not in member.roles:
+            try:
+                await member.add_roles(role, reason=f"Enrolled by {interaction.user.id}")
+            except discord.Forbidden:
+                note = "\nI couldn't give the Client role: please check my role's position."
+        verb = "Enrolled" if is_new else "Updated the enrollment of"
+        await reply_ephemeral(
+            interaction,
+            f"{verb} {member.display_name}: program start {start.isoformat()}, "
+            f"time zone {zone.key}.{note}",
+        )
+
+    @client_group.command(name="info", description="A client's program record.")
+    @app_commands.describe(member="The client")
+    @facilitator_only()
+    async def info(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        services = self.services
+        client = await services.clients.get(member.id)
+        if client is None:
+            raise UserError(f"{member.display_name} is not enrolled.")
+        async with services.db.transaction() as tx:
+            await services.audit.record(
+                tx, actor_id=interaction.user.id, action="client.info", subject_user_id=member.id
+            )
+        today = local_date(services.clock.now(), client.timezone)
+        week = max(0, (today - client.program_start).days) // 7 + 1
+        open_alerts = await services.alert_repo.open_for([client.user_id])
+        embed = discord.Embed(title=f"{client.display_name}")
+        embed.add_field(name="Status", value=client.status.replace("_", " "))
+        embed.add_field(name="Program start", value=client.program_start.isoformat())
+        embed.add_field(name="Program week", value=str(week))
+        embed.add_field(name="Time zone", value=client.timezone.key)
+        embed.add_field(name="Open alerts", value=str(len(open_alerts)))
+        await reply_ephemeral(interaction, "", embed=embed)
+
+    @me_group.command(name="timezone", description="Set your own time zone.")
+    @app_commands.describe(zone="An IANA time zone, e.g. America/Chicago")
+    @app_commands.autocomplete(zone=timezone_autocomplete)
+    async def my_timezone(self, interaction: discord.Interaction[Any], zone: str) -> None:
+        services = self.services
+        client = await services.clients.get(interaction.user.id)
+        if client is None:
+            raise UserError("Only enrolled clients have a time zone setting here.")
+        try:
+            new_zone = parse_zone(zone)
+        except BadTimezone as exc:
+            raise UserError(str(exc)) from None
+        async with services.db.transaction() as tx:
+            await services.clients.set_timezone(tx, client.user_id, new_zone, services.clock.now())
+        await reply_ephemeral(
+            interaction,
+            f"Your time zone is now {new_zone.key}. Reminders follow your local time.",
+        )
+
+    async def export_user_data(self, user_id: int) -> dict[str, Any]:
+        client = await self.services.clients.get(user_id)
+        if client is None:
+            return {}
+        return {
+            "client": {
+                "user_id": client.user_id,
+                "display_name": client.display_name,
+                "timezone": client.timezone.key,
+                "program_start": client.program_start.isoformat(),
+                "status": client.status,
+                "enrolled_at": client.enrolled_at.isoformat(),
+            }
+        }
+
+    async def delete_user_data(self, user_id: int) -> DeletionReport:
+        async with self.services.db.transaction() as tx:
+            removed = await self.services.clients.delete(tx, user_id)
+        return DeletionReport(removed={"clients": removed})

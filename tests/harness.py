@@ -1,0 +1,190 @@
+"""The test world: the real bot, through simcord, in a program server.
+
+``program_world()`` builds a guild with the roles (Facilitator, Client, Family, On-call,
+Auditor), a cohort channel, a staff-alerts channel and a mod-log channel; a facilitator,
+three clients in different time zones, a family member and a stranger; then starts the
+real bot (real settings, a real migrated SQLite file, a :class:`FakeClock`) against it.
+Scheduled work is run explicitly with ``world.run_due_work()`` or ``world.advance()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import discord
+import simcord
+from simcord.actors import MemberActor
+from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
+
+from bot.app import IopBot, create_bot
+from bot.config import Settings
+from bot.services.clock import FakeClock
+
+GUILD_ID = 1_300_000_000_000_000_001
+DEFAULT_START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
+
+
+@dataclass
+class World:
+    env: simcord.Env
+    bot: IopBot
+    clock: FakeClock
+    guild: GuildHandle
+    roles: dict[str, RoleHandle]
+    staff: ChannelHandle
+    mod_log: ChannelHandle
+    cohort: ChannelHandle
+    facilitator: MemberActor
+    clients: list[MemberActor]
+    family: MemberActor
+    stranger: MemberActor
+    settings: Settings
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def db(self) -> Any:
+        return self.bot.services.db
+
+    async def run_due_work(self) -> None:
+        await self.bot.run_due_work()
+        await self.env.settle()
+
+    async def advance(self, delta: timedelta, *, step: timedelta | None = None) -> None:
+        """Move the program clock, running due work at every ``step`` (default: once)."""
+        target = self.clock.now() + delta
+        step = step or delta
+        while self.clock.now() < target:
+            self.clock.set(min(target, self.clock.now() + step))
+            await self.run_due_work()
+
+    def dms(self, member: MemberActor) -> list[discord.Message]:
+        """Messages the bot sent to ``member`` by DM, oldest first."""
+        try:
+            channel = member.user.dm_channel
+        except Exception:
+            return []
+        return channel.history()
+
+    def messages(self, channel: ChannelHandle) -> list[discord.Message]:
+        return channel.history()
+
+    async def count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return int(await self.bot.services.db.fetchval(sql, params))
+
+    async def table_snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table's rows (for "the database is unchanged" assertions)."""
+        db = self.bot.services.db
+        names = [
+            r[0]
+            for r in await db.fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {n: [tuple(r) for r in await db.fetchall(f'SELECT * FROM "{n}"')] for n in names}  # noqa: S608
+
+
+def _settings(
+    tmp_path: Path, ids: dict[str, int], cogs: Sequence[str], **overrides: Any
+) -> Settings:
+    data: dict[str, Any] = {
+        "discord": {"token": "test-token", "guild_id": GUILD_ID, "message_content": True},
+        "roles": {
+            "facilitator": ids["Facilitator"],
+            "client": ids["Client"],
+            "family": ids["Family"],
+            "on_call": ids["On-call"],
+            "auditor": ids["Auditor"],
+        },
+        "channels": {"staff_alerts": ids["staff-alerts"], "mod_log": ids["mod-log"]},
+        "database": {"path": str(tmp_path / "iopbot.sqlite3")},
+        "cogs": {"enabled": list(cogs)},
+        "program": {"name": "Test IOP", "timezone": "America/New_York"},
+    }
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    return Settings(**data)
+
+
+@asynccontextmanager
+async def program_world(
+    tmp_path: Path,
+    *,
+    cogs: Sequence[str] = ("clients",),
+    start: datetime = DEFAULT_START,
+    settle_timeout: float = 10.0,
+    **overrides: Any,
+) -> AsyncIterator[World]:
+    clock = FakeClock(start)
+    provisional = Settings(discord={"guild_id": GUILD_ID}, cogs={"enabled": list(cogs)})
+    bot = create_bot(provisional, clock=clock, autostart_jobs=False)
+    env = simcord.Env(bot, settle_timeout=settle_timeout)
+    guild = env.create_guild("Test IOP", id=GUILD_ID)
+    roles = {
+        "Facilitator": guild.create_role(
+            "Facilitator",
+            permissions=discord.Permissions(
+                manage_roles=True, manage_messages=True, moderate_members=True, manage_channels=True
+            ),
+        ),
+        "Client": guild.create_role("Client"),
+        "Family": guild.create_role("Family"),
+        "On-call": guild.create_role("On-call"),
+        "Auditor": guild.create_role("Auditor"),
+    }
+    hidden = {guild.default_role: discord.PermissionOverwrite(view_channel=False)}
+    staff_only = {**hidden, roles["Facilitator"]: discord.PermissionOverwrite(view_channel=True)}
+    staff = guild.create_text_channel("staff-alerts", overwrites=staff_only)
+    mod_log = guild.create_text_channel("mod-log", overwrites=staff_only)
+    cohort = guild.create_text_channel(
+        "cohort-a",
+        overwrites={
+            **staff_only,
+            roles["Client"]: discord.PermissionOverwrite(view_channel=True),
+        },
+    )
+    ids = {name: role.id for name, role in roles.items()}
+    ids["staff-alerts"] = staff.id
+    ids["mod-log"] = mod_log.id
+    settings = _settings(tmp_path, ids, cogs, **overrides)
+    bot.reconfigure(settings)
+    bot_role = guild.create_role(
+        "iopbot",
+        permissions=discord.Permissions(administrator=True),
+    )
+    await env.start()
+    try:
+        facilitator = guild.add_member(
+            env.create_user("dana"), roles=[roles["Facilitator"]], nick="Dana (facilitator)"
+        )
+        clients = [
+            guild.add_member(env.create_user(name), roles=[roles["Client"]], nick=name.title())
+            for name in ("alex", "sam", "riley")
+        ]
+        family = guild.add_member(env.create_user("jordan"), roles=[roles["Family"]], nick="Jordan")
+        stranger = guild.add_member(env.create_user("stranger"))
+        await env.settle()
+        world = World(
+            env=env,
+            bot=bot,
+            clock=clock,
+            guild=guild,
+            roles=roles,
+            staff=staff,
+            mod_log=mod_log,
+            cohort=cohort,
+            facilitator=facilitator,
+            clients=clients,
+            family=family,
+            stranger=stranger,
+            settings=settings,
+        )
+        world.extra["bot_role"] = bot_role
+        yield world
+    finally:
+        await env.shutdown()
+        await bot.db.close()
