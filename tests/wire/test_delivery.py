@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -151,3 +152,19 @@ async def test_permission_engine_403_50013(
     assert member["communication_disabled_until"] is not None
     with pytest.raises(PermissionError):
         await wired.emulator.post_message(wired.bob_id, wired.general_id, "can I talk?")
+
+
+async def test_files_go_up_as_multipart(
+    wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]
+) -> None:
+    bot = await run_bot()
+    channel = bot.get_channel(wired.general_id)
+    assert isinstance(channel, discord.TextChannel)
+    chart = discord.File(io.BytesIO(b"\x89PNG fake"), filename="chart.png")
+    table = discord.File(io.BytesIO(b"date,mood\n2025-03-03,4\n"), filename="export.csv")
+    sent = await channel.send("your data", files=[chart, table])
+    assert [a.filename for a in sent.attachments] == ["chart.png", "export.csv"]
+    assert await sent.attachments[1].read() == b"date,mood\n2025-03-03,4\n"
+    [stored] = wired.emulator.channel_messages(wired.general_id)
+    assert stored["attachments"] == ["chart.png", "export.csv"]
+    assert wired.emulator.transcript.entries[-1]["attachments"] == ["chart.png", "export.csv"]

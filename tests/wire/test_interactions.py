@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 import aiohttp
@@ -157,3 +158,26 @@ async def test_double_ack_is_40060(
     await wired.emulator.settle()
     assert reply.content == "one"
     assert statuses == [(400, 40060)]
+
+
+async def test_late_answer_is_unknown_interaction(
+    wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]
+) -> None:
+    codes: list[int] = []
+
+    async def prepare(bot: commands.Bot) -> None:
+        @app_commands.command(name="late", description="answers after 3 seconds")
+        async def late(interaction: discord.Interaction) -> None:
+            await asyncio.sleep(3.05)
+            try:
+                await interaction.response.send_message("too late")
+            except discord.NotFound as error:
+                codes.append(error.code)
+
+        bot.tree.add_command(late, guild=discord.Object(wired.guild_id))
+
+    await run_bot(prepare)
+    reply = await wired.emulator.slash(wired.alice_id, wired.general_id, "late")
+    assert not reply.answered
+    await wired.emulator.settle()
+    assert codes == [10062]
