@@ -29,6 +29,8 @@ async def run(ctx: ScenarioContext) -> None:
     for key in CLIENT_KEYS:
         await enroll(ctx, ctx.user(key))
     await ctx.advance(timedelta(minutes=1))
+    client_role = str(ctx.world.roles["client"])
+    members = ctx.emulator.state.guilds[ctx.world.guild_id].members
     for key in CLIENT_KEYS:
         client = ctx.user(key)
-        ctx.expect(ctx.dms(client), f"{client.name} got a welcome DM after enrolling")
+        ctx.expect(client_role in members[client.id]["roles"], f"{client.name} has the Client role")
