@@ -45,3 +45,10 @@ class IopCog(commands.Cog):
 
     async def delete_user_data(self, user_id: int) -> DeletionReport:
         return DeletionReport()
+
+    async def purge_expired(self) -> dict[str, int]:
+        """Delete rows past their retention (settings.retention); return counts per table.
+
+        Called by the daily purge job; must be idempotent.
+        """
+        return {}
