@@ -29,7 +29,7 @@ DEFAULT_IDIOMS = (
 )
 
 _SPACE = re.compile(r"\s+")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
 def normalize(text: str) -> str:
