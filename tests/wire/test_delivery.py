@@ -168,3 +168,28 @@ async def test_files_go_up_as_multipart(
     [stored] = wired.emulator.channel_messages(wired.general_id)
     assert stored["attachments"] == ["chart.png", "export.csv"]
     assert wired.emulator.transcript.entries[-1]["attachments"] == ["chart.png", "export.csv"]
+
+
+async def test_automod_rule_blocks_a_keyword_post(
+    wired: Wired, run_bot: Callable[..., Awaitable[commands.Bot]]
+) -> None:
+    bot = await run_bot()
+    guild = bot.get_guild(wired.guild_id)
+    assert guild is not None
+    rule = await guild.create_automod_rule(
+        name="no spoilers",
+        event_type=discord.AutoModRuleEventType.message_send,
+        trigger=discord.AutoModTrigger(keyword_filter=["spoiler*"]),
+        actions=[discord.AutoModRuleAction(custom_message="Please don't.")],
+        enabled=True,
+    )
+    assert [r.id for r in await guild.fetch_automod_rules()] == [rule.id]
+    executions: asyncio.Queue[discord.AutoModAction] = asyncio.Queue()
+    bot.add_listener(executions.put, "on_automod_action")
+    blocked = await wired.emulator.post_message(wired.bob_id, wired.general_id, "SPOILERS ahead")
+    assert blocked["automod_blocked"] is True
+    execution = await asyncio.wait_for(executions.get(), 2)
+    assert execution.user_id == wired.bob_id and execution.rule_id == rule.id
+    assert wired.emulator.channel_messages(wired.general_id) == []
+    await wired.emulator.post_message(wired.bob_id, wired.general_id, "fine message")
+    assert len(wired.emulator.channel_messages(wired.general_id)) == 1

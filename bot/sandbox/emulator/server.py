@@ -27,6 +27,7 @@ from bot.sandbox.emulator import (
     routes_guilds,
     routes_interactions,
 )
+from bot.sandbox.emulator.automod import apply_automod
 from bot.sandbox.emulator.core import EmulatorCore, utc_now
 from bot.sandbox.emulator.errors import ApiError, json_response, no_content
 from bot.sandbox.emulator.ratelimit import InjectedLimit
@@ -302,7 +303,11 @@ class Emulator(EmulatorCore):
             self.state.dms_closed.add(user_id)
 
     async def post_message(self, user_id: int, channel_id: int, content: str) -> JSON:
-        """A user posts in a channel (or their DM with the bot); the bot gets MESSAGE_CREATE."""
+        """A user posts in a channel (or their DM with the bot); the bot gets MESSAGE_CREATE.
+
+        Enabled AutoMod keyword rules run first; a blocked post returns
+        `{"automod_blocked": true, ...}` and is not stored.
+        """
         channel = self.state.channels[channel_id]
         guild = self.state.guild_of_channel(channel)
         if guild is not None:
@@ -313,6 +318,8 @@ class Emulator(EmulatorCore):
                 raise PermissionError(
                     f"user {user_id} cannot send messages in {channel.get('name')}"
                 )
+        if apply_automod(self, channel, user_id, content):
+            return {"automod_blocked": True, "channel_id": channel["id"], "content": content}
         author = self.state.users[user_id]
         message = self.build_message(channel, author, {"content": content}, [])
         self.deliver(channel, message)
