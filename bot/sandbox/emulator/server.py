@@ -34,30 +34,11 @@ from bot.sandbox.emulator.ratelimit import InjectedLimit
 from bot.sandbox.emulator.results import InteractionResult
 from bot.sandbox.emulator.routing import Call, Router, parse_body
 from bot.sandbox.emulator.state import JSON, Guild, iso
-from bot.sandbox.emulator.transcript import simple_components, simple_embeds
+from bot.sandbox.emulator.views import BOT_PERMISSIONS, summarise
 
 log = logging.getLogger(__name__)
 
 ClockDriver = Callable[[timedelta], Awaitable[None]]
-BOT_PERMISSIONS = (
-    perm.VIEW_CHANNEL
-    | perm.SEND_MESSAGES
-    | perm.SEND_MESSAGES_IN_THREADS
-    | perm.EMBED_LINKS
-    | perm.ATTACH_FILES
-    | perm.READ_MESSAGE_HISTORY
-    | perm.ADD_REACTIONS
-    | perm.MANAGE_MESSAGES
-    | perm.MANAGE_CHANNELS
-    | perm.MANAGE_ROLES
-    | perm.MANAGE_EVENTS
-    | perm.CREATE_EVENTS
-    | perm.MANAGE_GUILD
-    | perm.MODERATE_MEMBERS
-    | perm.MANAGE_THREADS
-    | perm.CREATE_PUBLIC_THREADS
-    | perm.CREATE_PRIVATE_THREADS
-)
 ALL_ROUTES = (
     routes_core.ROUTES
     + routes_channels.ROUTES
@@ -447,22 +428,3 @@ class Emulator(EmulatorCore):
             "rate_limited": self.rate_limit_counts(),
             "total": len(self.requests),
         }
-
-
-def summarise(message: JSON) -> JSON:
-    """A message as tests and the control API show it."""
-    return {
-        "id": message["id"],
-        "channel_id": message["channel_id"],
-        "author_id": message["author"]["id"],
-        "author": message["author"].get("global_name") or message["author"]["username"],
-        "content": message.get("content") or "",
-        "embeds": simple_embeds(message.get("embeds") or []),
-        "components": simple_components(message.get("components") or []),
-        "raw_components": copy.deepcopy(message.get("components") or []),
-        "attachments": [a["filename"] for a in message.get("attachments") or []],
-        "ephemeral": bool(int(message.get("flags") or 0) & 64),
-        "timestamp": message["timestamp"],
-        "edited_timestamp": message.get("edited_timestamp"),
-        "is_dm": "guild_id" not in message,
-    }
