@@ -1,0 +1,216 @@
+"""Daily check-ins, pure: reading the answers, risk rules, streaks and missed days.
+
+Nothing here does I/O. The cog reads raw modal text through :func:`parse_answers`, asks
+:func:`answer_risks` which rules fire, and :func:`missed_run` / :func:`checkin_streak`
+for the quiet-client rule and the confirmation. Thresholds come from settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+Used = Literal["yes", "no", "prefer_not"]
+
+NOTE_MAX = 500
+USED_LABELS: dict[str, str] = {"yes": "yes", "no": "no", "prefer_not": "rather not say"}
+
+_INT = re.compile(r"^[+-]?[0-9]{1,4}$")
+_HOURS = re.compile(r"^\s*(?P<number>[0-9]{1,3}(?:[.,][0-9]{1,2})?)\s*(?:h|hrs?|hours?)?\s*$", re.I)
+
+_USED_WORDS: dict[str, Used] = {
+    "y": "yes",
+    "yes": "yes",
+    "n": "no",
+    "no": "no",
+    "prefer not": "prefer_not",
+    "prefer not to say": "prefer_not",
+    "rather not say": "prefer_not",
+    "rather not": "prefer_not",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinAnswers:
+    mood: int
+    craving: int
+    used: Used
+    sleep_hours: float
+    note: str | None
+
+
+class AnswerErrors(ValueError):
+    """One readable line per field that could not be read (nothing is stored)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+    def message(self) -> str:
+        lines = ["I couldn't save your check-in. Please fix these and try again:"]
+        lines += [f"• {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def _whole_number(text: str, low: int, high: int, what: str) -> tuple[int | None, str | None]:
+    cleaned = text.strip()
+    if not cleaned:
+        return None, f"**{what}**: please enter a whole number from {low} to {high}."
+    if not _INT.match(cleaned):
+        return None, (
+            f"**{what}**: '{cleaned[:20]}' is not a whole number; "
+            f"enter a number from {low} to {high}."
+        )
+    value = int(cleaned)
+    if not low <= value <= high:
+        return None, f"**{what}**: {value} is out of range; enter a number from {low} to {high}."
+    return value, None
+
+
+def _sleep(text: str) -> tuple[float | None, str | None]:
+    what = "Hours of sleep"
+    match = _HOURS.match(text)
+    if match is None:
+        return None, f"**{what}**: please enter a number of hours from 0 to 24, e.g. 7 or 6.5."
+    value = float(match["number"].replace(",", "."))
+    if not 0 <= value <= 24:
+        return None, f"**{what}**: {value:g} is out of range; enter 0 to 24 hours."
+    return round(value, 2), None
+
+
+def _used(text: str) -> tuple[Used | None, str | None]:
+    cleaned = " ".join(text.strip().lower().replace("'", "").split())
+    value = _USED_WORDS.get(cleaned)
+    if value is None:
+        return None, (
+            "**Used since your last check-in**: please answer yes, no, or rather not say."
+        )
+    return value, None
+
+
+def parse_answers(
+    *, mood: str, craving: str, used: str, sleep: str, note: str | None
+) -> CheckinAnswers:
+    """The five modal answers, or :class:`AnswerErrors` naming every field to fix."""
+    mood_value, mood_error = _whole_number(mood, 1, 10, "Mood")
+    craving_value, craving_error = _whole_number(craving, 0, 10, "Craving")
+    used_value, used_error = _used(used)
+    sleep_value, sleep_error = _sleep(sleep)
+    cleaned_note = (note or "").strip() or None
+    note_error = None
+    if cleaned_note is not None and len(cleaned_note) > NOTE_MAX:
+        note_error = f"**Note**: please keep it to {NOTE_MAX} characters or fewer."
+    problems = [p for p in (mood_error, craving_error, used_error, sleep_error, note_error) if p]
+    if problems or mood_value is None or craving_value is None:
+        raise AnswerErrors(problems)
+    if used_value is None or sleep_value is None:
+        raise AnswerErrors(problems)
+    return CheckinAnswers(mood_value, craving_value, used_value, sleep_value, cleaned_note)
+
+
+# ----- risk rules --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRule:
+    rule: str
+    label: str
+    severity: Literal["normal", "high", "urgent"]
+
+
+CRAVING_HIGH = RiskRule("craving_high", "High craving in a check-in", "normal")
+MOOD_LOW = RiskRule("mood_low", "Low mood in a check-in", "normal")
+USE_REPORTED = RiskRule("use_reported", "Return to use reported in a check-in", "high")
+CRISIS_LANGUAGE = RiskRule("crisis_language", "Crisis language in a check-in note", "urgent")
+QUIET_CLIENT = RiskRule("checkins_missed", "Missed check-ins in a row", "normal")
+DM_CLOSED = RiskRule("dm_closed", "Check-in prompts cannot be delivered (DMs closed)", "normal")
+ASKED_TO_TALK = RiskRule("asked_to_talk", "Asked to talk to a facilitator", "normal")
+
+
+@dataclass(frozen=True, slots=True)
+class RiskThresholds:
+    craving_at: int = 8
+    mood_at: int = 3
+
+
+def answer_risks(
+    answers: CheckinAnswers, thresholds: RiskThresholds, *, crisis_in_note: bool
+) -> list[RiskRule]:
+    """The rules a check-in's answers fire, most severe first."""
+    fired: list[RiskRule] = []
+    if crisis_in_note:
+        fired.append(CRISIS_LANGUAGE)
+    if answers.used == "yes":
+        fired.append(USE_REPORTED)
+    if answers.craving >= thresholds.craving_at:
+        fired.append(CRAVING_HIGH)
+    if answers.mood <= thresholds.mood_at:
+        fired.append(MOOD_LOW)
+    return fired
+
+
+def missed_run(prompted_days: Iterable[date], checked_days: Iterable[date]) -> int:
+    """How many of the most recent prompted days in a row have no check-in."""
+    checked = set(checked_days)
+    run = 0
+    for day in sorted(set(prompted_days), reverse=True):
+        if day in checked:
+            break
+        run += 1
+    return run
+
+
+def quiet_client(run: int, in_a_row: int) -> RiskRule | None:
+    """The quiet-client rule fires once ``in_a_row`` prompted days in a row went unanswered."""
+    return QUIET_CLIENT if in_a_row > 0 and run >= in_a_row else None
+
+
+def undeliverable_run(days: Sequence[tuple[date, bool]]) -> int:
+    """Trailing run of prompted days whose DM was undeliverable (``(day, undeliverable)``)."""
+    run = 0
+    for _, undeliverable in sorted(days, reverse=True):
+        if not undeliverable:
+            break
+        run += 1
+    return run
+
+
+def checkin_streak(checked_days: Iterable[date], today: date) -> int:
+    """Consecutive local days checked in, ending today (or yesterday if today is still open).
+
+    This counts check-ins, never sobriety.
+    """
+    checked = set(checked_days)
+    day = today if today in checked else today - timedelta(days=1)
+    streak = 0
+    while day in checked:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def window_days(today: date, days: int = 30) -> list[date]:
+    """The last ``days`` local dates, oldest first, ending with ``today``."""
+    return [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
+
+
+def missed_days(
+    days: Sequence[date], checked_days: Iterable[date], *, since: date, today: date
+) -> list[date]:
+    """Days in ``days`` from ``since`` up to (not including) ``today`` with no check-in."""
+    checked = set(checked_days)
+    return [d for d in days if since <= d < today and d not in checked]
+
+
+def encouragement(streak: int, *, used: Used) -> str:
+    """A short line for the confirmation. Never about sobriety, never shaming."""
+    if used == "yes":
+        return "Thank you for being honest. Checking in on a hard day takes courage."
+    if streak >= 7:
+        return f"{streak} days of check-ins in a row. That consistency matters."
+    if streak >= 2:
+        return "Showing up day after day adds up. Thank you for checking in."
+    return "Thank you for checking in today. Every check-in helps your team support you."

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.db.database import Database
+from bot.db.migrate import migrate
+from bot.db.repositories.checkins import CheckinRepository
+from bot.domain.checkins import CheckinAnswers
+
+NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = Database(tmp_path / "repo.sqlite3")
+    await database.connect()
+    await migrate(database)
+    yield database
+    await database.close()
+
+
+def answers(**changes: object) -> CheckinAnswers:
+    values: dict[str, object] = {
+        "mood": 6,
+        "craving": 2,
+        "used": "no",
+        "sleep_hours": 7.5,
+        "note": None,
+    }
+    values.update(changes)
+    return CheckinAnswers(**values)  # type: ignore[arg-type]
+
+
+async def test_save_replaces_the_same_local_day_and_keeps_the_id(db):
+    repo = CheckinRepository(db)
+    async with db.transaction() as tx:
+        first = await repo.save(
+            tx, user_id=1, local_date=date(2026, 3, 2), answers=answers(), now=NOW
+        )
+    async with db.transaction() as tx:
+        second = await repo.save(
+            tx, user_id=1, local_date=date(2026, 3, 2), answers=answers(mood=2), now=NOW
+        )
+    assert not first.replaced and second.replaced
+    assert first.checkin_id == second.checkin_id
+    stored = await repo.get(first.checkin_id)
+    assert stored is not None and stored.mood == 2 and stored.replaced == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM checkins") == 1
+
+
+async def test_reported_use_dates_lists_only_use_days_in_order(db):
+    repo = CheckinRepository(db)
+    async with db.transaction() as tx:
+        for day_, used in (
+            (date(2026, 3, 5), "yes"),
+            (date(2026, 3, 1), "yes"),
+            (date(2026, 3, 3), "no"),
+        ):
+            await repo.save(tx, user_id=7, local_date=day_, answers=answers(used=used), now=NOW)
+        await repo.save(
+            tx, user_id=8, local_date=date(2026, 3, 2), answers=answers(used="yes"), now=NOW
+        )
+        await repo.save(
+            tx, user_id=7, local_date=date(2026, 3, 4), answers=answers(used="prefer_not"), now=NOW
+        )
+    assert await repo.reported_use_dates(7) == [date(2026, 3, 1), date(2026, 3, 5)]
+    assert await repo.reported_use_dates(99) == []
+
+
+async def test_prompt_day_is_recorded_once(db):
+    repo = CheckinRepository(db)
+    async with db.transaction() as tx:
+        assert await repo.record_prompt_day(
+            tx, user_id=1, local_date=date(2026, 3, 2), status="queued", planned_at=NOW, now=NOW
+        )
+        assert not await repo.record_prompt_day(
+            tx, user_id=1, local_date=date(2026, 3, 2), status="late", planned_at=NOW, now=NOW
+        )
+        await repo.mark_undeliverable(tx, 1, date(2026, 3, 2))
+    (day_,) = await repo.prompt_days(1)
+    assert day_.status == "queued" and day_.undeliverable
+
+
+async def test_delete_and_purge(db):
+    repo = CheckinRepository(db)
+    async with db.transaction() as tx:
+        await repo.create_setting(tx, user_id=1, planned_zone="UTC", next_prompt_at=NOW, now=NOW)
+        await repo.save(tx, user_id=1, local_date=date(2024, 1, 1), answers=answers(), now=NOW)
+        await repo.save(tx, user_id=1, local_date=date(2026, 3, 1), answers=answers(), now=NOW)
+        await repo.save(tx, user_id=2, local_date=date(2026, 3, 1), answers=answers(), now=NOW)
+    async with db.transaction() as tx:
+        purged = await repo.purge_before(tx, date(2025, 1, 1))
+    assert purged["checkins"] == 1
+    async with db.transaction() as tx:
+        removed = await repo.delete_for(tx, 1)
+    assert removed == {"checkins": 1, "checkin_prompts": 0, "checkin_settings": 1}
+    assert await db.fetchval("SELECT COUNT(*) FROM checkins") == 1
