@@ -16,7 +16,6 @@ from typing import Any
 
 import discord
 import yarl
-from aiolimiter import AsyncLimiter
 from discord.ext import commands
 
 from bot.config import Settings
@@ -36,7 +35,7 @@ from bot.services.errors import handle_interaction_error
 from bot.services.jobs import Jobs
 from bot.services.outbox import Outbox
 from bot.services.permissions import Permissions
-from bot.services.sender import DiscordSender
+from bot.services.sender import DiscordSender, make_limiter
 from bot.services.tasks import TaskGroup
 
 log = logging.getLogger("iopbot.app")
@@ -143,7 +142,7 @@ class IopBot(commands.Bot):
         outbox_repo = OutboxRepository(db)
         clients = ClientRepository(db)
         outbox = Outbox(outbox_repo, clock)
-        limiter = AsyncLimiter(settings.outbox.rate_per_second, 1.0)
+        limiter = make_limiter(settings.outbox.rate_per_second)
         dispatcher = Dispatcher(
             db=db,
             repo=outbox_repo,

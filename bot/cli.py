@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import importlib
 import inspect
+import pkgutil
 import signal
 import sqlite3
 import sys
@@ -107,11 +108,16 @@ def required_permissions(settings: Settings) -> discord.Permissions:
     from bot.cogbase import IopCog
 
     needed = discord.Permissions(BASE_PERMISSIONS.value)
-    for module_name in cog_modules(settings):
-        module = importlib.import_module(f"{module_name}._cog")
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, IopCog) and cls is not IopCog:
-                needed.value |= cls.required_permissions.value
+    for package_name in cog_modules(settings):
+        package = importlib.import_module(package_name)
+        modules = [package] + [
+            importlib.import_module(info.name)
+            for info in pkgutil.iter_modules(package.__path__, f"{package_name}.")
+        ]
+        for module in modules:
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, IopCog) and cls is not IopCog:
+                    needed.value |= cls.required_permissions.value
     return needed
 
 

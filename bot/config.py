@@ -86,7 +86,8 @@ class CogSettings(Section):
 
 
 class OutboxSettings(Section):
-    rate_per_second: float = Field(default=45.0, gt=0, le=50)
+    # With the limiter's burst of 5, 45/s keeps every second under Discord's 50 requests.
+    rate_per_second: float = Field(default=45.0, gt=0, le=45)
     concurrency: int = Field(default=50, ge=1, le=200)
     poll_seconds: float = Field(default=5.0, gt=0)
     batch_size: int = Field(default=500, ge=1)
@@ -124,29 +125,71 @@ def _default_resources() -> list[CrisisResource]:
 
 class SafetySettings(Section):
     resources: list[CrisisResource] = Field(default_factory=_default_resources)
+    # Matched on whole words after normalization (bot/domain/crisis.py); "word*" matches
+    # any word starting with "word". Measured on tests/data/crisis_corpus.json.
     crisis_terms: list[str] = Field(
         default_factory=lambda: [
             "kill myself",
+            "killing myself",
             "end my life",
+            "ending my life",
             "want to die",
+            "wanna die",
             "suicide",
             "suicidal",
+            "sewerslide",
             "better off dead",
+            "better off without me",
             "no reason to live",
+            "point of living",
+            "dont want to live",
+            "wish i was dead",
+            "wish i were dead",
             "hurt myself",
+            "hurting myself",
+            "cutting myself",
+            "self harm",
             "overdose on purpose",
+            "want to od",
             "take all my pills",
             "not be here anymore",
+            "dont want to be here anymore",
             "end it all",
-            "unalive",
+            "disappear forever",
+            "nobody would miss me",
+            "no one would miss me",
+            "no one would even miss me",
+            "done with life",
+            "off myself",
+            "sleep and not wake up",
+            "sleep and never wake up",
+            "never wake up",
+            "hope i dont wake up",
+            "wish i wouldnt wake up",
+            "unaliv*",
             "kms",
         ]
     )
+    # Drug-sourcing phrases: the AutoMod preset blocks them (with a kind message) and alerts.
     sourcing_terms: list[str] = Field(
         default_factory=lambda: ["who's holding", "plug me", "anyone selling", "hook me up with"]
     )
     alert_dedupe_minutes: int = Field(default=60, ge=1)
     reescalate_hours: float = Field(default=4.0, gt=0)
+    # AutoMod presets (/automod install): mention spam limit and the message a blocked
+    # sourcing post shows its author (Discord allows at most 150 characters).
+    automod_mention_limit: int = Field(default=5, ge=1, le=50)
+    sourcing_block_message: str = Field(
+        default=(
+            "This space is for recovery support, so that message wasn't posted. "
+            "A facilitator is here to help."
+        ),
+        max_length=150,
+    )
+    # How long moderation cases/notes, reports and crisis-event records are kept.
+    mod_case_days: int = Field(default=365 * 2, ge=30)
+    report_days: int = Field(default=365, ge=30)
+    crisis_event_days: int = Field(default=365, ge=30)
 
 
 class GroupSettings(Section):
@@ -184,10 +227,14 @@ class MilestoneSettings(Section):
     )
     program_weeks: list[int] = Field(default_factory=lambda: [1, 4, 8, 12])
     sessions_attended: list[int] = Field(default_factory=lambda: [10, 20, 30])
+    sobriety_every_year_after_days: int | None = Field(default=545, ge=0)
     celebration_time: str = "09:00"
+    congrats_time: str = "20:00"
+    late_after_minutes: int = Field(default=60, ge=0)
     stale_after_days: int = Field(default=7, ge=0)
+    plan_every_minutes: float = Field(default=5.0, gt=0)
 
-    _check_time = field_validator("celebration_time")(validate_hhmm)
+    _check_time = field_validator("celebration_time", "congrats_time")(validate_hhmm)
 
 
 class FamilySettings(Section):
@@ -209,6 +256,8 @@ class RetentionSettings(Section):
     outbox_days: int = Field(default=90, ge=1)
     audit_days: int = Field(default=365 * 6, ge=365 * 6)
     disclosures_days: int = Field(default=365 * 6, ge=365 * 6)
+    discharged_records_days: int = Field(default=365 * 2, ge=30)
+    delete_confirm_minutes: int = Field(default=10, ge=1, le=60)
     purge_time: str = "03:30"
 
     _check_time = field_validator("purge_time")(validate_hhmm)

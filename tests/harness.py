@@ -136,7 +136,12 @@ async def program_world(
         "On-call": guild.create_role("On-call"),
         "Auditor": guild.create_role("Auditor"),
     }
-    hidden = {guild.default_role: discord.PermissionOverwrite(view_channel=False)}
+    # The bot's own role: the program admin lets it into the private channels.
+    bot_role = guild.create_role("iopbot access")
+    hidden = {
+        guild.default_role: discord.PermissionOverwrite(view_channel=False),
+        bot_role: discord.PermissionOverwrite(view_channel=True, send_messages=True),
+    }
     staff_only = {**hidden, roles["Facilitator"]: discord.PermissionOverwrite(view_channel=True)}
     staff = guild.create_text_channel("staff-alerts", overwrites=staff_only)
     mod_log = guild.create_text_channel("mod-log", overwrites=staff_only)
@@ -152,12 +157,10 @@ async def program_world(
     ids["mod-log"] = mod_log.id
     settings = _settings(tmp_path, ids, cogs, **overrides)
     bot.reconfigure(settings)
-    bot_role = guild.create_role(
-        "iopbot",
-        permissions=discord.Permissions(administrator=True),
-    )
     await env.start()
     try:
+        assert bot.user is not None
+        env.backend.add_member_role(GUILD_ID, bot.user.id, bot_role.id)
         facilitator = guild.add_member(
             env.create_user("dana"), roles=[roles["Facilitator"]], nick="Dana (facilitator)"
         )

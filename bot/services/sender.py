@@ -40,6 +40,18 @@ def allowed_mentions(notice: Notice) -> discord.AllowedMentions:
     )
 
 
+def make_limiter(rate_per_second: float, burst: int = 5) -> AsyncLimiter:
+    """A leaky bucket that never lets more than ``rate + burst`` sends into any one second.
+
+    aiolimiter's bucket holds ``max_rate`` tokens and refills at ``max_rate/time_period``
+    per second, so a full bucket at the start of a second adds to that second's refill.
+    A small bucket (``burst``) refilled at ``rate`` keeps every one-second window at or
+    under ``rate + burst`` (45 + 5 = Discord's 50/s by default) while sending steadily.
+    """
+    capacity = max(1, min(burst, int(rate_per_second)))
+    return AsyncLimiter(capacity, capacity / rate_per_second)
+
+
 class DiscordSender:
     """Sends with ``nonce=f"ob{id}"`` so a retried send never makes a second message."""
 
