@@ -4,6 +4,13 @@ Detection is deliberately simple and explainable: normalized text is matched aga
 program's configured phrases on word boundaries, with a short list of idioms that must
 not fire ("killing it", "dying to see"). It errs toward alerting a human; it never acts
 on its own beyond a private reply and a staff alert.
+
+Normalization (applied to the text, the phrases and the idioms alike): Unicode NFKC,
+case-folding, apostrophes dropped ("don't" = "dont", "I'm" = "im"), digits inside words
+read as letters ("su1c1de" = "suicide", "k1ll" = "kill"), punctuation as spaces. A phrase
+ending in ``*`` matches any word starting with it ("unaliv*" matches "unaliving").
+The measured precision and recall on a synthetic corpus are printed by
+``tests/domain/test_crisis.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# Idioms that contain crisis words but are not crisis language.
+# Idioms that contain crisis words but are not crisis language. They are removed from
+# the text before the phrases are matched, so "dead tired but I want to die" still fires.
 DEFAULT_IDIOMS = (
     "killing it",
     "killed it",
@@ -26,21 +34,61 @@ DEFAULT_IDIOMS = (
     "suicide squad",
     "suicide prevention",
     "suicide awareness",
+    # negations of the phrases themselves
+    "not suicidal",
+    "never suicidal",
+    "dont want to die",
+    "do not want to die",
+    "didnt want to die",
+    "not going to kill myself",
+    "wont kill myself",
+    "would never kill myself",
+    "would never hurt myself",
+    # everyday sentences that share words with coded phrases
+    "wake up late",
+    "wake up in time",
+    "wake up on time",
+    "wake up early",
+    "die my hair",
+    "dye my hair",
 )
 
+# "5 kms" is a distance, not "kill myself".
+_DISTANCE = re.compile(r"\b\d+ kms\b")
 _SPACE = re.compile(r"\s+")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+_NOT_WORD = re.compile(r"[^\w ]+")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+_MIXED_TOKEN = re.compile(r"[\w@]*[a-z][\w@]*")
+
+
+def _deleet(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if any(c.isdigit() or c == "@" for c in token) and any(c.isalpha() for c in token):
+        return token.translate(_LEET)
+    return token
 
 
 def normalize(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
-    folded = re.sub(r"[^\w' ]+", " ", folded)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = _APOSTROPHES.sub("", folded)
+    folded = _MIXED_TOKEN.sub(_deleet, folded)
+    folded = _NOT_WORD.sub(" ", folded)
     return _SPACE.sub(" ", folded).strip()
 
 
 @dataclass(frozen=True, slots=True)
 class CrisisMatch:
     phrase: str
+
+
+def _pattern(phrase: str) -> re.Pattern[str] | None:
+    prefix = phrase.rstrip().endswith("*")
+    wanted = normalize(phrase.rstrip().rstrip("*"))
+    if not wanted:
+        return None
+    tail = r"\w*\b" if prefix else r"\b"
+    return re.compile(rf"\b{re.escape(wanted)}{tail}")
 
 
 def detect_crisis(
@@ -50,27 +98,37 @@ def detect_crisis(
     clean = normalize(text)
     if not clean:
         return None
+    clean = _DISTANCE.sub(" ", clean)
     for idiom in idioms:
-        clean = re.sub(rf"\b{re.escape(normalize(idiom))}\b", " ", clean)
+        wanted = normalize(idiom)
+        if wanted:
+            clean = re.sub(rf"\b{re.escape(wanted)}\b", " ", clean)
     for phrase in phrases:
-        wanted = normalize(phrase)
-        if wanted and re.search(rf"\b{re.escape(wanted)}\b", clean):
+        pattern = _pattern(phrase)
+        if pattern is not None and pattern.search(clean):
             return CrisisMatch(phrase)
     return None
 
 
-def resources_text(resources: Iterable[tuple[str, str]], staffed_hours: str) -> str:
-    """The private crisis reply: resources first, then when the space is staffed."""
+def resources_text(
+    resources: Iterable[tuple[str, str]], staffed_hours: str, *, facilitator_told: bool = True
+) -> str:
+    """The private crisis reply: resources first, then when the space is staffed.
+
+    ``facilitator_told=False`` (e.g. ``/help-now``, which alerts nobody) leaves out the
+    sentence saying a facilitator was told.
+    """
     lines = [
         "You matter, and you don't have to go through this alone. If you are thinking about "
         "harming yourself or are in crisis, please reach out now:",
         "",
     ]
     lines += [f"• **{name}**: {contact}" for name, contact in resources]
-    lines += [
-        "",
+    notice = (
         f"This space is staffed {staffed_hours}. Outside those hours nobody may see messages "
-        "here right away: iopbot is not a crisis service. A facilitator has been let know "
-        "privately so someone can check in with you.",
-    ]
+        "here right away: iopbot is not a crisis service."
+    )
+    if facilitator_told:
+        notice += " A facilitator has been told privately so someone can check in with you."
+    lines += ["", notice]
     return "\n".join(lines)

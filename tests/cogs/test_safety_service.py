@@ -6,14 +6,8 @@ from bot.services.crisis import handle_crisis_text
 from tests.harness import program_world
 
 
-def bot_sees_staff_channels(w):
-    """The harness makes an admin role for the bot; give it to the bot."""
-    w.env.backend.add_member_role(w.guild.id, w.bot.user.id, w.extra["bot_role"].id)
-
-
 async def test_service_alerts_and_dms_once_per_window(tmp_path):
     async with program_world(tmp_path) as w:
-        bot_sees_staff_channels(w)
         services = w.bot.services
         alex = w.clients[0]
         assert not await handle_crisis_text(
