@@ -74,6 +74,9 @@ class IopBot(commands.Bot):
         db: Database | None = None,
         autostart_jobs: bool = True,
     ) -> None:
+        # iopbot never joins voice: silence discord.py's "voice will NOT be supported" notes.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.members = True
         intents.message_content = settings.discord.message_content

@@ -274,6 +274,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_start(args: argparse.Namespace) -> int:
+    """The main job: the real bot when a token is configured, else the offline sandbox."""
+    settings = _settings(args)
+    if _token(settings) is not None:
+        return cmd_run(args)
+    from bot.sandbox import cli as sandbox_cli
+
+    print(
+        "No Discord token is set (IOPBOT_DISCORD__TOKEN), so iopbot starts the offline "
+        "sandbox: a local Discord emulator with a demo program. Ctrl-C stops it.",
+        file=sys.stderr,
+    )
+    sandbox_args = build_parser().parse_args(["sandbox"])
+    return int(asyncio.run(sandbox_cli.main(sandbox_args)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iopbot", description="A Discord bot for Intensive Outpatient Programs."
@@ -290,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return p
 
+    add("start", "Run the bot if a token is set, otherwise the offline sandbox.").set_defaults(
+        func=cmd_start
+    )
     add("run", "Connect to Discord and run the bot.").set_defaults(func=cmd_run)
     p = add("migrate", "Create or upgrade the database schema.")
     p.add_argument("--status", action="store_true", help="show the schema version only")
@@ -308,17 +327,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path)
     p.add_argument("--force", action="store_true", help="replace an existing database")
     p.set_defaults(func=cmd_restore)
-    try:
-        from bot.sandbox import cli as sandbox_cli
-    except ImportError:
-        sandbox_cli = None  # type: ignore[assignment]
-    if sandbox_cli is not None:
-        p = sub.add_parser(
-            "sandbox",
-            help="Run the real bot against an offline Discord emulator (no token needed).",
-        )
-        sandbox_cli.add_arguments(p)
-        p.set_defaults(func=lambda a: asyncio.run(sandbox_cli.main(a)))
+    from bot.sandbox import cli as sandbox_cli
+
+    p = sub.add_parser(
+        "sandbox",
+        help="Run the real bot against an offline Discord emulator (no token needed).",
+    )
+    sandbox_cli.add_arguments(p)
+    p.set_defaults(func=lambda a: asyncio.run(sandbox_cli.main(a)))
     return parser
 
 
