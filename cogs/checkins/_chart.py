@@ -1,0 +1,65 @@
+"""The 30-day history chart: mood and craving lines, missed days as gaps with markers.
+
+Rendered with matplotlib's object API on the Agg canvas (no pyplot global state), so it
+is safe to run in a worker thread: callers use ``await asyncio.to_thread(render_chart,
+...)`` to keep it off the event loop.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+MOOD_COLOR = "#2a7ab0"
+CRAVING_COLOR = "#d9822b"
+MISSED_COLOR = "#9a9a9a"
+
+
+def render_chart(
+    days: Sequence[date],
+    points: Mapping[date, tuple[int, int]],
+    missed: Sequence[date],
+    *,
+    title: str,
+) -> bytes:
+    """A PNG of mood (1-10) and craving (0-10) for ``days``; ``points`` maps day → (mood, craving).
+
+    Days with no check-in break the lines (gaps); ``missed`` days get a grey marker.
+    """
+    figure = Figure(figsize=(8, 3.6), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot(1, 1, 1)
+    index = list(range(len(days)))
+    mood = [float(points[d][0]) if d in points else math.nan for d in days]
+    craving = [float(points[d][1]) if d in points else math.nan for d in days]
+    axes.plot(index, mood, marker="o", color=MOOD_COLOR, label="Mood (1-10)")
+    axes.plot(index, craving, marker="s", color=CRAVING_COLOR, label="Craving (0-10)")
+    missed_set = set(missed)
+    missed_index = [i for i, d in enumerate(days) if d in missed_set]
+    if missed_index:
+        axes.scatter(
+            missed_index,
+            [-0.4] * len(missed_index),
+            marker="x",
+            color=MISSED_COLOR,
+            label="No check-in",
+            zorder=3,
+        )
+    axes.set_ylim(-1, 10.5)
+    axes.set_yticks(range(0, 11, 2))
+    step = max(1, len(days) // 8)
+    axes.set_xticks(index[::step])
+    axes.set_xticklabels([d.strftime("%b %d") for d in days][::step], fontsize=8)
+    axes.set_xlim(-0.5, max(len(days) - 0.5, 0.5))
+    axes.grid(alpha=0.3)
+    axes.set_title(title, fontsize=11)
+    axes.legend(loc="upper left", fontsize=8, ncols=3, frameon=False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

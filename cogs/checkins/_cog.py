@@ -1,0 +1,277 @@
+"""Daily check-ins: prompts in each client's time zone, private history, risk alerts."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogbase import DeletionReport, IopCog
+from bot.db.repositories.checkins import CheckinRepository
+from bot.db.repositories.clients import Client
+from bot.domain.checkins import USED_LABELS
+from bot.domain.dates import BadDate, check_range, parse_date
+from bot.domain.localtime import (
+    BadTime,
+    BadTimezone,
+    local_date,
+    parse_hhmm,
+    parse_zone,
+    zone_names,
+)
+from bot.services.container import Services
+from bot.services.dispatcher import KindHooks
+from bot.services.errors import UserError, reply_ephemeral
+from bot.services.permissions import facilitator_only
+from cogs.checkins._history import load_history, report_clients, report_rows, send_history
+from cogs.checkins._modal import open_checkin_modal
+from cogs.checkins._planner import PROMPT_KIND, Planner
+from cogs.checkins._render import checkins_csv, report_text
+from cogs.checkins._submit import require_client
+from cogs.checkins._views import DYNAMIC_ITEMS
+
+log = logging.getLogger("iopbot.checkins")
+
+PLAN_JOB = "checkins:plan"
+PAUSE_MAX_DAYS = 90
+
+
+async def timezone_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    needle = current.lower().replace(" ", "_")
+    matches = [z for z in zone_names() if needle in z.lower()][:25]
+    return [app_commands.Choice(name=z, value=z) for z in matches]
+
+
+class CheckinsCog(IopCog):
+    owned_tables: ClassVar[tuple[str, ...]] = ("checkin_settings", "checkins", "checkin_prompts")
+    required_permissions: ClassVar[discord.Permissions] = discord.Permissions(
+        send_messages=True, embed_links=True, attach_files=True, view_channel=True
+    )
+
+    checkin = app_commands.Group(
+        name="checkin", description="Your daily check-in, your history and your prompt time."
+    )
+
+    def __init__(self, bot: commands.Bot, services: Services) -> None:
+        super().__init__(bot, services)
+        self.repo = CheckinRepository(services.db)
+        self.planner = Planner(services)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.services.dispatcher.register(
+            PROMPT_KIND, KindHooks(on_undeliverable=self.planner.on_undeliverable)
+        )
+        self.services.jobs.every(PLAN_JOB, self.planner.plan_due, timedelta(minutes=1))
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.services.dispatcher.unregister(PROMPT_KIND)
+        self.services.jobs.remove(PLAN_JOB)
+
+    # ----- clients -----------------------------------------------------------------------
+
+    @checkin.command(name="today", description="Open today's check-in (5 short questions).")
+    async def today(self, interaction: discord.Interaction[Any]) -> None:
+        await open_checkin_modal(self.services, interaction)
+
+    @checkin.command(
+        name="history", description="Your last 30 days of check-ins (only you see them)."
+    )
+    async def history(self, interaction: discord.Interaction[Any]) -> None:
+        client = await require_client(self.services, interaction.user.id)
+        await send_history(interaction, await load_history(self.services, client), own=True)
+
+    @checkin.command(name="settings", description="Your daily prompt time and time zone.")
+    @app_commands.describe(
+        time="Local time for your daily prompt, HH:MM (24-hour), e.g. 08:30",
+        timezone="Your time zone, e.g. America/Chicago",
+    )
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def settings_(
+        self,
+        interaction: discord.Interaction[Any],
+        time: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        services = self.services
+        client = await require_client(services, interaction.user.id)
+        setting = await self.repo.setting(client.user_id)
+        local_time = setting.local_time if setting else None
+        if time is not None:
+            try:
+                local_time = parse_hhmm(time).strftime("%H:%M")
+            except BadTime as exc:
+                raise UserError(str(exc)) from None
+        zone = client.timezone
+        if timezone is not None:
+            try:
+                zone = parse_zone(timezone)
+            except BadTimezone as exc:
+                raise UserError(str(exc)) from None
+        now = services.clock.now()
+        async with services.db.transaction() as tx:
+            if zone.key != client.timezone.key:
+                await services.clients.set_timezone(tx, client.user_id, zone, now)
+                client = await services.clients.get_in(tx, client.user_id) or client
+            next_at = await self.planner.reschedule(tx, client, local_time, now)
+        wall = local_time or services.settings.checkins.default_time
+        verb = "is now" if time or timezone else "is"
+        await reply_ephemeral(
+            interaction,
+            f"Your daily check-in prompt {verb} at {wall} ({zone.key}). "
+            f"Next prompt: <t:{int(next_at.timestamp())}:f>.",
+        )
+
+    @checkin.command(name="pause", description="Pause your daily prompts until a date.")
+    @app_commands.describe(until_date="The date prompts start again, YYYY-MM-DD")
+    async def pause(self, interaction: discord.Interaction[Any], until_date: str) -> None:
+        services = self.services
+        client = await require_client(services, interaction.user.id)
+        now = services.clock.now()
+        today = local_date(now, client.timezone)
+        try:
+            until = check_range(
+                parse_date(until_date),
+                today=today,
+                past_days=0,
+                future_days=PAUSE_MAX_DAYS,
+                what="date prompts start again",
+            )
+        except BadDate as exc:
+            raise UserError(str(exc)) from None
+        if until <= today:
+            raise UserError("Please pick a date after today (YYYY-MM-DD).")
+        async with services.db.transaction() as tx:
+            await self.planner.ensure_setting(tx, client, now)
+            await self.repo.set_paused_until(tx, client.user_id, until, now)
+            await services.outbox.cancel(tx, kind=PROMPT_KIND, subject_user_id=client.user_id)
+        await reply_ephemeral(
+            interaction,
+            f"Your daily prompts are paused. They start again on {until.isoformat()}. "
+            "You can still check in any time with /checkin today, and /checkin resume "
+            "restarts the prompts sooner.",
+        )
+
+    @checkin.command(name="resume", description="Restart your daily prompts now.")
+    async def resume(self, interaction: discord.Interaction[Any]) -> None:
+        services = self.services
+        client = await require_client(services, interaction.user.id)
+        now = services.clock.now()
+        async with services.db.transaction() as tx:
+            await self.planner.ensure_setting(tx, client, now)
+            await self.repo.set_paused_until(tx, client.user_id, None, now)
+        await reply_ephemeral(interaction, "Your daily check-in prompts are on again.")
+
+    # ----- facilitators ------------------------------------------------------------------
+
+    async def _client_for_staff(self, member: discord.Member) -> Client:
+        client = await self.services.clients.get(member.id)
+        if client is None:
+            raise UserError(f"{member.display_name} is not an enrolled client.")
+        return client
+
+    @checkin.command(name="view", description="A client's last 30 days (facilitators).")
+    @app_commands.describe(member="The client")
+    @facilitator_only()
+    async def view(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        client = await self._client_for_staff(member)
+        async with self.services.db.transaction() as tx:
+            await self.services.audit.record(
+                tx, actor_id=interaction.user.id, action="checkin.view", subject_user_id=member.id
+            )
+        await send_history(interaction, await load_history(self.services, client), own=False)
+
+    @checkin.command(name="report", description="This week's check-ins (facilitators).")
+    @app_commands.describe(cohort="A cohort's channel (leave empty for all active clients)")
+    @facilitator_only()
+    async def report(
+        self, interaction: discord.Interaction[Any], cohort: discord.TextChannel | None = None
+    ) -> None:
+        title, clients = await report_clients(self.services, cohort)
+        week, rows = await report_rows(self.services, clients)
+        async with self.services.db.transaction() as tx:
+            await self.services.audit.record(
+                tx,
+                actor_id=interaction.user.id,
+                action="checkin.report",
+                channel_id=cohort.id if cohort else None,
+                clients=len(clients),
+            )
+        await reply_ephemeral(interaction, report_text(title, week, rows))
+
+    @checkin.command(name="export", description="A client's check-ins as CSV (facilitators).")
+    @app_commands.describe(member="The client")
+    @facilitator_only()
+    async def export(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        client = await self._client_for_staff(member)
+        checkins = await self.repo.all_for(client.user_id)
+        async with self.services.db.transaction() as tx:
+            await self.services.audit.record(
+                tx,
+                actor_id=interaction.user.id,
+                action="checkin.export",
+                subject_user_id=member.id,
+                rows=len(checkins),
+            )
+        await reply_ephemeral(
+            interaction,
+            f"{len(checkins)} check-ins for {client.display_name}. This file holds health "
+            "information: keep it within the care team.",
+            file=discord.File(
+                io.BytesIO(checkins_csv(checkins)), filename=f"checkins-{client.user_id}.csv"
+            ),
+        )
+
+    # ----- data contracts ----------------------------------------------------------------
+
+    async def export_user_data(self, user_id: int) -> dict[str, Any]:
+        setting = await self.repo.setting(user_id)
+        checkins = await self.repo.all_for(user_id)
+        if setting is None and not checkins:
+            return {}
+        return {
+            "checkin_settings": None
+            if setting is None
+            else {
+                "local_time": setting.local_time,
+                "paused_until": setting.paused_until.isoformat() if setting.paused_until else None,
+                "next_prompt_at": setting.next_prompt_at.isoformat(),
+            },
+            "checkins": [
+                {
+                    "local_date": c.local_date.isoformat(),
+                    "mood": c.mood,
+                    "craving": c.craving,
+                    "used": USED_LABELS[c.used],
+                    "sleep_hours": c.sleep_hours,
+                    "note": c.note,
+                    "submitted_at": c.submitted_at.isoformat(),
+                    "replaced": c.replaced,
+                }
+                for c in checkins
+            ],
+            "prompt_days": [
+                {"local_date": p.local_date.isoformat(), "status": p.status}
+                for p in await self.repo.prompt_days(user_id)
+            ],
+        }
+
+    async def delete_user_data(self, user_id: int) -> DeletionReport:
+        async with self.services.db.transaction() as tx:
+            removed = await self.repo.delete_for(tx, user_id)
+            await self.services.outbox.cancel(tx, kind=PROMPT_KIND, subject_user_id=user_id)
+        return DeletionReport(removed=removed)
+
+    async def purge_expired(self) -> dict[str, int]:
+        days = self.services.settings.retention.checkin_answers_days
+        cutoff = self.services.clock.now().date() - timedelta(days=days)
+        async with self.services.db.transaction() as tx:
+            return await self.repo.purge_before(tx, cutoff)

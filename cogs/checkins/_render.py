@@ -1,0 +1,149 @@
+"""Text for the private views of check-ins: history table, one check-in, report, CSV.
+
+Everything here is shown only ephemerally (to the client themself, or to a facilitator)
+or sent as an ephemeral file. Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.db.repositories.checkins import Checkin
+from bot.domain.checkins import USED_LABELS
+
+TABLE_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    name: str
+    today: date
+    days: list[date]
+    checkins: list[Checkin]
+    missed: list[date]
+    streak: int
+
+    @property
+    def points(self) -> dict[date, tuple[int, int]]:
+        return {c.local_date: (c.mood, c.craving) for c in self.checkins}
+
+
+def _average(values: Sequence[float]) -> str:
+    return f"{sum(values) / len(values):.1f}" if values else "-"
+
+
+def history_text(history: History, *, own: bool) -> str:
+    """A short summary and the last week as a table (code block)."""
+    by_day = {c.local_date: c for c in history.checkins}
+    count = len(history.checkins)
+    whose = "Your" if own else f"{history.name}'s"
+    lines = [
+        f"**{whose} last {len(history.days)} days**: {count} check-ins, "
+        f"{len(history.missed)} days without one. Check-in streak: {history.streak}.",
+        f"Average mood {_average([c.mood for c in history.checkins])}, "
+        f"average craving {_average([c.craving for c in history.checkins])}.",
+        "```",
+        f"{'Date':<10}  {'Mood':>4}  {'Craving':>7}  {'Used':<14}  {'Sleep':>5}",
+    ]
+    for day in history.days[-TABLE_DAYS:]:
+        checkin = by_day.get(day)
+        if checkin is None:
+            marker = "(today)" if day == history.today else "no check-in"
+            lines.append(f"{day.isoformat():<10}  {marker}")
+            continue
+        lines.append(
+            f"{day.isoformat():<10}  {checkin.mood:>4}  {checkin.craving:>7}  "
+            f"{USED_LABELS[checkin.used]:<14}  {checkin.sleep_hours:>5g}"
+        )
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def checkin_text(name: str, checkin: Checkin) -> str:
+    """One check-in's answers, for a facilitator's ephemeral "View check-in"."""
+    replaced = (
+        f" (updated {checkin.replaced} time{'s' if checkin.replaced != 1 else ''} that day)"
+        if checkin.replaced
+        else ""
+    )
+    submitted = f"<t:{int(checkin.submitted_at.timestamp())}:f>"
+    lines = [
+        f"**Check-in #{checkin.id}** from {name}, local date {checkin.local_date.isoformat()}"
+        f"{replaced}, submitted {submitted}.",
+        f"• Mood: {checkin.mood}/10",
+        f"• Craving: {checkin.craving}/10",
+        f"• Used since the last check-in: {USED_LABELS[checkin.used]}",
+        f"• Sleep: {checkin.sleep_hours:g} hours",
+        f"• Note: {checkin.note}" if checkin.note else "• Note: (none)",
+        "",
+        "Only you can see this. Viewing it was recorded in the audit log.",
+    ]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    name: str
+    checkins: int
+    expected_days: int
+    moods: list[int]
+    cravings: list[int]
+    use_reported: int
+    open_alerts: int
+
+
+def report_text(title: str, week: str, rows: Sequence[ReportRow]) -> str:
+    if not rows:
+        return f"**{title}, week {week}**: no active clients."
+    lines = [
+        f"**{title}, week {week}** (each client's local days so far this week)",
+        "```",
+        f"{'Client':<18} {'Check-ins':>9} {'Mood':>5} {'Craving':>7} {'Use':>3} {'Alerts':>6}",
+    ]
+    for row in rows:
+        lines.append(
+            f"{row.name[:18]:<18} {f'{row.checkins}/{row.expected_days}':>9} "
+            f"{_average(row.moods):>5} {_average(row.cravings):>7} {row.use_reported:>3} "
+            f"{row.open_alerts:>6}"
+        )
+    lines += ["```", "Use: days a return to use was reported. Alerts: open (not acknowledged)."]
+    return "\n".join(lines)
+
+
+CSV_FIELDS = (
+    "local_date",
+    "mood",
+    "craving",
+    "used",
+    "sleep_hours",
+    "note",
+    "submitted_at",
+    "replaced",
+)
+
+
+def checkins_csv(checkins: Sequence[Checkin]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_FIELDS)
+    for c in checkins:
+        note = c.note or ""
+        if note[:1] in ("=", "+", "-", "@"):
+            note = "'" + note  # keep spreadsheets from reading a note as a formula
+        writer.writerow(
+            (
+                c.local_date.isoformat(),
+                c.mood,
+                c.craving,
+                USED_LABELS[c.used],
+                f"{c.sleep_hours:g}",
+                note,
+                c.submitted_at.isoformat(),
+                c.replaced,
+            )
+        )
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,68 @@
+"""Shared helpers for the check-in cog tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from simcord.actors import MemberActor
+
+from tests.harness import World
+
+PROMPT = "Your daily check-in is open."
+
+GOOD = {"mood": "6", "craving": "2", "used": "no", "sleep": "7.5", "note": ""}
+
+
+async def enroll(w: World, member: MemberActor, zone: str = "America/New_York") -> None:
+    result = await w.facilitator.slash(w.cohort, "client enroll", member=member, timezone=zone)
+    assert result.ephemeral, result
+    await w.run_due_work()  # the planner adopts the new client
+
+
+def prompts(w: World, member: MemberActor) -> list[Any]:
+    return [m for m in w.dms(member) if m.content == PROMPT]
+
+
+async def submit(w: World, member: MemberActor, **answers: str) -> Any:
+    shown = await member.slash(w.cohort, "checkin today")
+    assert shown.modal is not None, shown.response
+    values = {**GOOD, **answers}
+    return await member.submit_modal(shown, values)
+
+
+def reply_text(result: Any) -> str:
+    response = result.response
+    if response is not None and response.content:
+        return str(response.content)
+    followups = result.followups
+    return str(followups[-1].content) if followups else ""
+
+
+async def jump_to(w: World, instant: datetime) -> None:
+    """Set the clock to ``instant`` (forward only) and run due work there."""
+    assert instant >= w.clock.now()
+    w.clock.set(instant)
+    await w.run_due_work()
+
+
+async def make_cohort(w: World, members: list[MemberActor]) -> int:
+    """Put ``members`` into a cohort whose channel is ``w.cohort`` (no groups cog needed)."""
+    from bot.db.repositories.cohorts import CohortRepository
+
+    repo = CohortRepository(w.db)
+    now = w.clock.now()
+    async with w.db.transaction() as tx:
+        cohort_id = await repo.create(
+            tx,
+            guild_id=w.guild.id,
+            name="Cohort A",
+            channel_id=w.cohort.id,
+            created_by=w.facilitator.id,
+            now=now,
+        )
+        for member in members:
+            await repo.join(
+                tx, cohort_id=cohort_id, user_id=member.id, added_by=w.facilitator.id, now=now
+            )
+    return cohort_id
