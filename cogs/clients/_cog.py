@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any, ClassVar
 
 import discord
@@ -11,6 +12,7 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.domain.dates import BadDate, check_range, parse_date
 from bot.domain.localtime import BadTimezone, local_date, parse_zone, zone_names
+from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -143,6 +145,69 @@ class ClientsCog(IopCog):
         embed.add_field(name="Time zone", value=client.timezone.key)
         embed.add_field(name="Open alerts", value=str(len(open_alerts)))
         await reply_ephemeral(interaction, "", embed=embed)
+
+    @client_group.command(name="export", description="A file of a client's records (audited).")
+    @app_commands.describe(member="The client")
+    @facilitator_only()
+    async def export(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
+        services = self.services
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        document = await userdata.gather_export(self.bot, services, member.id)
+        if not userdata.has_records(document):
+            raise UserError(f"iopbot holds no records about {member.display_name}.")
+        await userdata.record_export(services, user_id=member.id, requested_by=interaction.user.id)
+        name = userdata.export_filename(member.id, services.clock.now())
+        await reply_ephemeral(
+            interaction,
+            f"The records iopbot holds about {member.display_name}. This export is in the "
+            "audit trail; handle it as a clinical record.",
+            file=discord.File(io.BytesIO(userdata.export_json(document)), filename=name),
+        )
+
+    @client_group.command(name="discharge", description="Discharge a client: prompts stop.")
+    @app_commands.describe(member="The client to discharge")
+    @facilitator_only()
+    async def discharge(
+        self, interaction: discord.Interaction[Any], member: discord.Member
+    ) -> None:
+        services = self.services
+        client = await services.clients.get(member.id)
+        if client is None:
+            raise UserError(f"{member.display_name} is not enrolled.")
+        if client.status == "discharged":
+            raise UserError(f"{member.display_name} is already discharged.")
+        now = services.clock.now()
+        async with services.db.transaction() as tx:
+            await services.clients.set_status(tx, member.id, "discharged", now)
+            cancelled = await services.outbox.cancel(
+                tx, subject_user_id=member.id, target_id=member.id
+            )
+            await services.audit.record(
+                tx,
+                actor_id=interaction.user.id,
+                action="client.discharge",
+                subject_user_id=member.id,
+                cancelled=cancelled,
+            )
+        await userdata.record_discharge(
+            services, user_id=member.id, requested_by=interaction.user.id, now=now
+        )
+        self.bot.dispatch("iop_client_discharged", member.id)
+        note = ""
+        role_id = services.settings.roles.client
+        role = member.guild.get_role(role_id) if role_id else None
+        if role is not None and role in member.roles:
+            try:
+                await member.remove_roles(role, reason=f"Discharged by {interaction.user.id}")
+            except discord.Forbidden:
+                note = "\nI couldn't remove the Client role: please check my role's position."
+        days = services.settings.retention.discharged_records_days
+        await reply_ephemeral(
+            interaction,
+            f"Discharged {member.display_name}. Prompts and reminders stop and the group "
+            f"channel is closed to them. iopbot removes its records about them after {days} "
+            f"days; the audit trail is kept 6 years.{note}",
+        )
 
     @me_group.command(name="timezone", description="Set your own time zone.")
     @app_commands.describe(zone="An IANA time zone, e.g. America/Chicago")

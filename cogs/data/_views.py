@@ -1,0 +1,100 @@
+"""The /mydata delete confirmation: two persistent buttons bound to the person and a deadline."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+
+from bot.services.container import Services
+from bot.services.errors import UserError, guarded, reply_ephemeral
+from bot.services.userdata import delete_everywhere
+from cogs.data._render import deletion_result
+
+
+def confirm_view(user_id: int, until: datetime) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmDeleteButton(user_id, int(until.timestamp())))
+    view.add_item(KeepDataButton(user_id))
+    return view
+
+
+def _owner_check(interaction: discord.Interaction[Any], user_id: int) -> None:
+    if interaction.user.id != user_id:
+        raise UserError("This button belongs to someone else's request.")
+
+
+class ConfirmDeleteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"iop:data:delete:(?P<user>\d+):(?P<until>\d+)",
+):
+    def __init__(self, user_id: int, until: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Delete my data",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"iop:data:delete:{user_id}:{until}",
+            )
+        )
+        self.user_id = user_id
+        self.until = until
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ConfirmDeleteButton:
+        return cls(int(match["user"]), int(match["until"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        _owner_check(interaction, self.user_id)
+        services: Services = interaction.client.services
+        if services.clock.now() > datetime.fromtimestamp(self.until, UTC):
+            raise UserError(
+                "This confirmation has expired and nothing was deleted. Run /mydata delete again."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await delete_everywhere(
+            interaction.client,
+            services,
+            self.user_id,
+            requested_by=self.user_id,
+        )
+        await reply_ephemeral(
+            interaction, deletion_result(outcome.report, complete=outcome.complete)
+        )
+
+
+class KeepDataButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:data:keep:(?P<user>\d+)"
+):
+    def __init__(self, user_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Keep my data",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"iop:data:keep:{user_id}",
+            )
+        )
+        self.user_id = user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> KeepDataButton:
+        return cls(int(match["user"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        _owner_check(interaction, self.user_id)
+        await reply_ephemeral(interaction, "Nothing was deleted. Your data stays as it was.")
