@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import importlib
 import inspect
+import logging
 import pkgutil
 import signal
 import sqlite3
@@ -150,19 +151,29 @@ def _token(settings: Settings) -> str | None:
 
 
 async def _run_bot(settings: Settings) -> int:
+    """Run until Discord disconnects us for good or SIGTERM/SIGINT asks us to stop."""
     from bot.app import create_bot
 
     token = _token(settings) or ""
     bot = create_bot(settings)
+    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, lambda: bot.services.tasks.spawn(bot.close(), name="stop"))
+        loop.add_signal_handler(sig, stop.set)
     async with bot:
+        running = asyncio.create_task(bot.start(token), name="bot")
+        stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stopping.done():
+            logging.getLogger("iopbot.cli").info("shutdown.requested")
+            await bot.close()
+        stopping.cancel()
         try:
-            await bot.start(token)
+            await running
         except discord.LoginFailure:
             print("Discord refused the token. Check IOPBOT_DISCORD__TOKEN.", file=sys.stderr)
             return 1
+    logging.getLogger("iopbot.cli").info("shutdown.complete")
     return 0
 
 

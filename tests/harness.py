@@ -62,6 +62,25 @@ class World:
             self.clock.set(min(target, self.clock.now() + step))
             await self.run_due_work()
 
+    def open_commands_to_everyone(self) -> None:
+        """Act as a server admin who overrode every command's default permissions.
+
+        ``default_permissions`` is only a hint Discord's admins can change, so tests run
+        with it lifted: every refusal a test sees comes from iopbot's own checks.
+        """
+        for command in self.env.backend.commands.get(GUILD_ID, {}).values():
+            self.guild.set_command_permissions(int(command["id"]), {self.guild.default_role: True})
+
+    async def restart(self) -> None:
+        """A new bot process on the same database and world (like a crash + restart)."""
+        fresh = create_bot(self.settings, clock=self.clock, autostart_jobs=False)
+        old = self.bot
+        await self.env.restart_bot(fresh)
+        await old.db.close()
+        self.bot = fresh
+        await self.env.settle()
+        self.open_commands_to_everyone()
+
     def dms(self, member: MemberActor) -> list[discord.Message]:
         """Messages the bot sent to ``member`` by DM, oldest first."""
         try:
@@ -117,6 +136,7 @@ async def program_world(
     cogs: Sequence[str] = ("clients",),
     start: datetime = DEFAULT_START,
     settle_timeout: float = 10.0,
+    open_commands: bool = True,
     **overrides: Any,
 ) -> AsyncIterator[World]:
     clock = FakeClock(start)
@@ -157,6 +177,7 @@ async def program_world(
     ids["mod-log"] = mod_log.id
     settings = _settings(tmp_path, ids, cogs, **overrides)
     bot.reconfigure(settings)
+    world_ref: list[World] = []
     await env.start()
     try:
         assert bot.user is not None
@@ -186,8 +207,13 @@ async def program_world(
             stranger=stranger,
             settings=settings,
         )
+        world_ref.append(world)
         world.extra["bot_role"] = bot_role
+        if open_commands:
+            world.open_commands_to_everyone()
         yield world
     finally:
         await env.shutdown()
         await bot.db.close()
+        if world_ref:
+            await world_ref[0].bot.db.close()
