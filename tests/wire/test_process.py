@@ -36,9 +36,9 @@ def write_config(path: Path, emulator: Emulator, world, db_path: Path) -> None:
     )
 
 
-async def wait_for(condition, timeout: float = 20.0) -> bool:
+async def wait_for(condition, limit: float = 20.0) -> bool:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + limit
     while loop.time() < deadline:
         if condition():
             return True
