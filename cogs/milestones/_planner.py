@@ -1,0 +1,252 @@
+"""The planner job (``milestones:plan``): record due milestones once, celebrate each once.
+
+Every run asks the database what is due *now* (by the injected clock), so running it
+twice, or after a restart, does nothing new:
+
+1. **record** — for each active client, every milestone whose local date has come is
+   inserted once (``UNIQUE (user, scheme, kind, n, streak)``) with its celebration time
+   (``celebration_time`` on the due date, in the client's zone);
+2. **celebrate** — each recorded milestone whose celebration time has passed moves
+   ``due → celebrated`` in the same transaction that queues its DM (and, for an opted-in
+   client, the cohort post with a "Send congrats" button). One that fell before the client
+   set this date or enrolled, or more than ``stale_after_days`` ago (the bot was down),
+   is ``recorded_stale`` and not announced; one more than ``late_after_minutes`` late
+   says so kindly;
+3. **deliver congrats** — at the end of the client's local day of the celebration, the
+   peers' congratulations go to the client as one DM.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import discord
+
+from bot.config import MilestoneSettings
+from bot.db.repositories.clients import Client
+from bot.db.repositories.milestones import MilestoneRepository, MilestoneRow, SobrietyRecord
+from bot.domain import milestones as ms
+from bot.domain.localtime import local_date, parse_hhmm
+from bot.services.container import Services
+from bot.services.notices import Button, Notice
+from bot.services.outbox import DM, ChannelTarget
+from cogs.milestones import _render as render
+from cogs.milestones._sources import ProgramSources
+
+log = logging.getLogger("iopbot.milestones")
+
+KIND_DM = "milestone_dm"
+KIND_POST = "milestone_post"
+KIND_CONGRATS = "milestone_congrats"
+CONGRATS_PREFIX = "iop:milestone:congrats:"
+
+
+def schemes(settings: MilestoneSettings) -> tuple[ms.SobrietyScheme, ms.ProgramScheme]:
+    return (
+        ms.SobrietyScheme(
+            days=tuple(settings.sobriety_days),
+            every_year_after_days=settings.sobriety_every_year_after_days,
+        ),
+        ms.ProgramScheme(
+            weeks=tuple(settings.program_weeks), sessions=tuple(settings.sessions_attended)
+        ),
+    )
+
+
+def dedupe_suffix(m: MilestoneRow) -> str:
+    """``{kind}:{n}``, plus the streak for a sobriety milestone after a chosen restart."""
+    base = f"{m.kind}:{m.n}"
+    return base if m.streak <= 1 else f"{base}:streak{m.streak}"
+
+
+class Planner:
+    def __init__(
+        self,
+        services: Services,
+        repo: MilestoneRepository,
+        sources: ProgramSources,
+        client: discord.Client,
+    ) -> None:
+        self.services = services
+        self.repo = repo
+        self.sources = sources
+        self.client = client
+
+    @property
+    def settings(self) -> MilestoneSettings:
+        return self.services.settings.milestones
+
+    async def run(self) -> None:
+        now = self.services.clock.now()
+        for client in await self.services.clients.list_active():
+            await self.record_due(client, now)
+        for milestone_id in await self.repo.due_ids(now):
+            await self.celebrate(milestone_id, now)
+        for milestone_id in await self.repo.congrats_ready_ids(now):
+            await self.deliver_congrats(milestone_id, now)
+
+    # ----- 1. record -------------------------------------------------------------------
+
+    async def record_due(self, client: Client, now: datetime) -> None:
+        zone = client.timezone
+        today = local_date(now, zone)
+        wall = parse_hhmm(self.settings.celebration_time)
+        sobriety, program = schemes(self.settings)
+        known = await self.repo.keys(client.user_id)
+        found: list[tuple[ms.Candidate, int, datetime]] = []
+        record = await self.repo.record(client.user_id)
+        if record is not None and record.streak_start is not None:
+            for c in ms.sobriety_candidates(record.streak_start, sobriety, until=today):
+                found.append((c, record.streak_number, ms.celebration_at(c.due_date, wall, zone)))
+        for c in ms.program_week_candidates(client.program_start, program, until=today):
+            found.append((c, 0, ms.celebration_at(c.due_date, wall, zone)))
+        new_sessions = [
+            n
+            for n in ms.session_thresholds_reached(
+                await self.sources.sessions_attended(client.user_id), program
+            )
+            if (ms.PROGRAM, ms.SESSIONS, n, 0) not in known
+        ]
+        if new_sessions:
+            due_date, due_at = ms.next_celebration(now, wall, zone)
+            for n in new_sessions:
+                found.append((ms.Candidate(ms.PROGRAM, ms.SESSIONS, n, due_date), 0, due_at))
+        fresh = [f for f in found if (f[0].scheme, f[0].kind, f[0].n, f[1]) not in known]
+        if not fresh:
+            return
+        async with self.services.db.transaction() as tx:
+            for candidate, streak, due_at in fresh:
+                await self.repo.insert(
+                    tx,
+                    user_id=client.user_id,
+                    scheme=candidate.scheme,
+                    kind=candidate.kind,
+                    n=candidate.n,
+                    streak=streak,
+                    due_date=candidate.due_date,
+                    due_at=due_at,
+                    now=now,
+                )
+
+    # ----- 2. celebrate ----------------------------------------------------------------
+
+    async def celebrate(self, milestone_id: int, now: datetime) -> None:
+        m = await self.repo.get(milestone_id)
+        if m is None or m.status != "due":
+            return
+        client = await self.services.clients.get(m.user_id)
+        record = await self.repo.record(m.user_id)
+        timing = self._timing(m, client, record, now)
+        public = bool(record and record.public)
+        channel_id = await self.sources.cohort_channel(m.user_id) if public else None
+        async with self.services.db.transaction() as tx:
+            if client is None or timing in ("prior", "stale"):
+                if await self.repo.mark_stale(tx, m.id):
+                    log.info(
+                        "milestone.recorded_stale",
+                        extra={"user_id": m.user_id, "milestone_id": m.id, "timing": timing},
+                    )
+                return
+            posting = channel_id is not None
+            congrats_due_at = (
+                ms.congrats_delivery_at(
+                    now, parse_hhmm(self.settings.congrats_time), client.timezone
+                )
+                if posting
+                else None
+            )
+            late = timing == "late"
+            if not await self.repo.mark_celebrated(
+                tx, m.id, now=now, late=late, public=posting, congrats_due_at=congrats_due_at
+            ):
+                return
+            await self.services.outbox.enqueue(
+                tx,
+                dedupe_key=f"milestone:{m.user_id}:{dedupe_suffix(m)}",
+                kind=KIND_DM,
+                target=DM(m.user_id),
+                notice=Notice(
+                    content=render.celebration_dm(
+                        name=client.display_name,
+                        kind=m.kind,
+                        n=m.n,
+                        program=self.services.settings.program.name,
+                        late=late,
+                        due_date=m.due_date,
+                        shared=posting,
+                        opted_in=public,
+                    )
+                ),
+                subject_user_id=m.user_id,
+            )
+            if channel_id is not None:
+                await self.services.outbox.enqueue(
+                    tx,
+                    dedupe_key=f"milestone_post:{m.user_id}:{dedupe_suffix(m)}",
+                    kind=KIND_POST,
+                    target=ChannelTarget(channel_id),
+                    notice=Notice(
+                        content=render.cohort_post(
+                            name=client.display_name, kind=m.kind, n=m.n, late=late
+                        ),
+                        buttons=(
+                            Button(render.CONGRATS_LABEL, f"{CONGRATS_PREFIX}{m.id}", "success"),
+                        ),
+                    ),
+                    subject_user_id=m.user_id,
+                )
+        log.info(
+            "milestone.celebrated",
+            extra={"user_id": m.user_id, "milestone_id": m.id, "late": late, "public": posting},
+        )
+
+    def _timing(
+        self,
+        m: MilestoneRow,
+        client: Client | None,
+        record: SobrietyRecord | None,
+        now: datetime,
+    ) -> ms.Timing:
+        if client is None:
+            return "stale"
+        if m.scheme == ms.SOBRIETY:
+            if record is None or record.streak_start is None or record.streak_number != m.streak:
+                return "prior"  # the date was removed or a new streak began: not announced
+            not_before = record.counting_since
+        else:
+            not_before = client.enrolled_at
+        return ms.classify(
+            m.due_at,
+            now,
+            not_before=not_before,
+            stale_after=timedelta(days=self.settings.stale_after_days),
+            late_after=timedelta(minutes=self.settings.late_after_minutes),
+        )
+
+    # ----- 3. congratulations ----------------------------------------------------------
+
+    async def deliver_congrats(self, milestone_id: int, now: datetime) -> None:
+        m = await self.repo.get(milestone_id)
+        if m is None or m.congrats_sent_at is not None:
+            return
+        names = [self._peer_name(c.from_user_id) for c in await self.repo.congrats_for(m.id)]
+        async with self.services.db.transaction() as tx:
+            if not await self.repo.mark_congrats_sent(tx, m.id, now):
+                return
+            if names:
+                await self.services.outbox.enqueue(
+                    tx,
+                    dedupe_key=f"milestone_congrats:{m.id}",
+                    kind=KIND_CONGRATS,
+                    target=DM(m.user_id),
+                    notice=Notice(content=render.congrats_dm(kind=m.kind, n=m.n, names=names)),
+                    subject_user_id=m.user_id,
+                )
+        log.info("milestone.congrats", extra={"user_id": m.user_id, "milestone_id": m.id})
+
+    def _peer_name(self, user_id: int) -> str:
+        guild_id = self.services.settings.discord.guild_id
+        guild = self.client.get_guild(guild_id) if guild_id else None
+        member = guild.get_member(user_id) if guild else None
+        return member.display_name if member else "a member of your group"

@@ -1,0 +1,128 @@
+"""The private reset choice and the persistent "Send congrats" button."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.db.repositories.milestones import MilestoneRepository
+from bot.domain import milestones as ms
+from bot.domain.localtime import local_date
+from bot.services.container import Services
+from bot.services.errors import IopView, UserError, guarded, reply_ephemeral
+from cogs.milestones import _render as render
+
+log = logging.getLogger("iopbot.milestones")
+
+
+class ResetView(IopView):
+    """Shown only to the client (ephemeral): restart the counter today, or keep it."""
+
+    def __init__(self, services: Services, repo: MilestoneRepository, user_id: int) -> None:
+        super().__init__(timeout=600)
+        self.services = services
+        self.repo = repo
+        self.user_id = user_id
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return interaction.user.id == self.user_id
+
+    @discord.ui.button(label=render.RESTART_LABEL, style=discord.ButtonStyle.primary)
+    async def restart(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await self._choose(interaction, restart=True)
+
+    @discord.ui.button(label=render.KEEP_LABEL, style=discord.ButtonStyle.secondary)
+    async def keep(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        await self._choose(interaction, restart=False)
+
+    async def _choose(self, interaction: discord.Interaction[Any], *, restart: bool) -> None:
+        services = self.services
+        client = await services.clients.get(self.user_id)
+        if client is None:
+            raise UserError("Only enrolled clients have a sobriety counter here.")
+        now = services.clock.now()
+        today = local_date(now, client.timezone)
+        async with services.db.transaction() as tx:
+            record = await self.repo.record_in(tx, self.user_id)
+            tally = record.tally() if record else None
+            if tally is None:
+                raise UserError(render.NO_DATE)
+            current = tally.current_days(today)
+            await self.repo.add_reset(
+                tx,
+                user_id=self.user_id,
+                on_date=today,
+                restarted=restart,
+                streak_days=current,
+                now=now,
+            )
+            if restart:
+                tally = ms.restart_streak(tally, today)
+                await self.repo.save_tally(tx, self.user_id, tally, now)
+                await self.repo.drop_pending_sobriety(tx, self.user_id)
+        log.info("sobriety.reset", extra={"user_id": self.user_id, "restarted": restart})
+        if restart:
+            text = render.RESTARTED.format(
+                cumulative=tally.cumulative(today),
+                longest=render.sobriety_label(ms.DAYS, tally.longest(today)),
+            )
+        else:
+            text = render.KEPT.format(current=render.sobriety_label(ms.DAYS, current))
+        self.stop()
+        await interaction.response.edit_message(content=text, view=None)
+
+
+class CongratsButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"iop:milestone:congrats:(?P<id>\d+)",
+):
+    """On a public celebration: a peer's congratulations, one per peer, delivered later."""
+
+    def __init__(self, milestone_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=render.CONGRATS_LABEL,
+                style=discord.ButtonStyle.success,
+                custom_id=f"iop:milestone:congrats:{milestone_id}",
+            )
+        )
+        self.milestone_id = milestone_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> CongratsButton:
+        return cls(int(match["id"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        services: Services = interaction.client.services
+        repo = MilestoneRepository(services.db)
+        async with services.db.transaction() as tx:
+            milestone = await repo.get_in(tx, self.milestone_id)
+            if milestone is None or not milestone.public:
+                reply = render.CONGRATS_GONE
+            elif milestone.user_id == interaction.user.id:
+                reply = render.CONGRATS_SELF
+            elif milestone.congrats_sent_at is not None:
+                reply = render.CONGRATS_CLOSED
+            elif await repo.add_congrats(
+                tx, milestone.id, interaction.user.id, services.clock.now()
+            ):
+                client = await services.clients.get_in(tx, milestone.user_id)
+                name = client.display_name if client else "them"
+                reply = render.CONGRATS_THANKS.format(name=render.safe_name(name))
+            else:
+                reply = render.CONGRATS_ALREADY
+        await reply_ephemeral(interaction, reply)
