@@ -69,3 +69,5 @@ def test_the_lint_catches_stigma():
     assert find_stigma("Stay clean, addict") == ["clean", "addict"]
     assert find_stigma("A person in recovery returned to use") == []
     assert find_stigma("cleaning up the channel") == []
+    assert find_stigma("the nightly clean-up removes it") == []
+    assert find_stigma("30 days clean") == ["clean"]

@@ -34,7 +34,14 @@ STIGMA_WORDS = (
     "slip up",
 )
 
-_PATTERN = re.compile(r"\b(" + "|".join(re.escape(w) for w in STIGMA_WORDS) + r")\b", re.I)
+# "clean-up" and "clean up" are housekeeping, not a description of a person.
+_EXCEPTIONS = {"clean": r"(?![-\s]?up\b)"}
+_PATTERN = re.compile(
+    r"\b("
+    + "|".join(re.escape(w) + r"\b" + _EXCEPTIONS.get(w, "") for w in STIGMA_WORDS)
+    + r")",
+    re.I,
+)
 
 
 def find_stigma(text: str) -> list[str]:
