@@ -198,6 +198,8 @@ class GroupSettings(Section):
     reminder_minutes_before: int = Field(default=60, ge=0)
     events_window_days: int = Field(default=14, ge=1, le=60)
     attendance_open_minutes_before: int = Field(default=15, ge=0)
+    allow_clinical_names: bool = False
+    plan_interval_seconds: float = Field(default=60.0, gt=0)
     agreement: str = (
         "Welcome to your group space. By pressing Accept you agree to: keep what others share "
         "here confidential; treat everyone with respect; remember this space is not a crisis "
@@ -239,6 +241,8 @@ class MilestoneSettings(Section):
 
 class FamilySettings(Section):
     code_ttl_days: int = Field(default=7, ge=1, le=60)
+    code_length: int = Field(default=8, ge=6, le=16)
+    link_failures_keep_days: int = Field(default=7, ge=1)
     max_link_failures_per_hour: int = Field(default=5, ge=1)
     reminder_hours_before: list[float] = Field(default_factory=lambda: [24.0, 1.0])
     consent_default_days: int = Field(default=180, ge=1, le=730)

@@ -1,0 +1,423 @@
+"""Weekly sessions: /session schedule, list, cancel, move, attendance; the planner job."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogbase import IopCog
+from bot.db.repositories.cohorts import Cohort
+from bot.db.repositories.groups_sessions import Occurrence
+from bot.domain.dates import BadDate, check_range, parse_date
+from bot.domain.localtime import BadTime, local_date, parse_hhmm
+from bot.domain.sessions import (
+    WEEKDAYS,
+    BadSession,
+    check_duration,
+    occurrence_at,
+    occurrences_between,
+    overlaps,
+    parse_weekday,
+)
+from bot.services.container import Services
+from bot.services.errors import UserError, reply_ephemeral
+from bot.services.outbox import ChannelTarget
+from bot.services.permissions import facilitator_only
+from cogs.groups._attendance import confirm_present, confirm_users, remove_user
+from cogs.groups._core import GroupsCore, cohort_autocomplete
+from cogs.groups._planner import PLAN_JOB, SessionPlanner
+from cogs.groups._render import (
+    AttendeeLine,
+    attendance_text,
+    cancelled_notice,
+    moved_notice,
+    session_list,
+    template_line,
+    when,
+)
+from cogs.groups._views import ConfirmHereButton
+
+FUTURE_DAYS = 90  # how far ahead a single occurrence can be cancelled or moved
+PAST_DAYS = 60  # how far back attendance can be reviewed
+
+Action = Literal["show", "confirm", "add", "remove"]
+
+
+def _wall(text: str) -> Any:
+    try:
+        return parse_hhmm(text)
+    except BadTime as exc:
+        raise UserError(str(exc)) from None
+
+
+def _day(text: str, *, today: date, past_days: int, future_days: int, what: str) -> date:
+    try:
+        return check_range(
+            parse_date(text), today=today, past_days=past_days, future_days=future_days, what=what
+        )
+    except BadDate as exc:
+        raise UserError(str(exc)) from None
+
+
+class SessionsCog(IopCog):
+    session = app_commands.Group(
+        name="session",
+        description="Weekly group sessions and attendance (facilitators).",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_channels=True),
+    )
+
+    def __init__(self, bot: commands.Bot, services: Services, core: GroupsCore) -> None:
+        super().__init__(bot, services)
+        self.core = core
+        self.planner = SessionPlanner(bot, core)
+
+    async def cog_load(self) -> None:
+        interval = timedelta(seconds=self.services.settings.groups.plan_interval_seconds)
+        self.services.jobs.every(PLAN_JOB, self.planner.run, interval)
+
+    async def cog_unload(self) -> None:
+        self.services.jobs.remove(PLAN_JOB)
+
+    def _today(self) -> date:
+        return local_date(self.services.clock.now(), self.core.zone)
+
+    # ----- schedule / list ----------------------------------------------------------
+
+    @session.command(name="schedule", description="Add a weekly session to a group.")
+    @app_commands.describe(
+        cohort="The group",
+        weekday="Day of the week, e.g. Tuesday",
+        start="Local start time HH:MM (program time zone), e.g. 18:00",
+        duration="Length in minutes, e.g. 180 (at most 360)",
+    )
+    @app_commands.autocomplete(cohort=cohort_autocomplete)
+    @facilitator_only()
+    async def schedule(
+        self,
+        interaction: discord.Interaction[Any],
+        cohort: str,
+        weekday: str,
+        start: str,
+        duration: int,
+    ) -> None:
+        core, services = self.core, self.services
+        target = await core.resolve_cohort(cohort)
+        try:
+            day_index = parse_weekday(weekday)
+            length = check_duration(duration)
+        except BadSession as exc:
+            raise UserError(str(exc)) from None
+        wall = _wall(start)
+        for existing in await core.sessions.templates(target.id):
+            if existing.weekday == day_index and overlaps(
+                existing.start_local, existing.duration_minutes, wall, duration
+            ):
+                raise UserError(
+                    f"That overlaps {target.name}'s session on {template_line(existing)}."
+                )
+        now = services.clock.now()
+        async with services.db.transaction() as tx:
+            template_id = await core.sessions.add_template(
+                tx,
+                cohort_id=target.id,
+                weekday=day_index,
+                start_local=wall,
+                duration_minutes=duration,
+                created_by=interaction.user.id,
+                now=now,
+            )
+            await services.audit.record(
+                tx,
+                actor_id=interaction.user.id,
+                action="session.schedule",
+                cohort_id=target.id,
+                template_id=template_id,
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.planner.run()
+        upcoming = occurrences_between(
+            day_index, wall, length, core.zone, now, now + timedelta(days=8)
+        )
+        following = [p for p in upcoming if p.starts_at > now]
+        nxt = f" Next: {when(following[0].starts_at, core.zone)}." if following else ""
+        await reply_ephemeral(
+            interaction,
+            f"Scheduled {target.name}: {WEEKDAYS[day_index]}s at {start.strip()} for "
+            f"{duration} minutes ({core.zone.key}).{nxt} Discord events are kept for the "
+            f"next {services.settings.groups.events_window_days} days.",
+        )
+
+    @session.command(name="list", description="A group's weekly sessions and what's coming up.")
+    @app_commands.describe(cohort="The group")
+    @app_commands.autocomplete(cohort=cohort_autocomplete)
+    @facilitator_only()
+    async def list_sessions(self, interaction: discord.Interaction[Any], cohort: str) -> None:
+        core = self.core
+        target = await core.resolve_cohort(cohort)
+        now = self.services.clock.now()
+        upcoming = await core.sessions.between(now, now + self.planner.window, target.id)
+        templates = await core.sessions.templates(target.id)
+        await reply_ephemeral(interaction, session_list(target, templates, upcoming, core.zone))
+
+    # ----- finding one occurrence ---------------------------------------------------
+
+    async def _occurrence(self, cohort: Cohort, day: date, at: str | None) -> Occurrence:
+        """The cohort's session on local ``day`` (planning it first if it is further out
+        than the planner's window); ``at`` picks one when there are several."""
+        core = self.core
+        found = await core.sessions.on_date(cohort.id, day)
+        if not found:
+            now = self.services.clock.now()
+            async with self.services.db.transaction() as tx:
+                for template in await core.sessions.templates(cohort.id):
+                    if template.weekday != day.weekday():
+                        continue
+                    planned = occurrence_at(
+                        day,
+                        template.start_local,
+                        timedelta(minutes=template.duration_minutes),
+                        core.zone,
+                    )
+                    if planned.starts_at > now:
+                        await core.sessions.ensure_occurrence(tx, template, planned, now)
+            found = await core.sessions.on_date(cohort.id, day)
+        if at is not None:
+            wall = _wall(at)
+            found = [o for o in found if o.starts_at.astimezone(core.zone).time() == wall]
+        if not found:
+            raise UserError(f"{cohort.name} has no session on {day.isoformat()}.")
+        if len(found) > 1:
+            raise UserError(
+                f"{cohort.name} has {len(found)} sessions on {day.isoformat()}; "
+                "add the start time with the at option (HH:MM)."
+            )
+        return found[0]
+
+    # ----- cancel / move ------------------------------------------------------------
+
+    @session.command(name="cancel", description="Cancel one session of a group.")
+    @app_commands.describe(
+        cohort="The group",
+        date="The session's date, YYYY-MM-DD",
+        at="Its start time HH:MM, if the group meets more than once that day",
+    )
+    @app_commands.autocomplete(cohort=cohort_autocomplete)
+    @facilitator_only()
+    async def cancel(
+        self, interaction: discord.Interaction[Any], cohort: str, date: str, at: str | None = None
+    ) -> None:
+        core, services = self.core, self.services
+        target = await core.resolve_cohort(cohort)
+        day = _day(
+            date, today=self._today(), past_days=0, future_days=FUTURE_DAYS, what="session date"
+        )
+        occ = await self._occurrence(target, day, at)
+        now = services.clock.now()
+        if occ.is_cancelled:
+            raise UserError("That session is already cancelled.")
+        if occ.starts_at <= now:
+            raise UserError("That session has already started, so it can't be cancelled.")
+        async with services.db.transaction() as tx:
+            await core.sessions.cancel(tx, occ.id, interaction.user.id, now)
+            await services.outbox.cancel(tx, key_prefix=f"session:{occ.id}:")
+            await services.outbox.enqueue(
+                tx,
+                dedupe_key=f"session:{occ.id}:cancelled",
+                kind="session_change",
+                target=ChannelTarget(target.channel_id),
+                notice=cancelled_notice(target, occ, core.zone),
+            )
+            await services.audit.record(
+                tx,
+                actor_id=interaction.user.id,
+                action="session.cancel",
+                cohort_id=target.id,
+                occurrence_id=occ.id,
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.planner.sync_events(now)
+        await reply_ephemeral(
+            interaction,
+            f"Cancelled {target.name}'s session on {when(occ.starts_at, core.zone)}. "
+            "The group channel has been told.",
+        )
+
+    @session.command(name="move", description="Move one session of a group to another time.")
+    @app_commands.describe(
+        cohort="The group",
+        date="The session's current date, YYYY-MM-DD",
+        new_start="The new local start time HH:MM",
+        new_date="The new date, YYYY-MM-DD (default: the same day)",
+        at="Its current start time HH:MM, if the group meets more than once that day",
+    )
+    @app_commands.autocomplete(cohort=cohort_autocomplete)
+    @facilitator_only()
+    async def move(
+        self,
+        interaction: discord.Interaction[Any],
+        cohort: str,
+        date: str,
+        new_start: str,
+        new_date: str | None = None,
+        at: str | None = None,
+    ) -> None:
+        core, services = self.core, self.services
+        target = await core.resolve_cohort(cohort)
+        today = self._today()
+        day = _day(date, today=today, past_days=0, future_days=FUTURE_DAYS, what="session date")
+        wall = _wall(new_start)
+        to_day = (
+            _day(new_date, today=today, past_days=0, future_days=FUTURE_DAYS, what="new date")
+            if new_date
+            else day
+        )
+        occ = await self._occurrence(target, day, at)
+        now = services.clock.now()
+        if occ.is_cancelled:
+            raise UserError("That session is cancelled; schedule a new one instead.")
+        if occ.starts_at <= now:
+            raise UserError("That session has already started, so it can't be moved.")
+        planned = occurrence_at(to_day, wall, occ.ends_at - occ.starts_at, core.zone)
+        if planned.starts_at <= now:
+            raise UserError("The new time is in the past. Please choose a later time.")
+        if planned.starts_at == occ.starts_at:
+            raise UserError("The session is already at that time.")
+        async with services.db.transaction() as tx:
+            await core.sessions.move(tx, occ.id, planned=planned, by=interaction.user.id, now=now)
+            await services.outbox.enqueue(
+                tx,
+                dedupe_key=f"session:{occ.id}:moved:{int(planned.starts_at.timestamp())}",
+                kind="session_change",
+                target=ChannelTarget(target.channel_id),
+                notice=moved_notice(
+                    target,
+                    occ.starts_at,
+                    _moved(occ, planned.starts_at, planned.ends_at),
+                    core.zone,
+                ),
+            )
+            await services.audit.record(
+                tx,
+                actor_id=interaction.user.id,
+                action="session.move",
+                cohort_id=target.id,
+                occurrence_id=occ.id,
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.planner.sync_events(now)
+        await reply_ephemeral(
+            interaction,
+            f"Moved {target.name}'s session from {when(occ.starts_at, core.zone)} to "
+            f"{when(planned.starts_at, core.zone)}. The group channel has been told.",
+        )
+
+    # ----- attendance ---------------------------------------------------------------
+
+    @session.command(name="attendance", description="See, confirm, add or remove attendees.")
+    @app_commands.describe(
+        cohort="The group",
+        date="The session's date, YYYY-MM-DD",
+        action='show (default), confirm (everyone who said "I\'m here", or one member), '
+        "add, remove",
+        member="The client to confirm, add or remove",
+        at="The session's start time HH:MM, if the group met more than once that day",
+    )
+    @app_commands.autocomplete(cohort=cohort_autocomplete)
+    @facilitator_only()
+    async def attendance(
+        self,
+        interaction: discord.Interaction[Any],
+        cohort: str,
+        date: str,
+        action: Action = "show",
+        member: discord.Member | None = None,
+        at: str | None = None,
+    ) -> None:
+        core, services = self.core, self.services
+        target = await core.resolve_cohort(cohort)
+        day = _day(
+            date,
+            today=self._today(),
+            past_days=PAST_DAYS,
+            future_days=FUTURE_DAYS,
+            what="session date",
+        )
+        if action in ("add", "remove") and member is None:
+            raise UserError(f"Please choose the member to {action}.")
+        if member is not None:
+            client = await services.clients.get(member.id)
+            if client is None:
+                raise UserError(f"{member.display_name} is not an enrolled client.")
+        occ = await self._occurrence(target, day, at)
+        by = interaction.user.id
+        if action == "show":
+            await self._show_attendance(interaction, target, occ)
+            return
+        if action == "remove" and member is not None:
+            if not await remove_user(core, occ, member.id, by=by):
+                raise UserError(f"{member.display_name} wasn't marked as attending.")
+            await reply_ephemeral(
+                interaction, f"{member.display_name} is marked as not attending this session."
+            )
+            return
+        if member is None:
+            done = await confirm_present(core, occ, by=by)
+            text = (
+                f"Confirmed {len(done)} attendee(s)."
+                if done
+                else 'Nobody who said "I\'m here" is waiting for confirmation.'
+            )
+        else:
+            row = await core.attendance.get(occ.id, member.id)
+            if action == "confirm" and (row is None or row.here_at is None):
+                raise UserError(
+                    f"{member.display_name} didn't press \"I'm here\"; use action add to "
+                    "record their attendance anyway."
+                )
+            done = await confirm_users(core, occ, [member.id], by=by)
+            text = (
+                f"{member.display_name}'s attendance is confirmed."
+                if done
+                else f"{member.display_name}'s attendance was already confirmed."
+            )
+        await reply_ephemeral(interaction, text)
+
+    async def _show_attendance(
+        self, interaction: discord.Interaction[Any], cohort: Cohort, occ: Occurrence
+    ) -> None:
+        core, services = self.core, self.services
+        rows = {r.user_id: r for r in await core.attendance.for_occurrence(occ.id)}
+        people = list(dict.fromkeys([*await core.cohorts.members(cohort.id), *rows]))
+        lines = []
+        for user_id in people:
+            client = await services.clients.get(user_id)
+            name = client.display_name if client else f"member {user_id}"
+            lines.append(AttendeeLine(name=name, row=rows.get(user_id)))
+        async with services.db.transaction() as tx:
+            await services.audit.record(
+                tx,
+                actor_id=interaction.user.id,
+                action="attendance.view",
+                cohort_id=cohort.id,
+                occurrence_id=occ.id,
+            )
+        waiting = any(
+            r.here_at is not None and not r.confirmed and r.removed_at is None
+            for r in rows.values()
+        )
+        kwargs: dict[str, Any] = {}
+        if waiting:
+            view = discord.ui.View(timeout=None)
+            view.add_item(ConfirmHereButton(occ.id))
+            kwargs["view"] = view
+        await reply_ephemeral(interaction, attendance_text(cohort, occ, lines, core.zone), **kwargs)
+
+
+def _moved(occ: Occurrence, starts_at: datetime, ends_at: datetime) -> Occurrence:
+    return replace(occ, starts_at=starts_at, ends_at=ends_at, status="moved")
