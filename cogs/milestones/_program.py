@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.cogbase import IopCog
 from bot.db.repositories.milestones import MilestoneRepository
 from bot.domain import milestones as ms
-from bot.domain.localtime import parse_hhmm
+from bot.domain.localtime import local_date, parse_hhmm
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -93,7 +93,8 @@ class ProgramCog(IopCog):
                 milestone_id=milestone_id or 0,
             )
         log.info(action, extra={"user_id": client.user_id, "milestone_id": milestone_id})
-        when = f"{due_at.astimezone(client.timezone):%A %H:%M} their time"
+        which = "today" if due_date == local_date(now, client.timezone) else "tomorrow"
+        when = f"{which} at {due_at.astimezone(client.timezone):%H:%M} their time"
         celebration = (
             f"Their milestone will be celebrated {when}: by DM, and in their group only if "
             "they chose to share celebrations."
