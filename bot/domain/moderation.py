@@ -82,3 +82,35 @@ def parse_message_ref(text: str) -> tuple[int | None, int]:
             "or a message id."
         )
     return int(match.group(2)), int(match.group(3))
+
+
+_MAX_KEYWORDS = 1000
+_MAX_KEYWORD_LENGTH = 60
+# Config phrases are written without apostrophes (the detector ignores them); Discord's
+# keyword filter doesn't, so the written forms are added too.
+_CONTRACTIONS = {
+    "dont": "don't",
+    "wont": "won't",
+    "wouldnt": "wouldn't",
+    "cant": "can't",
+    "im": "i'm",
+    "whos": "who's",
+}
+
+
+def automod_keywords(phrases: list[str]) -> list[str]:
+    """Discord keyword-filter entries for ``phrases``: lower-case, with apostrophe forms."""
+    found: list[str] = []
+    for phrase in phrases:
+        base = " ".join(phrase.lower().split())
+        if not base or len(base) > _MAX_KEYWORD_LENGTH:
+            continue
+        variants = [base]
+        words = base.split(" ")
+        written = " ".join(_CONTRACTIONS.get(w, w) for w in words)
+        plain = " ".join(w.replace("'", "") for w in words)
+        variants += [written, plain]
+        for variant in variants:
+            if variant not in found:
+                found.append(variant)
+    return found[:_MAX_KEYWORDS]

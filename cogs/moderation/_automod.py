@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.config import Settings
+from bot.domain.moderation import automod_keywords
 
 log = logging.getLogger("iopbot.automod")
 
@@ -18,43 +19,12 @@ SOURCING_RULE = "iopbot: drug sourcing (blocked)"
 MENTION_RULE = "iopbot: mention spam"
 RULE_NAMES = (CRISIS_RULE, SOURCING_RULE, MENTION_RULE)
 
-_MAX_KEYWORDS = 1000
-_MAX_KEYWORD_LENGTH = 60
-# Config phrases are written without apostrophes (the detector ignores them); Discord's
-# keyword filter doesn't, so the written forms are added too.
-_CONTRACTIONS = {
-    "dont": "don't",
-    "wont": "won't",
-    "wouldnt": "wouldn't",
-    "cant": "can't",
-    "im": "i'm",
-    "whos": "who's",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
     name: str
     trigger: discord.AutoModTrigger
     actions: list[discord.AutoModRuleAction]
-
-
-def keywords(phrases: list[str]) -> list[str]:
-    """Discord keyword-filter entries for ``phrases``: lower-case, with apostrophe forms."""
-    found: list[str] = []
-    for phrase in phrases:
-        base = " ".join(phrase.lower().split())
-        if not base or len(base) > _MAX_KEYWORD_LENGTH:
-            continue
-        variants = [base]
-        words = base.split(" ")
-        written = " ".join(_CONTRACTIONS.get(w, w) for w in words)
-        plain = " ".join(w.replace("'", "") for w in words)
-        variants += [written, plain]
-        for variant in variants:
-            if variant not in found:
-                found.append(variant)
-    return found[:_MAX_KEYWORDS]
 
 
 def rule_specs(settings: Settings, staff_channel_id: int) -> list[RuleSpec]:
@@ -65,7 +35,7 @@ def rule_specs(settings: Settings, staff_channel_id: int) -> list[RuleSpec]:
             CRISIS_RULE,
             discord.AutoModTrigger(
                 type=discord.AutoModRuleTriggerType.keyword,
-                keyword_filter=keywords(safety.crisis_terms),
+                keyword_filter=automod_keywords(safety.crisis_terms),
             ),
             [alert],
         ),
@@ -73,7 +43,7 @@ def rule_specs(settings: Settings, staff_channel_id: int) -> list[RuleSpec]:
             SOURCING_RULE,
             discord.AutoModTrigger(
                 type=discord.AutoModRuleTriggerType.keyword,
-                keyword_filter=keywords(safety.sourcing_terms),
+                keyword_filter=automod_keywords(safety.sourcing_terms),
             ),
             [discord.AutoModRuleAction(custom_message=safety.sourcing_block_message), alert],
         ),

@@ -1,9 +1,184 @@
-"""placeholder"""
+"""Crisis safety: group messages with crisis language get the private crisis path,
+"Report to facilitator" for any member, and /help-now, which works even when the
+database is down. Never a deletion, timeout, public reply or family contact."""
 
 from __future__ import annotations
 
-from bot.cogbase import IopCog
+import logging
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogbase import DeletionReport, IopCog
+from bot.db.repositories.safety import SafetyRepository
+from bot.domain.crisis import resources_text
+from bot.domain.moderation import automod_keywords
+from bot.services.container import Services
+from bot.services.crisis import handle_crisis_text, register_crisis_hooks, unregister_crisis_hooks
+from bot.services.errors import reply_ephemeral
+from cogs.safety._report import file_report
+
+log = logging.getLogger("iopbot.safety")
+
+
+def help_now_text(services: Services) -> str:
+    """Settings only: no database, so it answers even when storage is down."""
+    settings = services.settings
+    return resources_text(
+        [(r.name, r.contact) for r in settings.safety.resources],
+        settings.program.staffed_hours,
+        facilitator_told=False,
+    )
 
 
 class SafetyCog(IopCog):
-    pass
+    owned_tables: ClassVar[tuple[str, ...]] = ("crisis_events", "reports")
+
+    def __init__(self, bot: commands.Bot, services: Services) -> None:
+        super().__init__(bot, services)
+        self.repo = SafetyRepository(services.db)
+        self.report_menu = app_commands.ContextMenu(
+            name="Report to facilitator", callback=self.report_message
+        )
+
+    async def cog_load(self) -> None:
+        register_crisis_hooks(self.services)
+        self.bot.tree.add_command(self.report_menu)
+
+    async def cog_unload(self) -> None:
+        unregister_crisis_hooks(self.services)
+        self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
+
+    # ----- /help-now ---------------------------------------------------------------------
+
+    @app_commands.command(
+        name="help-now", description="Crisis resources, any time (only you see the answer)."
+    )
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    async def help_now(self, interaction: discord.Interaction[Any]) -> None:
+        await reply_ephemeral(interaction, help_now_text(self.services))
+
+    # ----- reports -----------------------------------------------------------------------
+
+    @app_commands.guild_only()
+    async def report_message(
+        self, interaction: discord.Interaction[Any], message: discord.Message
+    ) -> None:
+        reply = await file_report(self.services, interaction.user, message)
+        await reply_ephemeral(interaction, reply)
+
+    # ----- crisis language in group messages ---------------------------------------------
+
+    def _watches(self, message: discord.Message) -> discord.Member | None:
+        """The author when this message is one the crisis listener should read."""
+        settings = self.services.settings
+        if not settings.discord.message_content or message.guild is None:
+            return None
+        if settings.discord.guild_id is not None and message.guild.id != settings.discord.guild_id:
+            return None
+        author = message.author
+        if author.bot or message.webhook_id is not None or not isinstance(author, discord.Member):
+            return None
+        if self.services.perms.is_facilitator(author):
+            return None
+        return author
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        author = self._watches(message)
+        if author is None or not message.content:
+            return
+        client = await self.services.clients.get(author.id)
+        try:
+            await handle_crisis_text(
+                self.services,
+                None,
+                user_id=author.id,
+                display_name=client.display_name if client else author.display_name,
+                source="group_message",
+                text=message.content,
+                source_ref=message.id,
+            )
+        except Exception:
+            # Never let one message stop the listener; the ids are enough to follow up.
+            log.exception(
+                "crisis.listener_failed", extra={"user_id": author.id, "message_id": message.id}
+            )
+
+    @commands.Cog.listener()
+    async def on_automod_action(self, execution: discord.AutoModAction) -> None:
+        """Without the message-content intent, the AutoMod crisis rule is the signal."""
+        settings = self.services.settings
+        if settings.discord.message_content:
+            return  # on_message already read the words
+        if execution.action.type is not discord.AutoModRuleActionType.send_alert_message:
+            return
+        keyword = (execution.matched_keyword or "").lower()
+        if not keyword or keyword not in automod_keywords(settings.safety.crisis_terms):
+            return
+        member = execution.member
+        if member is not None and (member.bot or self.services.perms.is_facilitator(member)):
+            return
+        client = await self.services.clients.get(execution.user_id)
+        name = client.display_name if client else (member.display_name if member else "member")
+        await handle_crisis_text(
+            self.services,
+            None,
+            user_id=execution.user_id,
+            display_name=name,
+            source="automod",
+            source_ref=execution.message_id,
+        )
+
+    # ----- data contract -----------------------------------------------------------------
+
+    async def export_user_data(self, user_id: int) -> dict[str, Any]:
+        events = await self.repo.events_for(user_id)
+        made = await self.repo.reports_by(user_id)
+        about = await self.repo.reports_about(user_id)
+        return {
+            "crisis_events": [
+                {"id": e.id, "source": e.source, "created_at": e.created_at.isoformat()}
+                for e in events
+            ],
+            "reports_made": [
+                {
+                    "id": r.id,
+                    "message_id": r.message_id,
+                    "channel_id": r.channel_id,
+                    "created_at": r.created_at.isoformat(),
+                }
+                for r in made
+            ],
+            # Who reported them is other people's data: only the count.
+            "reports_about_you": len(about),
+        }
+
+    async def delete_user_data(self, user_id: int) -> DeletionReport:
+        async with self.services.db.transaction() as tx:
+            events = await self.repo.delete_events_for(tx, user_id)
+            reports = await self.repo.delete_reports_by(tx, user_id)
+        days = self.services.settings.safety.report_days
+        return DeletionReport(
+            removed={"crisis_events": events, "reports": reports},
+            kept={
+                "reports": (
+                    "reports other members made about this person are those members' records "
+                    f"and part of the program's moderation record; kept {days} days, then purged"
+                )
+            },
+        )
+
+    async def purge_expired(self) -> dict[str, int]:
+        safety = self.services.settings.safety
+        now = self.services.clock.now()
+        async with self.services.db.transaction() as tx:
+            return await self.repo.purge_before(
+                tx,
+                events_cutoff=now - timedelta(days=safety.crisis_event_days),
+                reports_cutoff=now - timedelta(days=safety.report_days),
+            )

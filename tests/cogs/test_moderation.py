@@ -118,7 +118,8 @@ async def test_warn_is_delivered_and_logged_without_content(tmp_path):
 async def test_warn_with_dms_closed_tells_the_facilitator(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         sam = w.clients[1]
-        w.env.inject_error("POST", "/channels/*/messages", status=403, code=50007)
+        dm_channel = sam.user.dm_channel.id
+        w.env.inject_error("POST", f"/channels/{dm_channel}/messages", status=403, code=50007)
         result = await w.facilitator.slash(
             w.cohort, "mod warn", member=sam, reason="Please keep it respectful."
         )

@@ -125,13 +125,19 @@ class SafetyRepository:
 
     # ----- export, delete, retention -----------------------------------------------------
 
-    async def delete_for_user(self, tx: Transaction, user_id: int) -> dict[str, int]:
-        events = await tx.rowcount("DELETE FROM crisis_events WHERE user_id = ?", (user_id,))
-        made = await tx.rowcount("DELETE FROM reports WHERE reporter_id = ?", (user_id,))
-        about = await tx.rowcount("DELETE FROM reports WHERE reported_user_id = ?", (user_id,))
-        return {"crisis_events": events, "reports": made + about}
+    async def delete_events_for(self, tx: Transaction, user_id: int) -> int:
+        return await tx.rowcount("DELETE FROM crisis_events WHERE user_id = ?", (user_id,))
 
-    async def purge_before(self, tx: Transaction, cutoff: datetime) -> dict[str, int]:
-        events = await tx.rowcount("DELETE FROM crisis_events WHERE created_at < ?", (ts(cutoff),))
-        reports = await tx.rowcount("DELETE FROM reports WHERE created_at < ?", (ts(cutoff),))
+    async def delete_reports_by(self, tx: Transaction, reporter_id: int) -> int:
+        return await tx.rowcount("DELETE FROM reports WHERE reporter_id = ?", (reporter_id,))
+
+    async def purge_before(
+        self, tx: Transaction, *, events_cutoff: datetime, reports_cutoff: datetime
+    ) -> dict[str, int]:
+        events = await tx.rowcount(
+            "DELETE FROM crisis_events WHERE created_at < ?", (ts(events_cutoff),)
+        )
+        reports = await tx.rowcount(
+            "DELETE FROM reports WHERE created_at < ?", (ts(reports_cutoff),)
+        )
         return {"crisis_events": events, "reports": reports}
