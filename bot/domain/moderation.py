@@ -84,6 +84,11 @@ def parse_message_ref(text: str) -> tuple[int | None, int]:
     return int(match.group(2)), int(match.group(3))
 
 
+# The AutoMod presets' names: /automod install finds its rules by these.
+AUTOMOD_CRISIS_RULE = "iopbot: crisis language (alert only)"
+AUTOMOD_SOURCING_RULE = "iopbot: drug sourcing (blocked)"
+AUTOMOD_MENTION_RULE = "iopbot: mention spam"
+
 _MAX_KEYWORDS = 1000
 _MAX_KEYWORD_LENGTH = 60
 # Config phrases are written without apostrophes (the detector ignores them); Discord's

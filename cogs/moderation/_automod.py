@@ -10,13 +10,18 @@ from dataclasses import dataclass
 import discord
 
 from bot.config import Settings
-from bot.domain.moderation import automod_keywords
+from bot.domain.moderation import (
+    AUTOMOD_CRISIS_RULE,
+    AUTOMOD_MENTION_RULE,
+    AUTOMOD_SOURCING_RULE,
+    automod_keywords,
+)
 
 log = logging.getLogger("iopbot.automod")
 
-CRISIS_RULE = "iopbot: crisis language (alert only)"
-SOURCING_RULE = "iopbot: drug sourcing (blocked)"
-MENTION_RULE = "iopbot: mention spam"
+CRISIS_RULE = AUTOMOD_CRISIS_RULE
+SOURCING_RULE = AUTOMOD_SOURCING_RULE
+MENTION_RULE = AUTOMOD_MENTION_RULE
 RULE_NAMES = (CRISIS_RULE, SOURCING_RULE, MENTION_RULE)
 
 

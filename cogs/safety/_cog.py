@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.safety import SafetyRepository
 from bot.domain.crisis import resources_text
-from bot.domain.moderation import automod_keywords
+from bot.domain.moderation import AUTOMOD_CRISIS_RULE
 from bot.services.container import Services
 from bot.services.crisis import handle_crisis_text, register_crisis_hooks, unregister_crisis_hooks
 from bot.services.errors import reply_ephemeral
@@ -117,8 +117,12 @@ class SafetyCog(IopCog):
             return  # on_message already read the words
         if execution.action.type is not discord.AutoModRuleActionType.send_alert_message:
             return
-        keyword = (execution.matched_keyword or "").lower()
-        if not keyword or keyword not in automod_keywords(settings.safety.crisis_terms):
+        try:
+            rule = await execution.fetch_rule()
+        except discord.HTTPException:
+            log.warning("crisis.automod_rule_unreadable", extra={"rule_id": execution.rule_id})
+            return
+        if rule.name != AUTOMOD_CRISIS_RULE:
             return
         member = execution.member
         if member is not None and (member.bot or self.services.perms.is_facilitator(member)):

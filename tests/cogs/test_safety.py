@@ -299,6 +299,24 @@ async def test_automod_install_is_idempotent_and_acts_as_configured(tmp_path):
         assert await w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'automod.install'") == 2
 
 
+async def test_without_the_content_intent_the_automod_crisis_rule_starts_the_path(tmp_path):
+    async with program_world(tmp_path, cogs=COGS, discord={"message_content": False}) as w:
+        alex = w.clients[0]
+        await w.facilitator.slash(w.staff, "automod install")
+        await alex.send(w.cohort, "sometimes I want to die")
+        await alex.send(w.cohort, "who's holding tonight")  # sourcing: blocked, no crisis path
+        await w.run_due_work()
+        alerts = await w.bot.services.db.fetchall("SELECT * FROM alerts")
+        assert [(a["subject_user_id"], a["rule"]) for a in alerts] == [
+            (alex.id, "crisis_language")
+        ]
+        events = await w.bot.services.db.fetchall("SELECT source FROM crisis_events")
+        assert [e["source"] for e in events] == ["automod"]
+        assert len(w.dms(alex)) == 1
+        assert bot_messages(w, w.cohort) == []
+        assert not timed_out(w, alex)
+
+
 # ----- data contract and wording ------------------------------------------------------
 
 
