@@ -61,7 +61,8 @@ class ModerationCog(IopCog):
         name="automod",
         description="Discord AutoMod presets from the program's config (facilitators).",
         guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
+        # A hint for facilitators (who moderate); the bot itself needs Manage Server.
+        default_permissions=MOD_PERMS,
     )
 
     def __init__(self, bot: commands.Bot, services: Services) -> None:
