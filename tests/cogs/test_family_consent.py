@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.db.repositories.family import FamilyRepository
 from tests.cogs.test_family_helpers import (
-    FAMILY_COGS,
     enroll,
+    family_world,
     grant,
     invite,
     link,
@@ -18,11 +18,10 @@ from tests.cogs.test_family_helpers import (
     schedule,
     staff_texts,
 )
-from tests.harness import program_world
 
 
 async def test_grant_shows_every_element_and_saves_only_on_confirm(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         linked = await linked_family(w, alex, consent=False)
         shown = await alex.slash(w.cohort, "family consent grant", contact=linked.contact_id)
@@ -59,7 +58,7 @@ async def test_grant_shows_every_element_and_saves_only_on_confirm(tmp_path):
 
 
 async def test_a_client_cannot_grant_consent_for_someone_elses_family_member(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex, sam = w.clients[0], w.clients[1]
         await enroll(w, sam)
         linked = await linked_family(w, alex, consent=False)
@@ -84,7 +83,7 @@ async def test_a_client_cannot_grant_consent_for_someone_elses_family_member(tmp
 
 
 async def test_consent_needs_a_linked_contact_and_a_valid_end_date(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         linked = await invite(w, alex)
@@ -100,7 +99,7 @@ async def test_consent_needs_a_linked_contact_and_a_valid_end_date(tmp_path):
 
 
 async def test_revoke_cancels_queued_notices_at_once_and_tells_the_facilitator(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         linked = await linked_family(w, alex)
         await schedule(w, alex)
@@ -122,7 +121,7 @@ async def test_revoke_cancels_queued_notices_at_once_and_tells_the_facilitator(t
 
 
 async def test_a_notice_queued_under_valid_consent_is_blocked_if_revoked_before_sending(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         await linked_family(w, alex)
         await schedule(w, alex)  # Thursday 2026-03-05 18:00 New York = 23:00 UTC
@@ -154,7 +153,7 @@ async def test_a_notice_queued_under_valid_consent_is_blocked_if_revoked_before_
 
 
 async def test_consent_list_shows_what_is_in_force(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         await linked_family(w, alex)
         await invite(w, alex, name="Casey", relationship="sibling")
@@ -166,7 +165,7 @@ async def test_consent_list_shows_what_is_in_force(tmp_path):
 
 
 async def test_an_expired_consent_stops_notices(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         linked = await linked_family(w, alex, consent=False)
         assert "Saved" in await grant(w, alex, linked.contact_id, expires_on="2026-03-03")

@@ -7,12 +7,11 @@ import logging
 from datetime import timedelta
 
 from cogs.family._linking import EXPIRED, LIMITED, REUSED, WRONG, hash_code, normalize_code
-from tests.cogs.test_family_helpers import FAMILY_COGS, enroll, invite, link, welcome
-from tests.harness import program_world
+from tests.cogs.test_family_helpers import enroll, family_world, invite, link, welcome
 
 
 async def test_invite_shows_the_code_once_to_the_facilitator_and_stores_only_its_hash(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         linked = await invite(w, alex)
@@ -29,7 +28,7 @@ async def test_invite_shows_the_code_once_to_the_facilitator_and_stores_only_its
 
 
 async def test_only_facilitators_can_invite(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex, sam = w.clients[0], w.clients[1]
         await enroll(w, alex)
         result = await sam.slash(
@@ -41,13 +40,15 @@ async def test_only_facilitators_can_invite(tmp_path):
 
 
 async def test_any_member_links_with_a_code_and_gets_the_family_role(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         linked = await invite(w, alex)
         reply = await link(w, w.stranger, linked.code.lower().replace("-", " "))
         assert "You're linked" in reply
-        row = await w.db.fetchone("SELECT * FROM family_contacts WHERE id = ?", (linked.contact_id,))
+        row = await w.db.fetchone(
+            "SELECT * FROM family_contacts WHERE id = ?", (linked.contact_id,)
+        )
         assert row["user_id"] == w.stranger.id and row["status"] == "linked"
         assert row["linked_at"] is not None
         member = w.stranger.member
@@ -57,7 +58,7 @@ async def test_any_member_links_with_a_code_and_gets_the_family_role(tmp_path):
 
 
 async def test_wrong_reused_and_expired_codes_are_refused(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         first = await invite(w, alex)
@@ -75,7 +76,7 @@ async def test_wrong_reused_and_expired_codes_are_refused(tmp_path):
 
 
 async def test_clients_and_facilitators_cannot_link(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex, sam = w.clients[0], w.clients[1]
         await enroll(w, alex)
         linked = await invite(w, alex)
@@ -86,7 +87,7 @@ async def test_clients_and_facilitators_cannot_link(tmp_path):
 
 async def test_repeated_failures_are_rate_limited_and_logged(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="iopbot.family")
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         linked = await invite(w, alex)
@@ -106,7 +107,7 @@ async def test_repeated_failures_are_rate_limited_and_logged(tmp_path, caplog):
 
 
 async def test_family_accounts_cannot_see_any_cohort_channel(tmp_path):
-    async with program_world(tmp_path, cogs=FAMILY_COGS) as w:
+    async with family_world(tmp_path) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         linked = await invite(w, alex)
