@@ -14,14 +14,12 @@ from tests.cogs.test_groups_helpers import (
     agreement_message,
     create_group,
     enroll_all,
+    groups_world,
     is_private,
     perms,
     setup_group,
     text,
 )
-from tests.harness import program_world
-
-COGS = ("clients", "groups")
 
 
 async def until(w, sql: str, expected: int = 1) -> None:
@@ -35,7 +33,7 @@ async def until(w, sql: str, expected: int = 1) -> None:
 
 
 async def test_create_makes_a_private_channel_for_facilitators(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         result = await w.facilitator.slash(w.staff, "group create", name="Tuesday Evening")
         assert is_private(result)
         channel = await create_group(w, "Thursday Morning")
@@ -60,7 +58,7 @@ async def test_create_makes_a_private_channel_for_facilitators(tmp_path):
     ],
 )
 async def test_create_refuses_bad_names(tmp_path, name, problem):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         before = await w.table_snapshot()
         channels = set(w.guild.channels)
         result = await w.facilitator.slash(w.staff, "group create", name=name)
@@ -71,13 +69,13 @@ async def test_create_refuses_bad_names(tmp_path, name, problem):
 
 
 async def test_clinical_names_can_be_allowed(tmp_path):
-    async with program_world(tmp_path, cogs=COGS, groups={"allow_clinical_names": True}) as w:
+    async with groups_world(tmp_path, groups={"allow_clinical_names": True}) as w:
         result = await w.facilitator.slash(w.staff, "group create", name="Sober Tuesdays")
         assert "Created" in text(result)
 
 
 async def test_duplicate_group_names_are_refused(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         await create_group(w)
         before = await w.table_snapshot()
         result = await w.facilitator.slash(w.staff, "group create", name="tuesday evening")
@@ -95,7 +93,7 @@ async def test_duplicate_group_names_are_refused(tmp_path):
     ],
 )
 async def test_clients_cannot_use_group_commands(tmp_path, command, options):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         await setup_group(w, members=[w.clients[1]])
         before = await w.table_snapshot()
         channels = set(w.guild.channels)
@@ -110,7 +108,7 @@ async def test_clients_cannot_use_group_commands(tmp_path, command, options):
 
 
 async def test_members_see_only_their_own_cohort_and_post_after_accepting(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         alex, sam, riley = w.clients
         tuesday = await setup_group(w, members=[alex, sam])
         thursday = await create_group(w, "Thursday Morning")
@@ -152,7 +150,7 @@ async def test_members_see_only_their_own_cohort_and_post_after_accepting(tmp_pa
 
 
 async def test_moving_a_client_ends_the_old_membership_and_access(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         alex = w.clients[0]
         tuesday = await setup_group(w, members=[alex])
         await accept(w, tuesday, alex)
@@ -174,7 +172,7 @@ async def test_moving_a_client_ends_the_old_membership_and_access(tmp_path):
 
 @pytest.mark.parametrize("who", ["stranger", "family", "facilitator", "unenrolled"])
 async def test_only_enrolled_clients_can_be_added(tmp_path, who):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         await enroll_all(w, w.clients[:2])
         await create_group(w)
         before = await w.table_snapshot()
@@ -191,7 +189,7 @@ async def test_only_enrolled_clients_can_be_added(tmp_path, who):
 
 
 async def test_add_refuses_unknown_groups_and_repeats(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         alex = w.clients[0]
         await setup_group(w, members=[alex])
         before = await w.table_snapshot()
@@ -205,7 +203,7 @@ async def test_add_refuses_unknown_groups_and_repeats(tmp_path):
 
 
 async def test_remove_and_list(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         alex, sam, _ = w.clients
         tuesday = await setup_group(w, members=[alex, sam])
         listed = await w.facilitator.slash(w.staff, "group list")
@@ -223,13 +221,13 @@ async def test_remove_and_list(tmp_path):
 
 
 async def test_empty_list(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         result = await w.facilitator.slash(w.staff, "group list")
         assert "No groups yet" in text(result)
 
 
 async def test_discharge_event_removes_the_member_from_their_channel(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         alex = w.clients[0]
         tuesday = await setup_group(w, members=[alex])
         w.bot.dispatch("iop_client_discharged", alex.id)
@@ -247,7 +245,7 @@ async def test_discharge_event_removes_the_member_from_their_channel(tmp_path):
 
 
 async def test_export_and_delete_user_data(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with groups_world(tmp_path) as w:
         alex, sam, _ = w.clients
         tuesday = await setup_group(w, members=[alex, sam])
         await accept(w, tuesday, alex)

@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import discord
 from simcord.actors import MemberActor
 from simcord.builders import ChannelHandle
 
-from tests.harness import World
+from tests.harness import World, program_world
 
+COGS = ("clients", "groups")
 GROUP = "Tuesday Evening"
 SLUG = "tuesday-evening"
+
+
+def quiet_kicks(w: World) -> None:
+    """Send queued notices only from ``run_due_work`` (in the test's own task).
+
+    The outbox's "send now" kick runs the dispatcher inside the bot, on simcord's virtual
+    loop time, while ``run_due_work`` runs on the real loop time; the send limiter shared
+    by both then sees two time bases and can wait on a virtual timer nobody advances.
+    The checkins and family tests do the same.
+    """
+    w.bot.services.outbox.on_due_now(None)
+
+
+@asynccontextmanager
+async def groups_world(tmp_path: Path, **overrides: Any) -> AsyncIterator[World]:
+    async with program_world(tmp_path, cogs=COGS, **overrides) as w:
+        quiet_kicks(w)
+        yield w
+
+
+async def restart(w: World) -> None:
+    await w.restart()
+    quiet_kicks(w)
 
 
 def text(result: Any) -> str:
@@ -81,8 +108,16 @@ async def accept(w: World, channel: ChannelHandle, member: MemberActor) -> Any:
     return await member.click(message, custom_id=custom_id)
 
 
+async def breathe(w: World) -> None:
+    """Let Discord's per-channel send buckets refill (simcord's own clock, not the program's):
+    a test posts many notices to one group channel far faster than real life does."""
+    await w.env.advance_time(6)
+
+
 async def jump_to(w: World, instant: datetime) -> None:
+    """Set the program clock to ``instant`` (forward only) and run due work there."""
     assert instant >= w.clock.now()
+    await breathe(w)
     w.clock.set(instant)
     await w.run_due_work()
 
