@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from simcord.actors import MemberActor
@@ -14,7 +14,19 @@ PROMPT = "Your daily check-in is open."
 GOOD = {"mood": "6", "craving": "2", "used": "no", "sleep": "7.5", "note": ""}
 
 
+def quiet_kicks(w: World) -> None:
+    """Send queued notices only from ``run_due_work`` (in the test's own task).
+
+    The outbox's "send now" kick runs the dispatcher in a background task; under
+    simcord's virtual loop time, the send limiter shared between that task and the test's
+    own ``run_due_work`` can wait on a virtual timer nobody advances. Tests dispatch
+    explicitly instead.
+    """
+    w.bot.services.outbox.on_due_now(None)
+
+
 async def enroll(w: World, member: MemberActor, zone: str = "America/New_York") -> None:
+    quiet_kicks(w)
     result = await w.facilitator.slash(w.cohort, "client enroll", member=member, timezone=zone)
     assert result.ephemeral, result
     await w.run_due_work()  # the planner adopts the new client
@@ -24,7 +36,24 @@ def prompts(w: World, member: MemberActor) -> list[Any]:
     return [m for m in w.dms(member) if m.content == PROMPT]
 
 
+async def breathe(w: World) -> None:
+    """Let the bot's send limiter and Discord's buckets refill (simcord's clock, not the
+    program's): tests send far faster than real life does."""
+    await w.env.advance_time(6)
+
+
+async def advance(w: World, delta: timedelta, *, step: timedelta | None = None) -> None:
+    """Move the program clock by ``delta``, running due work every ``step``."""
+    target = w.clock.now() + delta
+    step = step or delta
+    while w.clock.now() < target:
+        await breathe(w)
+        w.clock.set(min(target, w.clock.now() + step))
+        await w.run_due_work()
+
+
 async def submit(w: World, member: MemberActor, **answers: str) -> Any:
+    await breathe(w)
     shown = await member.slash(w.cohort, "checkin today")
     assert shown.modal is not None, shown.response
     values = {**GOOD, **answers}
@@ -42,6 +71,7 @@ def reply_text(result: Any) -> str:
 async def jump_to(w: World, instant: datetime) -> None:
     """Set the clock to ``instant`` (forward only) and run due work there."""
     assert instant >= w.clock.now()
+    await breathe(w)
     w.clock.set(instant)
     await w.run_due_work()
 
