@@ -152,15 +152,15 @@ async def revoke(
             )
         client = await family.services.clients.get_in(tx, contact.client_id)
         name = client.display_name if client else f"member {contact.client_id}"
-        who = "They" if own else f"A facilitator (<@{actor.id}>) recorded it for them;"
+        who = "" if own else f" (recorded by <@{actor.id}>)"
         await tell_staff(
             family,
             tx,
             dedupe_key=f"family:revoked:{contact.id}:{now.isoformat()}",
             content=(
-                f"{name} revoked consent for {contact.label} to get family-session notices. "
-                f"{who} {cancelled} queued notice(s) to {contact.name} were cancelled, and "
-                "no more will be sent."
+                f"{name} revoked consent for {contact.label} to get family-session "
+                f"notices{who}. {cancelled} queued notice(s) to {contact.name} were "
+                "cancelled, and no more will be sent."
             ),
             subject_user_id=contact.client_id,
         )
