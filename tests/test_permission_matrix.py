@@ -369,6 +369,20 @@ class Outcome:
     allowed: bool
     kind: str  # ok | refused | input | crash | silent
     text: str
+    pinged: list[str] = field(default_factory=list)
+
+
+def pings(result: Any) -> list[str]:
+    """Who the bot's replies actually notify (simcord applies allowed_mentions)."""
+    found: list[str] = []
+    replies = ([result.response] if result.response is not None else []) + result.followups
+    for reply in replies:
+        stored = reply._message
+        if stored.mention_everyone:
+            found.append("@everyone")
+        found += [f"role {r}" for r in stored.ping_role_ids]
+        found += [f"user {u}" for u in stored.ping_user_ids]
+    return found
 
 
 async def invoke(cast: Cast, actor: Any, command: str, args: dict[str, Any]) -> Outcome:
@@ -380,16 +394,17 @@ async def invoke(cast: Cast, actor: Any, command: str, args: dict[str, Any]) -> 
     result = await actor.slash(cast.lobby, command, **args)
     await cast.w.env.settle()
     text = reply_text(result)
+    pinged = pings(result)
     if "Something went wrong" in text:
-        return Outcome(False, "crash", text)
+        return Outcome(False, "crash", text, pinged)
     if len(cast.errors) > before:
         error = cast.errors[-1][1]
         original = getattr(error, "original", error)
         kind = "input" if isinstance(original, UserError) else "refused"
-        return Outcome(False, kind, text)
+        return Outcome(False, kind, text, pinged)
     if not result.acknowledged:
-        return Outcome(False, "silent", text)
-    return Outcome(True, "ok", text)
+        return Outcome(False, "silent", text, pinged)
+    return Outcome(True, "ok", text, pinged)
 
 
 async def grant_consent(cast: Cast) -> None:

@@ -1,0 +1,204 @@
+"""The bad-input catalogue: malformed and hostile inputs across the commands, each of
+which must get a clear ephemeral error (never "Something went wrong") and leave every
+table exactly as it was.
+
+Inputs are what a Discord client lets a user send (it enforces option types and
+declared ranges itself): unparseable dates and times, out-of-range numbers, huge text,
+mentions and markdown injection, invalid time zones, dates far in the past or future,
+unknown or foreign ids and another client's records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.test_permission_matrix import Cast, invoke, populated_world
+
+EVERYONE_PING = "@everyone"
+HUGE = "x" * 3000
+
+
+@dataclass(frozen=True)
+class Case:
+    role: str  # who sends it: client (Alex), family, facilitator
+    command: str
+    args: dict[str, Any]
+    # tables a refused attempt may legitimately write (e.g. failed-code counters)
+    may_write: frozenset[str] = field(default_factory=frozenset)
+    # a bypass found by this catalogue and reported to the owning cog, not yet fixed
+    known: str | None = None
+
+
+def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
+    role_mention = f"<@&{cast.w.roles['Facilitator'].id}>"
+    user_mention = f"<@{cast.sam.id}>"
+    contact = cast.contact_id
+    session = cast.family_session_id
+    cohort = cast.cohort_name
+    date = cast.session_date
+    failures = frozenset({"family_link_failures"})
+    c, fa, f = "client", "family", "facilitator"
+    return [
+        # time zones
+        Case(c, "me timezone", {"zone": "Mars/Olympus_Mons"}),
+        Case(c, "me timezone", {"zone": "../../etc/passwd"}),
+        Case(c, "me timezone", {"zone": HUGE}),
+        Case(c, "me timezone", {"zone": EVERYONE_PING}),
+        Case(c, "me timezone", {"zone": f"**{role_mention}**"}),
+        Case(c, "checkin settings", {"timezone": "Not/AZone"}),
+        Case(f, "client enroll", {"member": cast.sam, "timezone": "UTC+25"}),
+        # wall-clock times
+        Case(c, "checkin settings", {"time": "25:00"}),
+        Case(c, "checkin settings", {"time": "9am"}),
+        Case(c, "checkin settings", {"time": user_mention}),
+        Case(
+            f,
+            "session schedule",
+            {"cohort": cohort, "weekday": "Monday", "start": "24:61", "duration": 60},
+        ),
+        Case(f, "session move", {"cohort": cohort, "date": date, "new_start": "99:99"}),
+        # dates: malformed, impossible, far past, far future
+        Case(c, "checkin pause", {"until_date": "2026-02-30"}),
+        Case(c, "checkin pause", {"until_date": "1999-01-01"}),
+        Case(c, "checkin pause", {"until_date": "9999-12-31"}),
+        Case(c, "checkin pause", {"until_date": "tomorrow"}),
+        Case(c, "sobriety set", {"date": "3000-01-01"}),
+        Case(
+            c,
+            "sobriety set",
+            {"date": "1900-01-01"},
+            known="cogs/milestones accepts a sobriety date 126 years back (no lower bound)",
+        ),
+        Case(c, "sobriety set", {"date": "2026-13-01"}),
+        Case(c, "sobriety set", {"date": EVERYONE_PING}),
+        Case(c, "sobriety set", {"date": "2026-01-31'; DROP TABLE checkins; --"}),
+        Case(f, "client enroll", {"member": cast.sam, "start_date": "1990-01-01"}),
+        Case(f, "client enroll", {"member": cast.sam, "start_date": "2099-01-01"}),
+        Case(f, "session cancel", {"cohort": cohort, "date": "2026-02-30"}),
+        Case(f, "session cancel", {"cohort": cohort, "date": "2031-01-01"}),
+        Case(
+            f,
+            "family session schedule",
+            {"client": cast.alex, "start": "2020-01-01 10:00", "duration": 60, "place": "Room 2"},
+        ),
+        Case(
+            f,
+            "family session schedule",
+            {"client": cast.alex, "start": "soon", "duration": 60, "place": "Room 2"},
+        ),
+        Case(c, "family consent grant", {"contact": contact, "expires_on": "2020-01-01"}),
+        Case(c, "family consent grant", {"contact": contact, "expires_on": "2099-01-01"}),
+        # out-of-range numbers
+        Case(
+            f,
+            "session schedule",
+            {"cohort": cohort, "weekday": "Monday", "start": "10:00", "duration": 0},
+        ),
+        Case(
+            f,
+            "session schedule",
+            {"cohort": cohort, "weekday": "Monday", "start": "10:00", "duration": 100000},
+        ),
+        Case(
+            f,
+            "session schedule",
+            {"cohort": cohort, "weekday": "Funday", "start": "10:00", "duration": 60},
+        ),
+        Case(f, "mod slowmode", {"seconds": 99999, "channel": cast.lobby}),
+        Case(f, "mod slowmode", {"seconds": -1, "channel": cast.lobby}),
+        Case(f, "mod timeout", {"member": cast.sam, "duration": "29d", "reason": "x"}),
+        Case(f, "mod timeout", {"member": cast.sam, "duration": "forever", "reason": "x"}),
+        Case(f, "mod timeout", {"member": cast.sam, "duration": "-5m", "reason": "x"}),
+        Case(
+            f,
+            "family session schedule",
+            {"client": cast.alex, "start": "2026-03-20 10:00", "duration": 5, "place": "Room 2"},
+        ),
+        # huge or empty text
+        Case(f, "mod warn", {"member": cast.sam, "reason": "x" * 501}),
+        Case(f, "mod warn", {"member": cast.sam, "reason": "   "}),
+        Case(f, "mod note", {"member": cast.sam, "text": "y" * 1001}),
+        Case(f, "group create", {"name": HUGE}),
+        Case(
+            f,
+            "family session schedule",
+            {"client": cast.alex, "start": "2026-03-20 10:00", "duration": 60, "place": HUGE},
+        ),
+        # mentions and markdown injection where an id or a code is expected
+        Case(fa, "family link", {"code": EVERYONE_PING}, failures),
+        Case(fa, "family link", {"code": role_mention}, failures),
+        Case(fa, "family link", {"code": "AAAA-AAAA"}, failures),
+        Case(f, "mod delete", {"message": f"[link](https://evil.example/{EVERYONE_PING})"}),
+        Case(f, "mod delete", {"message": "not a message link"}),
+        # unknown and foreign ids
+        Case(c, "family consent grant", {"contact": 999_999}),
+        Case(c, "family consent revoke", {"contact": -5}),
+        Case(f, "mod case", {"case_id": 999_999}),
+        Case(f, "mod delete", {"message": "https://discord.com/channels/1/2/3"}),
+        Case(f, "family session reschedule", {"session": 999_999, "place": "Room 9"}),
+        Case(f, "family session cancel", {"session": -1}),
+        Case(f, "group add", {"member": cast.alex, "cohort": "No Such Group"}),
+        Case(f, "hours report", {"cohort": "No Such Group"}),
+        Case(f, "session list", {"cohort": f"{EVERYONE_PING} {role_mention}"}),
+        # another client's records
+        Case(c, "family consent grant", {"contact": sam_contact}),
+        Case(c, "family consent revoke", {"contact": sam_contact}),
+        # people who aren't what the command needs
+        Case(f, "client enroll", {"member": cast.w.facilitator}),
+        Case(f, "client enroll", {"member": cast.w.family}),
+        Case(f, "client info", {"member": cast.w.stranger}),
+        Case(f, "client discharge", {"member": cast.w.stranger}),
+        Case(f, "group add", {"member": cast.w.stranger, "cohort": cohort}),
+        Case(f, "checkin view", {"member": cast.w.stranger}),
+        Case(
+            f, "family invite", {"client": cast.w.stranger, "name": "Pat", "relationship": "parent"}
+        ),
+        Case(f, "program stepdown", {"member": cast.w.stranger}),
+        Case(f, "family session reschedule", {"session": session, "start": "2020-01-01 10:00"}),
+    ]
+
+
+async def test_bad_inputs_are_refused_clearly_and_change_nothing(tmp_path):
+    async with populated_world(tmp_path) as cast:
+        w = cast.w
+        await w.facilitator.slash(
+            cast.lobby, "family invite", client=cast.sam, name="Robin", relationship="parent"
+        )
+        sam_contact = int(
+            await w.count("SELECT MAX(id) FROM family_contacts WHERE client_id = ?", (cast.sam.id,))
+        )
+        cases = catalogue(cast, sam_contact)
+        bypasses: list[str] = []
+        known: list[str] = []
+        for case in cases:
+            found: list[str] = []
+            before = await w.table_snapshot()
+            outcome = await invoke(cast, cast.actors[case.role], case.command, case.args)
+            after = await w.table_snapshot()
+            changed = sorted(t for t in set(before) | set(after) if before.get(t) != after.get(t))
+            changed = [t for t in changed if t not in case.may_write]
+            shown = {k: (v if not isinstance(v, str) else v[:40]) for k, v in case.args.items()}
+            label = f"/{case.command} {shown} as {case.role}"
+            if outcome.kind == "crash":
+                found.append(f"{label}: 'Something went wrong'")
+            elif outcome.allowed:
+                found.append(f"{label}: accepted: {outcome.text[:120]!r}")
+            elif outcome.kind not in ("input", "refused"):
+                found.append(f"{label}: {outcome.kind}")
+            if changed:
+                found.append(f"{label}: changed {changed}")
+            if outcome.pinged:
+                found.append(f"{label}: the reply pinged {outcome.pinged}")
+            if found and case.known:
+                known.append(f"{label}: {case.known}")
+            else:
+                bypasses.extend(found)
+        print(
+            f"\ninputs tried {len(cases)}, bypasses {len(bypasses)}"
+            + (f" (plus {len(known)} known and reported)" if known else "")
+        )
+        for line in bypasses + known:
+            print("  " + line)
+        assert len(cases) >= 50
+        assert bypasses == []
