@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.safety import SafetyRepository
-from bot.domain.crisis import resources_text
+from bot.domain.crisis import detect_crisis, resources_text
 from bot.domain.moderation import AUTOMOD_CRISIS_RULE
 from bot.services.container import Services
 from bot.services.crisis import handle_crisis_text, register_crisis_hooks, unregister_crisis_hooks
@@ -92,22 +92,28 @@ class SafetyCog(IopCog):
         author = self._watches(message)
         if author is None or not message.content:
             return
-        client = await self.services.clients.get(author.id)
+        if detect_crisis(message.content, self.services.settings.safety.crisis_terms) is None:
+            return  # the common case: no database work at all
         try:
+            client = await self.services.clients.get(author.id)
             await handle_crisis_text(
                 self.services,
                 None,
                 user_id=author.id,
                 display_name=client.display_name if client else author.display_name,
                 source="group_message",
-                text=message.content,
                 source_ref=message.id,
             )
         except Exception:
-            # Never let one message stop the listener; the ids are enough to follow up.
+            # The outbox is unreachable (e.g. the database is down): the person still gets
+            # the resources, directly, once. Staff learn from the log (ids only).
             log.exception(
                 "crisis.listener_failed", extra={"user_id": author.id, "message_id": message.id}
             )
+            try:
+                await author.send(help_now_text(self.services))
+            except discord.HTTPException:
+                log.warning("crisis.direct_dm_failed", extra={"user_id": author.id})
 
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:

@@ -178,6 +178,16 @@ async def test_crisis_dm_closed_tells_staff_to_reach_out(tmp_path):
         assert bot_messages(w, w.cohort) == []
 
 
+async def test_with_the_database_down_the_person_still_gets_resources(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await w.bot.services.db.close()
+        await alex.send(w.cohort, "I want to kill myself")
+        dms = w.dms(alex)
+        assert len(dms) == 1 and "988" in dms[0].content
+        assert bot_messages(w, w.cohort) == []
+
+
 # ----- /help-now ---------------------------------------------------------------------
 
 
@@ -307,9 +317,7 @@ async def test_without_the_content_intent_the_automod_crisis_rule_starts_the_pat
         await alex.send(w.cohort, "who's holding tonight")  # sourcing: blocked, no crisis path
         await w.run_due_work()
         alerts = await w.bot.services.db.fetchall("SELECT * FROM alerts")
-        assert [(a["subject_user_id"], a["rule"]) for a in alerts] == [
-            (alex.id, "crisis_language")
-        ]
+        assert [(a["subject_user_id"], a["rule"]) for a in alerts] == [(alex.id, "crisis_language")]
         events = await w.bot.services.db.fetchall("SELECT source FROM crisis_events")
         assert [e["source"] for e in events] == ["automod"]
         assert len(w.dms(alex)) == 1
