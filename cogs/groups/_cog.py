@@ -61,7 +61,7 @@ class GroupsCog(IopCog):
         name="group",
         description="Peer-group cohorts and their private channels (facilitators).",
         guild_only=True,
-        default_permissions=discord.Permissions(manage_channels=True),
+        default_permissions=discord.Permissions(manage_roles=True),
     )
 
     def __init__(self, bot: commands.Bot, services: Services, core: GroupsCore) -> None:

@@ -69,7 +69,7 @@ class SessionsCog(IopCog):
         name="session",
         description="Weekly group sessions and attendance (facilitators).",
         guild_only=True,
-        default_permissions=discord.Permissions(manage_channels=True),
+        default_permissions=discord.Permissions(manage_events=True),
     )
 
     def __init__(self, bot: commands.Bot, services: Services, core: GroupsCore) -> None:
