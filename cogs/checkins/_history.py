@@ -35,6 +35,7 @@ async def load_history(services: Services, client: Client) -> History:
     return History(
         name=client.display_name,
         today=today,
+        since=client.program_start,
         days=days,
         checkins=checkins,
         missed=missed_days(days, checked, since=client.program_start, today=today),

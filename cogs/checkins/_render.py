@@ -22,6 +22,7 @@ TABLE_DAYS = 7
 class History:
     name: str
     today: date
+    since: date  # program start: earlier days are not "missed"
     days: list[date]
     checkins: list[Checkin]
     missed: list[date]
@@ -36,20 +37,25 @@ def _average(values: Sequence[float]) -> str:
     return f"{sum(values) / len(values):.1f}" if values else "-"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def history_text(history: History, *, own: bool) -> str:
     """A short summary and the last week as a table (code block)."""
     by_day = {c.local_date: c for c in history.checkins}
     count = len(history.checkins)
     whose = "Your" if own else f"{history.name}'s"
     lines = [
-        f"**{whose} last {len(history.days)} days**: {count} check-ins, "
-        f"{len(history.missed)} days without one. Check-in streak: {history.streak}.",
+        f"**{whose} last {len(history.days)} days**: {_count(count, 'check-in')}, "
+        f"{_count(len(history.missed), 'day')} without one. "
+        f"Check-in streak: {_count(history.streak, 'day')}.",
         f"Average mood {_average([c.mood for c in history.checkins])}, "
         f"average craving {_average([c.craving for c in history.checkins])}.",
         "```",
         f"{'Date':<10}  {'Mood':>4}  {'Craving':>7}  {'Used':<14}  {'Sleep':>5}",
     ]
-    for day in history.days[-TABLE_DAYS:]:
+    for day in [d for d in history.days if d >= history.since][-TABLE_DAYS:]:
         checkin = by_day.get(day)
         if checkin is None:
             marker = "(today)" if day == history.today else "no check-in"
