@@ -173,3 +173,20 @@ async def test_an_expired_consent_stops_notices(tmp_path):
         await w.advance(timedelta(days=9), step=timedelta(hours=1))
         assert len(w.dms(w.family)) == 1  # announced while in force; nothing after it ended
         assert len(w.dms(alex)) == 3
+
+
+async def test_a_facilitator_can_record_a_revocation_the_client_told_them_about(tmp_path):
+    async with family_world(tmp_path) as w:
+        alex = w.clients[0]
+        linked = await linked_family(w, alex)
+        result = await w.facilitator.slash(
+            w.staff, "family consent revoke", contact=linked.contact_id
+        )
+        assert "revoked" in result.response.content
+        await w.run_due_work()
+        assert f"(recorded by <@{w.facilitator.id}>)" in staff_texts(w)[0]
+        assert (
+            await w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'family.consent_revoke'")
+            == 1
+        )
+        assert await w.count("SELECT COUNT(*) FROM family_consents WHERE revoked_at IS NULL") == 0
