@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import discord
+
+from bot.db.repositories.cohorts import Cohort
 from bot.db.repositories.groups_sessions import Occurrence
 from bot.domain.hours import session_hours
 from bot.domain.localtime import iso_week, local_date
 from bot.domain.sessions import attendance_window
-from bot.services.errors import UserError
+from bot.services.errors import UserError, reply_ephemeral
 from cogs.groups._core import GroupsCore
+from cogs.groups._render import AttendeeLine, attendance_text, confirm_here_id
 
 
 def require_open_for_confirmation(core: GroupsCore, occ: Occurrence) -> None:
@@ -88,3 +93,40 @@ async def remove_user(core: GroupsCore, occ: Occurrence, user_id: int, *, by: in
                 occurrence_id=occ.id,
             )
     return removed
+
+
+async def show_attendance(
+    core: GroupsCore, interaction: discord.Interaction[Any], cohort: Cohort, occ: Occurrence
+) -> None:
+    services = core.services
+    rows = {r.user_id: r for r in await core.attendance.for_occurrence(occ.id)}
+    people = list(dict.fromkeys([*await core.cohorts.members(cohort.id), *rows]))
+    lines = []
+    for user_id in people:
+        client = await services.clients.get(user_id)
+        name = client.display_name if client else f"member {user_id}"
+        lines.append(AttendeeLine(name=name, row=rows.get(user_id)))
+    async with services.db.transaction() as tx:
+        await services.audit.record(
+            tx,
+            actor_id=interaction.user.id,
+            action="attendance.view",
+            cohort_id=cohort.id,
+            occurrence_id=occ.id,
+        )
+    waiting = any(
+        r.here_at is not None and not r.confirmed and r.removed_at is None for r in rows.values()
+    )
+    kwargs: dict[str, Any] = {}
+    if waiting:
+        view = discord.ui.View(timeout=None)
+        view.add_item(  # answered by the persistent ConfirmHereButton dynamic item
+            discord.ui.Button(
+                label='Confirm everyone who said "I\'m here"',
+                style=discord.ButtonStyle.primary,
+                custom_id=confirm_here_id(occ.id),
+            )
+        )
+        view.stop()
+        kwargs["view"] = view
+    await reply_ephemeral(interaction, attendance_text(cohort, occ, lines, core.zone), **kwargs)

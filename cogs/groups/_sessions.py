@@ -11,10 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogbase import IopCog
-from bot.db.repositories.cohorts import Cohort
 from bot.db.repositories.groups_sessions import Occurrence
-from bot.domain.dates import BadDate, check_range, parse_date
-from bot.domain.localtime import BadTime, local_date, parse_hhmm
+from bot.domain.localtime import local_date
 from bot.domain.sessions import (
     WEEKDAYS,
     BadSession,
@@ -28,40 +26,27 @@ from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.outbox import ChannelTarget
 from bot.services.permissions import facilitator_only
-from cogs.groups._attendance import confirm_present, confirm_users, remove_user
+from cogs.groups._attendance import (
+    confirm_present,
+    confirm_users,
+    remove_user,
+    show_attendance,
+)
 from cogs.groups._core import GroupsCore, cohort_autocomplete
+from cogs.groups._lookup import find_occurrence, parse_day_in_range, parse_wall
 from cogs.groups._planner import PLAN_JOB, SessionPlanner
 from cogs.groups._render import (
-    AttendeeLine,
-    attendance_text,
     cancelled_notice,
     moved_notice,
     session_list,
     template_line,
     when,
 )
-from cogs.groups._views import ConfirmHereButton
 
 FUTURE_DAYS = 90  # how far ahead a single occurrence can be cancelled or moved
 PAST_DAYS = 60  # how far back attendance can be reviewed
 
 Action = Literal["show", "confirm", "add", "remove"]
-
-
-def _wall(text: str) -> Any:
-    try:
-        return parse_hhmm(text)
-    except BadTime as exc:
-        raise UserError(str(exc)) from None
-
-
-def _day(text: str, *, today: date, past_days: int, future_days: int, what: str) -> date:
-    try:
-        return check_range(
-            parse_date(text), today=today, past_days=past_days, future_days=future_days, what=what
-        )
-    except BadDate as exc:
-        raise UserError(str(exc)) from None
 
 
 class SessionsCog(IopCog):
@@ -86,6 +71,12 @@ class SessionsCog(IopCog):
 
     def _today(self) -> date:
         return local_date(self.services.clock.now(), self.core.zone)
+
+    def _upcoming_day(self, text: str, what: str) -> date:
+        """A date from today up to FUTURE_DAYS ahead, or a UserError saying why not."""
+        return parse_day_in_range(
+            text, today=self._today(), past_days=0, future_days=FUTURE_DAYS, what=what
+        )
 
     # ----- schedule / list ----------------------------------------------------------
 
@@ -113,7 +104,7 @@ class SessionsCog(IopCog):
             length = check_duration(duration)
         except BadSession as exc:
             raise UserError(str(exc)) from None
-        wall = _wall(start)
+        wall = parse_wall(start)
         for existing in await core.sessions.templates(target.id):
             if existing.weekday == day_index and overlaps(
                 existing.start_local, existing.duration_minutes, wall, duration
@@ -165,40 +156,6 @@ class SessionsCog(IopCog):
         templates = await core.sessions.templates(target.id)
         await reply_ephemeral(interaction, session_list(target, templates, upcoming, core.zone))
 
-    # ----- finding one occurrence ---------------------------------------------------
-
-    async def _occurrence(self, cohort: Cohort, day: date, at: str | None) -> Occurrence:
-        """The cohort's session on local ``day`` (planning it first if it is further out
-        than the planner's window); ``at`` picks one when there are several."""
-        core = self.core
-        found = await core.sessions.on_date(cohort.id, day)
-        if not found:
-            now = self.services.clock.now()
-            async with self.services.db.transaction() as tx:
-                for template in await core.sessions.templates(cohort.id):
-                    if template.weekday != day.weekday():
-                        continue
-                    planned = occurrence_at(
-                        day,
-                        template.start_local,
-                        timedelta(minutes=template.duration_minutes),
-                        core.zone,
-                    )
-                    if planned.starts_at > now:
-                        await core.sessions.ensure_occurrence(tx, template, planned, now)
-            found = await core.sessions.on_date(cohort.id, day)
-        if at is not None:
-            wall = _wall(at)
-            found = [o for o in found if o.starts_at.astimezone(core.zone).time() == wall]
-        if not found:
-            raise UserError(f"{cohort.name} has no session on {day.isoformat()}.")
-        if len(found) > 1:
-            raise UserError(
-                f"{cohort.name} has {len(found)} sessions on {day.isoformat()}; "
-                "add the start time with the at option (HH:MM)."
-            )
-        return found[0]
-
     # ----- cancel / move ------------------------------------------------------------
 
     @session.command(name="cancel", description="Cancel one session of a group.")
@@ -214,10 +171,8 @@ class SessionsCog(IopCog):
     ) -> None:
         core, services = self.core, self.services
         target = await core.resolve_cohort(cohort)
-        day = _day(
-            date, today=self._today(), past_days=0, future_days=FUTURE_DAYS, what="session date"
-        )
-        occ = await self._occurrence(target, day, at)
+        day = self._upcoming_day(date, "session date")
+        occ = await find_occurrence(core, target, day, at)
         now = services.clock.now()
         if occ.is_cancelled:
             raise UserError("That session is already cancelled.")
@@ -269,15 +224,10 @@ class SessionsCog(IopCog):
     ) -> None:
         core, services = self.core, self.services
         target = await core.resolve_cohort(cohort)
-        today = self._today()
-        day = _day(date, today=today, past_days=0, future_days=FUTURE_DAYS, what="session date")
-        wall = _wall(new_start)
-        to_day = (
-            _day(new_date, today=today, past_days=0, future_days=FUTURE_DAYS, what="new date")
-            if new_date
-            else day
-        )
-        occ = await self._occurrence(target, day, at)
+        day = self._upcoming_day(date, "session date")
+        wall = parse_wall(new_start)
+        to_day = self._upcoming_day(new_date, "new date") if new_date else day
+        occ = await find_occurrence(core, target, day, at)
         now = services.clock.now()
         if occ.is_cancelled:
             raise UserError("That session is cancelled; schedule a new one instead.")
@@ -341,7 +291,7 @@ class SessionsCog(IopCog):
     ) -> None:
         core, services = self.core, self.services
         target = await core.resolve_cohort(cohort)
-        day = _day(
+        day = parse_day_in_range(
             date,
             today=self._today(),
             past_days=PAST_DAYS,
@@ -354,10 +304,10 @@ class SessionsCog(IopCog):
             client = await services.clients.get(member.id)
             if client is None:
                 raise UserError(f"{member.display_name} is not an enrolled client.")
-        occ = await self._occurrence(target, day, at)
+        occ = await find_occurrence(core, target, day, at)
         by = interaction.user.id
         if action == "show":
-            await self._show_attendance(interaction, target, occ)
+            await show_attendance(core, interaction, target, occ)
             return
         if action == "remove" and member is not None:
             if not await remove_user(core, occ, member.id, by=by):
@@ -387,36 +337,6 @@ class SessionsCog(IopCog):
                 else f"{member.display_name}'s attendance was already confirmed."
             )
         await reply_ephemeral(interaction, text)
-
-    async def _show_attendance(
-        self, interaction: discord.Interaction[Any], cohort: Cohort, occ: Occurrence
-    ) -> None:
-        core, services = self.core, self.services
-        rows = {r.user_id: r for r in await core.attendance.for_occurrence(occ.id)}
-        people = list(dict.fromkeys([*await core.cohorts.members(cohort.id), *rows]))
-        lines = []
-        for user_id in people:
-            client = await services.clients.get(user_id)
-            name = client.display_name if client else f"member {user_id}"
-            lines.append(AttendeeLine(name=name, row=rows.get(user_id)))
-        async with services.db.transaction() as tx:
-            await services.audit.record(
-                tx,
-                actor_id=interaction.user.id,
-                action="attendance.view",
-                cohort_id=cohort.id,
-                occurrence_id=occ.id,
-            )
-        waiting = any(
-            r.here_at is not None and not r.confirmed and r.removed_at is None
-            for r in rows.values()
-        )
-        kwargs: dict[str, Any] = {}
-        if waiting:
-            view = discord.ui.View(timeout=None)
-            view.add_item(ConfirmHereButton(occ.id))
-            kwargs["view"] = view
-        await reply_ephemeral(interaction, attendance_text(cohort, occ, lines, core.zone), **kwargs)
 
 
 def _moved(occ: Occurrence, starts_at: datetime, ends_at: datetime) -> Occurrence:
