@@ -16,6 +16,7 @@ from typing import Any
 
 import discord
 import yarl
+from aiolimiter import AsyncLimiter
 from discord.ext import commands
 
 from bot.config import Settings
@@ -73,6 +74,7 @@ class IopBot(commands.Bot):
         clock: Clock | None = None,
         db: Database | None = None,
         autostart_jobs: bool = True,
+        send_limiter: AsyncLimiter | None = None,
     ) -> None:
         # iopbot never joins voice: silence discord.py's "voice will NOT be supported" notes.
         discord.VoiceClient.warn_nacl = False
@@ -96,6 +98,7 @@ class IopBot(commands.Bot):
             settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms
         )
         self.autostart_jobs = autostart_jobs
+        self._send_limiter = send_limiter
         self._services: Services | None = None
         self._kick_pending = False
 
@@ -145,7 +148,7 @@ class IopBot(commands.Bot):
         outbox_repo = OutboxRepository(db)
         clients = ClientRepository(db)
         outbox = Outbox(outbox_repo, clock)
-        limiter = make_limiter(settings.outbox.rate_per_second)
+        limiter = self._send_limiter or make_limiter(settings.outbox.rate_per_second)
         dispatcher = Dispatcher(
             db=db,
             repo=outbox_repo,
@@ -264,6 +267,13 @@ def create_bot(
     clock: Clock | None = None,
     db: Database | None = None,
     autostart_jobs: bool = True,
+    send_limiter: AsyncLimiter | None = None,
 ) -> IopBot:
-    """Build the bot. No I/O happens until it logs in (``setup_hook``)."""
-    return IopBot(settings, clock=clock, db=db, autostart_jobs=autostart_jobs)
+    """Build the bot. No I/O happens until it logs in (``setup_hook``).
+
+    ``send_limiter`` replaces the global send-rate bucket (simcord tests run on virtual
+    loop time, where a real-time bucket never refills; the rate is tested on its own).
+    """
+    return IopBot(
+        settings, clock=clock, db=db, autostart_jobs=autostart_jobs, send_limiter=send_limiter
+    )

@@ -18,6 +18,7 @@ from typing import Any
 
 import discord
 import simcord
+from aiolimiter import AsyncLimiter
 from simcord.actors import MemberActor
 from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
 
@@ -27,6 +28,12 @@ from bot.services.clock import FakeClock
 
 GUILD_ID = 1_300_000_000_000_000_001
 DEFAULT_START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
+
+
+def unthrottled() -> AsyncLimiter:
+    """simcord runs the bot on virtual loop time, where a real-time token bucket never
+    refills; the global send rate is tested in tests/services/test_outbox.py and bench/."""
+    return AsyncLimiter(1_000_000, 1)
 
 
 @dataclass
@@ -73,7 +80,9 @@ class World:
 
     async def restart(self) -> None:
         """A new bot process on the same database and world (like a crash + restart)."""
-        fresh = create_bot(self.settings, clock=self.clock, autostart_jobs=False)
+        fresh = create_bot(
+            self.settings, clock=self.clock, autostart_jobs=False, send_limiter=unthrottled()
+        )
         old = self.bot
         await self.env.restart_bot(fresh)
         await old.db.close()
@@ -141,7 +150,7 @@ async def program_world(
 ) -> AsyncIterator[World]:
     clock = FakeClock(start)
     provisional = Settings(discord={"guild_id": GUILD_ID}, cogs={"enabled": list(cogs)})
-    bot = create_bot(provisional, clock=clock, autostart_jobs=False)
+    bot = create_bot(provisional, clock=clock, autostart_jobs=False, send_limiter=unthrottled())
     env = simcord.Env(bot, settle_timeout=settle_timeout)
     guild = env.create_guild("Test IOP", id=GUILD_ID)
     roles = {
