@@ -149,7 +149,12 @@ async def program_world(
     **overrides: Any,
 ) -> AsyncIterator[World]:
     clock = FakeClock(start)
-    provisional = Settings(discord={"guild_id": GUILD_ID}, cogs={"enabled": list(cogs)})
+    # Intents are fixed when the bot object is built: ask for what the final settings say.
+    message_content = overrides.get("discord", {}).get("message_content", True)
+    provisional = Settings(
+        discord={"guild_id": GUILD_ID, "message_content": message_content},
+        cogs={"enabled": list(cogs)},
+    )
     bot = create_bot(provisional, clock=clock, autostart_jobs=False, send_limiter=unthrottled())
     env = simcord.Env(bot, settle_timeout=settle_timeout)
     guild = env.create_guild("Test IOP", id=GUILD_ID)

@@ -5,30 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import discord
-import pytest
 
 from bot.domain.language import find_stigma
 from bot.services.alerts import ack_custom_id
 from cogs.safety import _report
-from tests import harness
 from tests.harness import program_world
 
 COGS = ("clients", "moderation", "safety")
-
-
-@pytest.fixture(autouse=True)
-def message_content_intent(monkeypatch):
-    """The harness builds the bot from provisional settings (message_content off), then
-    reconfigures it; the intent is fixed at construction. Ask for it as the real config
-    would (the listener itself still obeys settings.discord.message_content)."""
-    original = harness.create_bot
-
-    def create_bot(settings, **kwargs):
-        bot = original(settings, **kwargs)
-        bot._connection._intents.message_content = True
-        return bot
-
-    monkeypatch.setattr(harness, "create_bot", create_bot)
 
 
 def reply_text(result) -> str:
