@@ -214,6 +214,7 @@ class CheckinSettings(Section):
     mood_alert_at: int = Field(default=3, ge=1, le=10)
     missed_in_a_row: int = Field(default=2, ge=1)
     alert_window_hours: float = Field(default=24.0, gt=0)
+    dm_closed_after_days: int = Field(default=2, ge=1)
     harm_reduction_info: str = (
         "If you are using, please don't use alone, carry naloxone (Narcan) if opioids are "
         "involved, and know that fentanyl test strips can help. The SAMHSA helpline "

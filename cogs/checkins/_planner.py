@@ -38,7 +38,6 @@ NUDGE_KIND = "checkin_nudge"
 PROMPT_TEXT = "Your daily check-in is open."
 OPEN_CUSTOM_ID = "iop:checkin:open"
 LATE_AFTER = timedelta(minutes=15)
-DM_CLOSED_DAYS = 2
 _MAX_DAYS_PER_RUN = 4
 
 
@@ -241,11 +240,10 @@ class Planner:
                 subject_user_id=user_id,
             )
         log.info("checkin.prompt_undeliverable", extra={"user_id": user_id, "outbox_id": row.id})
-        recent = await self.repo.prompt_days_in(
-            tx, user_id, day + timedelta(days=1), DM_CLOSED_DAYS
-        )
+        needed = self.services.settings.checkins.dm_closed_after_days
+        recent = await self.repo.prompt_days_in(tx, user_id, day + timedelta(days=1), needed)
         run = undeliverable_run([(p.local_date, p.undeliverable) for p in recent])
-        if run < DM_CLOSED_DAYS:
+        if run < needed:
             return
         client = await self.services.clients.get_in(tx, user_id)
         await self.services.alerts.raise_alert(
