@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db.repositories.outbox import OutboxRepository
-from tests.cogs.checkins_helpers import advance, enroll, jump_to, prompts
+from tests.cogs.checkins_helpers import advance, enroll, jump_to, prompts, submit
 from tests.harness import program_world
 
 COGS = ("clients", "checkins")
@@ -196,3 +196,41 @@ async def test_only_active_clients_are_prompted(tmp_path):
         assert len(prompts(w, alex)) == 1
         assert prompts(w, sam) == []
         assert prompts(w, w.stranger) == []
+
+
+async def test_a_later_prompt_time_the_same_day_sends_no_second_prompt(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await jump_to(w, datetime(2026, 3, 3, 14, 0, tzinfo=UTC))
+        assert len(prompts(w, alex)) == 1
+        await alex.slash(w.cohort, "checkin settings", time="12:00")
+        await jump_to(w, datetime(2026, 3, 3, 17, 0, tzinfo=UTC))  # 12:00 New York
+        assert len(prompts(w, alex)) == 1
+        await jump_to(w, datetime(2026, 3, 4, 17, 0, tzinfo=UTC))
+        assert len(prompts(w, alex)) == 2
+
+
+async def test_a_zone_change_elsewhere_replans_in_the_new_zone(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await alex.slash(w.cohort, "me timezone", zone="Australia/Sydney")
+        await w.run_due_work()
+        # 2026-03-03 09:00 in Sydney (AEDT, +11) is 2026-03-02 22:00 UTC.
+        await jump_to(w, datetime(2026, 3, 2, 21, 59, tzinfo=UTC))
+        assert prompts(w, alex) == []
+        await jump_to(w, datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
+        assert len(prompts(w, alex)) == 1
+        await jump_to(w, datetime(2026, 3, 3, 14, 0, tzinfo=UTC))  # 09:00 New York: nothing
+        assert len(prompts(w, alex)) == 1
+
+
+async def test_checking_in_before_the_prompt_time_skips_the_prompt(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await jump_to(w, datetime(2026, 3, 3, 12, 0, tzinfo=UTC))  # 07:00 New York
+        await submit(w, alex)
+        await jump_to(w, datetime(2026, 3, 3, 14, 0, tzinfo=UTC))
+        assert prompts(w, alex) == []
