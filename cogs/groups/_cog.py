@@ -352,10 +352,11 @@ class GroupsCog(IopCog):
         return DeletionReport(
             removed=removed,
             kept={
-                "session_occurrences": "group sessions themselves hold no personal data and "
-                "stay for the other members' attendance",
-                "attendance": "deleted here too: the program's clinical record (not this bot) "
-                "is the system of record for treatment hours; export first if it is needed",
+                "session_occurrences": "your group's session calendar (dates and times, no "
+                "names) stays for the other members",
+                "hours_ledger": "your attendance and hours are deleted from this bot; the "
+                "program's own clinical record, outside this bot, is where treatment hours "
+                "are kept",
             },
         )
 
