@@ -21,7 +21,13 @@ from cogs.checkins._submit import (
 
 log = logging.getLogger("iopbot.checkins")
 
-MODAL_CUSTOM_ID = "iop:checkin:modal"
+MODAL_PREFIX = "iop:checkin:modal:"
+
+
+def modal_custom_id(user_id: int) -> str:
+    """One modal per person: discord.py keys open modals by custom id alone, so a shared
+    id would let one client's submission land in another client's modal object."""
+    return f"{MODAL_PREFIX}{user_id}"
 
 
 class CheckinModal(IopModal, title="Daily check-in"):
@@ -58,9 +64,10 @@ class CheckinModal(IopModal, title="Daily check-in"):
         max_length=NOTE_MAX,
     )
 
-    def __init__(self, services: Services, today: Checkin | None = None) -> None:
-        super().__init__(custom_id=MODAL_CUSTOM_ID, timeout=15 * 60)
+    def __init__(self, services: Services, user_id: int, today: Checkin | None = None) -> None:
+        super().__init__(custom_id=modal_custom_id(user_id), timeout=None)
         self.services = services
+        self.user_id = user_id
         if today is not None:  # a second check-in today starts from the first one's answers
             self.mood.default = str(today.mood)
             self.craving.default = str(today.craving)
@@ -68,17 +75,21 @@ class CheckinModal(IopModal, title="Daily check-in"):
             self.sleep.default = f"{today.sleep_hours:g}"
             self.note.default = today.note or None
 
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return interaction.user.id == self.user_id
+
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         services = self.services
+        raw = {
+            "mood": self.mood.value,
+            "craving": self.craving.value,
+            "used": self.used.value,
+            "sleep": self.sleep.value,
+            "note": self.note.value,
+        }
         client = await require_client(services, interaction.user.id)
         try:
-            answers = parse_answers(
-                mood=self.mood.value,
-                craving=self.craving.value,
-                used=self.used.value,
-                sleep=self.sleep.value,
-                note=self.note.value,
-            )
+            answers = parse_answers(**raw)
         except AnswerErrors as exc:
             log.info(
                 "checkin.rejected", extra={"user_id": client.user_id, "fields": len(exc.problems)}
@@ -112,4 +123,4 @@ async def open_checkin_modal(services: Services, interaction: discord.Interactio
     client = await require_client(services, interaction.user.id)
     today = local_date(services.clock.now(), client.timezone)
     existing = await CheckinRepository(services.db).on_date(client.user_id, today)
-    await interaction.response.send_modal(CheckinModal(services, existing))
+    await interaction.response.send_modal(CheckinModal(services, client.user_id, existing))

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.cogs.checkins_helpers import GOOD as GOOD_ANSWERS
 from tests.cogs.checkins_helpers import advance, enroll, jump_to, prompts, reply_text, submit
 from tests.harness import program_world
 
@@ -214,3 +215,20 @@ async def test_quiet_client_rule_fires_once_per_window(tmp_path):
         await submit(w, alex)
         await jump_to(w, datetime(2026, 3, 6, 14, 0, tzinfo=UTC))
         assert await w.count(query, (alex.id,)) == 1
+
+
+async def test_two_clients_with_open_forms_each_save_their_own_answers(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex, sam = w.clients[0], w.clients[1]
+        await enroll(w, alex)
+        await enroll(w, sam)
+        alex_form = await alex.slash(w.cohort, "checkin today")
+        sam_form = await sam.slash(w.cohort, "checkin today")
+        assert alex_form.modal["custom_id"] != sam_form.modal["custom_id"]
+        await alex.submit_modal(alex_form, {**GOOD_ANSWERS, "mood": "9"})
+        await sam.submit_modal(sam_form, {**GOOD_ANSWERS, "mood": "2"})
+        rows = {
+            r["user_id"]: r["mood"]
+            for r in await w.db.fetchall("SELECT user_id, mood FROM checkins")
+        }
+        assert rows == {alex.id: 9, sam.id: 2}

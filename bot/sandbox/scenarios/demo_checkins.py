@@ -22,7 +22,7 @@ from bot.sandbox.world import WorldUser
 
 PROMPT = "Your daily check-in is open."
 OPEN_ID = "iop:checkin:open"
-MODAL_ID = "iop:checkin:modal"
+MODAL_PREFIX = "iop:checkin:modal:"
 CLIENT_KEYS = ("client1", "client2", "client3")
 
 
@@ -80,7 +80,7 @@ async def run(ctx: ScenarioContext) -> None:
     ctx.expect(shown.modal is not None, "the Check in button opens the check-in form")
     done = await ctx.submit_modal(
         alex,
-        MODAL_ID,
+        f"{MODAL_PREFIX}{alex.id}",
         {"mood": "5", "craving": "9", "used": "no", "sleep": "6.5", "note": "rough evening"},
     )
     ctx.expect(done.ephemeral and "saved" in done.text, "Alex's check-in is confirmed privately")
