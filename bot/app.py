@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.db.database import Database
+from bot.db.lock import DatabaseLock
 from bot.db.migrate import migrate
 from bot.db.repositories.alerts import AlertRepository
 from bot.db.repositories.audit import AuditRepository
@@ -100,6 +101,7 @@ class IopBot(commands.Bot):
         self.autostart_jobs = autostart_jobs
         self._send_limiter = send_limiter
         self._services: Services | None = None
+        self._db_lock: DatabaseLock | None = None
         self._kick_pending = False
 
     def reconfigure(self, settings: Settings) -> None:
@@ -123,6 +125,9 @@ class IopBot(commands.Bot):
         await super().login(token)
 
     async def setup_hook(self) -> None:
+        if str(self.db.path) != ":memory:":
+            self._db_lock = DatabaseLock(self.db.path)
+            self._db_lock.acquire()
         await self.db.connect()
         applied = await migrate(self.db)
         if applied:
@@ -259,6 +264,12 @@ class IopBot(commands.Bot):
             await self._services.tasks.cancel_all()
         await super().close()
         await self.db.close()
+        self.release_database()
+
+    def release_database(self) -> None:
+        """Let another process (or a restarted bot) open the database."""
+        if self._db_lock is not None:
+            self._db_lock.release()
 
 
 def create_bot(

@@ -19,6 +19,7 @@ import discord
 
 from bot.config import ConfigError, Settings, load_settings, summarize
 from bot.db.database import Database
+from bot.db.lock import DatabaseInUse, database_in_use
 from bot.db.migrate import MigrationError, current_version, load_migrations, migrate
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -173,6 +174,9 @@ async def _run_bot(settings: Settings) -> int:
         except discord.LoginFailure:
             print("Discord refused the token. Check IOPBOT_DISCORD__TOKEN.", file=sys.stderr)
             return 1
+        except DatabaseInUse as exc:
+            print(f"run: {exc}; stop it first.", file=sys.stderr)
+            return 1
     logging.getLogger("iopbot.cli").info("shutdown.complete")
     return 0
 
@@ -237,22 +241,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return asyncio.run(_backup(settings, args.path))
 
 
-def database_in_use(path: Path) -> bool:
-    """True while another process holds the database (a running bot keeps a write lock
-    for a moment only, so we ask for an exclusive lock and see whether we get it)."""
-    if not path.exists():
-        return False
-    conn = sqlite3.connect(path, timeout=0.5, isolation_level=None)
-    try:
-        conn.execute("BEGIN EXCLUSIVE")
-        conn.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        conn.close()
-
-
 def cmd_restore(args: argparse.Namespace) -> int:
     settings = _settings(args)
     target = settings.database.path
@@ -260,8 +248,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not source.is_file():
         print(f"restore: no backup at {source}", file=sys.stderr)
         return 1
-    lock = target.with_name(target.name + ".running")
-    if lock.exists() or database_in_use(target):
+    if database_in_use(target):
         print(
             f"restore: {target} is in use by a running iopbot; stop the bot first.",
             file=sys.stderr,

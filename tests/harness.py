@@ -84,6 +84,8 @@ class World:
             self.settings, clock=self.clock, autostart_jobs=False, send_limiter=unthrottled()
         )
         old = self.bot
+        await self.env.settle()
+        old.release_database()  # as the OS does when a process dies
         await self.env.restart_bot(fresh)
         await old.db.close()
         self.bot = fresh

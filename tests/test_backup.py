@@ -111,14 +111,6 @@ async def test_restore_refuses_an_existing_database_without_force(tmp_path):
     assert code == 1 and "--force" in out
 
 
-@pytest.mark.xfail(
-    reason=(
-        "bot/cli.py database_in_use() asks for BEGIN EXCLUSIVE, which a WAL database grants "
-        "while the bot's connection is idle; PRAGMA locking_mode=EXCLUSIVE first detects it "
-        "(see the data-rights report)"
-    ),
-    strict=False,
-)
 async def test_restore_refuses_while_the_bot_runs(tmp_path, restore_discord_globals):
     live = tmp_path / "live.sqlite3"
     backup = tmp_path / "backup.sqlite3"

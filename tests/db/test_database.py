@@ -138,3 +138,17 @@ async def test_backup_copies_rows(db, tmp_path):
         assert await copy.fetchval("SELECT value FROM meta WHERE key = 'k'") == "v"
     finally:
         await copy.close()
+
+
+def test_one_bot_per_database_and_the_lock_dies_with_the_holder(tmp_path):
+    from bot.db.lock import DatabaseInUse, DatabaseLock, database_in_use
+
+    path = tmp_path / "live.sqlite3"
+    assert not database_in_use(path)
+    first = DatabaseLock(path)
+    first.acquire()
+    assert database_in_use(path)
+    with pytest.raises(DatabaseInUse, match="in use"):
+        DatabaseLock(path).acquire()
+    first.release()
+    assert not database_in_use(path)
