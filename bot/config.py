@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -205,6 +213,12 @@ class GroupSettings(Section):
         "here confidential; treat everyone with respect; remember this space is not a crisis "
         "service (use /help-now any time for crisis resources)."
     )
+
+    @model_validator(mode="after")
+    def _band_in_order(self) -> GroupSettings:
+        if self.hours_min_per_week > self.hours_max_per_week:
+            raise ValueError("hours_min_per_week must not be above hours_max_per_week")
+        return self
 
 
 class CheckinSettings(Section):

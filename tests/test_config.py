@@ -36,6 +36,7 @@ def test_example_config_loads(monkeypatch):
         ("[outbox]\nrate_per_second = 500\n", "outbox.rate_per_second"),
         ("[retention]\naudit_days = 30\n", "retention.audit_days"),
         ('[roles]\nfacilitator = "abc"\n', "roles.facilitator"),
+        ("[groups]\nhours_min_per_week = 20\n", "groups: Value error, hours_min_per_week"),
     ],
 )
 def test_bad_values_are_named(tmp_path, toml, expected):
