@@ -53,38 +53,64 @@ def make_limiter(rate_per_second: float, burst: int = 5) -> AsyncLimiter:
 
 
 class DiscordSender:
-    """Sends with ``nonce=f"ob{id}"`` so a retried send never makes a second message."""
+    """Sends with ``nonce=f"ob{id}"`` so a retried send never makes a second message.
+
+    DM channels: a user's DM channel with the bot never changes, so the sender keeps
+    ``user id -> DM channel id`` for every client it has sent to and sends to that id
+    directly. discord.py's own private-channel cache is an LRU of 128 channels: with more
+    clients than that, a daily fan-out evicts each channel before it is needed again and
+    every prompt cost a ``POST /users/@me/channels`` first, a route Discord limits on its
+    own (10 per 10 s in the emulator), so 1,000 prompts took about 1,000 s (bench/).
+    """
 
     def __init__(self, client: discord.Client, limiter: AsyncLimiter) -> None:
         self.client = client
         self.limiter = limiter
+        self._dm_channel_ids: dict[int, int] = {}
+
+    def remember_dm_channel(self, user_id: int, channel_id: int) -> None:
+        """Record a known DM channel (e.g. loaded from storage at start-up)."""
+        self._dm_channel_ids[user_id] = channel_id
+
+    async def _dm_channel(self, user_id: int) -> discord.abc.Messageable:
+        cached = self.client._connection._get_private_channel_by_user(user_id)
+        if cached is not None:
+            return cached
+        channel_id = self._dm_channel_ids.get(user_id)
+        if channel_id is not None:
+            return self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
+        async with self.limiter:
+            created = await self.client.create_dm(discord.Object(user_id))
+        self._dm_channel_ids[user_id] = created.id
+        return created
 
     async def __call__(self, row: OutboxRow, notice: Notice) -> int | None:
         channel: discord.abc.Messageable
         if row.target_type == "dm":
-            cached = self.client._connection._get_private_channel_by_user(row.target_id)
-            if cached is None:
-                async with self.limiter:
-                    cached = await self.client.create_dm(discord.Object(row.target_id))
-            channel = cached
+            channel = await self._dm_channel(row.target_id)
         else:
             channel = self.client.get_partial_messageable(row.target_id)
         embeds = [discord.Embed.from_dict(e) for e in notice.embeds]
         view = build_view(notice)
-        async with self.limiter:
-            if view is None:
-                message = await channel.send(
-                    content=notice.content or None,
-                    embeds=embeds,
-                    nonce=row.nonce,
-                    allowed_mentions=allowed_mentions(notice),
-                )
-            else:
-                message = await channel.send(
-                    content=notice.content or None,
-                    embeds=embeds,
-                    nonce=row.nonce,
-                    allowed_mentions=allowed_mentions(notice),
-                    view=view,
-                )
+        try:
+            async with self.limiter:
+                if view is None:
+                    message = await channel.send(
+                        content=notice.content or None,
+                        embeds=embeds,
+                        nonce=row.nonce,
+                        allowed_mentions=allowed_mentions(notice),
+                    )
+                else:
+                    message = await channel.send(
+                        content=notice.content or None,
+                        embeds=embeds,
+                        nonce=row.nonce,
+                        allowed_mentions=allowed_mentions(notice),
+                        view=view,
+                    )
+        except discord.NotFound:
+            if row.target_type == "dm":
+                self._dm_channel_ids.pop(row.target_id, None)  # opened afresh next time
+            raise
         return message.id

@@ -1,0 +1,203 @@
+"""Burst: 200 clients submit the check-in modal within one second.
+
+Each client gets the day's prompt (the real planner and dispatcher), presses its
+"Check in" button (the bot answers with the modal), and then all of them submit the
+form, spread evenly over one second, through the emulator (INTERACTION_CREATE over the
+gateway; the bot's answer comes back over REST with the emulator's latency added).
+
+Measured for each submission: from the moment the emulator dispatches INTERACTION_CREATE
+to the moment it has processed the bot's interaction callback (the acknowledgement
+Discord's 3-second deadline is about).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.fanout import PLAN_JOB, START, first_due, learn_dm_channels, queue_prompts
+from bench.harness import BenchBot, enroll_all, running_bot
+
+OPEN_ID = "iop:checkin:open"
+ANSWERS = {"mood": "6", "craving": "2", "used": "no", "sleep": "7", "note": ""}
+
+
+@dataclass
+class BurstResult:
+    clients: int
+    latency_s: float
+    window_s: float
+    unique_form_ids: bool = False
+    forms_opened: int = 0
+    acknowledged: int = 0
+    late_or_missing: int = 0
+    p50_ms: float = 0.0
+    p90_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    saved: int = 0
+    response_types: dict[str, int] = field(default_factory=dict)
+    skipped: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+async def open_forms(bench: BenchBot) -> dict[int, str]:
+    """Every client presses "Check in" on today's prompt; return each form's custom id."""
+    emulator = bench.emulator
+    forms: dict[int, str] = {}
+
+    async def press(user_id: int) -> None:
+        prompts = [
+            m
+            for m in emulator.dm_messages(user_id)
+            if any(c.get("custom_id") == OPEN_ID for c in m.get("components", []))
+        ]
+        if not prompts:
+            return
+        result = await emulator.click(user_id, int(prompts[-1]["id"]), OPEN_ID)
+        if result.modal is not None:
+            forms[user_id] = str(result.modal["custom_id"])
+
+    for start in range(0, len(bench.client_ids), 25):
+        chunk = bench.client_ids[start : start + 25]
+        await asyncio.gather(*(press(u) for u in chunk))
+    return forms
+
+
+async def submit_all(
+    bench: BenchBot, forms: dict[int, str], window: float
+) -> tuple[list[float], list[Any]]:
+    """Submit every open form, evenly spread over ``window`` seconds; time each ack."""
+    interactions = bench.emulator.interactions
+    latencies: list[float] = []
+    results: list[Any] = []
+
+    async def watch(pending: Any) -> None:
+        await pending.answered.wait()
+        latencies.append(time.monotonic() - pending.created)
+
+    async def submit(user_id: int) -> None:
+        results.append(await bench.emulator.submit_modal(user_id, forms[user_id], ANSWERS))
+
+    tasks: list[asyncio.Task[None]] = []
+    watchers: list[asyncio.Task[None]] = []
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    step = window / max(1, len(forms))
+    for n, user_id in enumerate(forms):
+        delay = started + n * step - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(submit(user_id)))
+        await asyncio.sleep(0)  # the submit runs until it has dispatched INTERACTION_CREATE
+        newest = interactions.by_id[max(interactions.by_id)]
+        watchers.append(asyncio.create_task(watch(newest)))
+    await asyncio.gather(*tasks)
+    for watcher in watchers:
+        if not watcher.done():
+            watcher.cancel()
+    return latencies, results
+
+
+@contextlib.contextmanager
+def one_form_per_opening() -> Iterator[None]:
+    """Give each opened check-in form its own custom id, for this benchmark only.
+
+    discord.py 2.7.1 keeps open modals by ``custom_id`` alone (``ViewStore._modals``), and
+    the check-ins cog opens every form as ``iop:checkin:modal``: each opening replaces the
+    previous client's form, and the first submission stops the one left, so concurrent
+    submissions are dropped unanswered. This patch shows what the fix (a unique id per
+    opened form, e.g. discord.py's default random id) would measure.
+    """
+    from cogs.checkins import _modal
+
+    original = _modal.CheckinModal.__init__
+
+    def patched(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.custom_id = f"{_modal.MODAL_CUSTOM_ID}:{secrets.token_hex(8)}"
+
+    _modal.CheckinModal.__init__ = patched  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        _modal.CheckinModal.__init__ = original  # type: ignore[method-assign]
+
+
+async def burst(
+    *,
+    clients: int,
+    latency: float,
+    workdir: Path,
+    window: float = 1.0,
+    unique_form_ids: bool = False,
+) -> BurstResult:
+    result = BurstResult(
+        clients=clients, latency_s=latency, window_s=window, unique_form_ids=unique_form_ids
+    )
+    patch = one_form_per_opening() if unique_form_ids else contextlib.nullcontext()
+    with patch:
+        await _burst(result, workdir)
+    return result
+
+
+async def _burst(result: BurstResult, workdir: Path) -> None:
+    clients, latency, window = result.clients, result.latency_s, result.window_s
+    async with running_bot(
+        clients=clients, db_path=workdir / "burst.sqlite3", start=START, latency=latency
+    ) as bench:
+        if PLAN_JOB not in bench.bot.services.jobs.job_ids():
+            result.skipped = "the check-ins cog is not installed"
+            return
+        await enroll_all(bench, program_start=START.date())
+        learn_dm_channels(bench)
+        due = await first_due(bench)
+        await queue_prompts(bench, due)
+        await bench.bot.services.dispatcher.run_once()
+        forms = await open_forms(bench)
+        result.forms_opened = len(forms)
+        latencies, answers = await submit_all(bench, forms, window)
+        await bench.emulator.settle(0.2, limit=5.0)
+        result.acknowledged = len(latencies)
+        result.late_or_missing = sum(1 for value in latencies if value > 3.0) + (
+            clients - len(latencies)
+        )
+        if latencies:
+            result.p50_ms = statistics.median(latencies) * 1000
+            result.p90_ms = percentile(latencies, 90) * 1000
+            result.p99_ms = percentile(latencies, 99) * 1000
+            result.max_ms = max(latencies) * 1000
+        for answer in answers:
+            name = str(answer.response_type)
+            result.response_types[name] = result.response_types.get(name, 0) + 1
+        result.saved = int(
+            await bench.bot.services.db.fetchval(
+                "SELECT COUNT(*) FROM checkins WHERE local_date = ?",
+                (due.astimezone(_zone()).date().isoformat(),),
+            )
+            or 0
+        )
+
+
+def _zone() -> Any:
+    from zoneinfo import ZoneInfo
+
+    from bench.harness import CLIENT_ZONE
+
+    return ZoneInfo(CLIENT_ZONE)
