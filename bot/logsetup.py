@@ -61,4 +61,7 @@ def configure_logging(level: str, *, json_format: bool, secrets: list[str]) -> N
     root.addHandler(handler)
     root.setLevel(level.upper())
     logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
+    # aiosqlite logs every statement's parameters at DEBUG: check-in answers must never
+    # reach the logs, whatever level the program asks for.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

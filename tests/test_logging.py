@@ -22,3 +22,18 @@ def test_json_lines_carry_extra_ids():
     assert data["event"] == "outbox.run"
     assert data["outbox_id"] == 7
     assert data["level"] == "info"
+
+
+def test_debug_level_never_logs_sql_parameters(capsys):
+    from bot.logsetup import configure_logging
+
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    try:
+        configure_logging("DEBUG", json_format=True, secrets=[])
+        logging.getLogger("aiosqlite").debug("executing %s", ("mood 2, note: private",))
+        assert "private" not in capsys.readouterr().err
+        assert logging.getLogger("aiosqlite").getEffectiveLevel() >= logging.INFO
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
