@@ -6,15 +6,17 @@ per-row round trips). Worst case on purpose: every client was enrolled for the w
 year and checked in on about 90 % of the days (an IOP keeps people 2-12 weeks; a year per
 client is 5 to 25 times the real volume per person).
 
-Tables filled: clients, checkin_settings, checkins, checkin_prompts, outbox (a year of
-sent prompts), cohorts, cohort_members, session_templates, session_occurrences,
-attendance, hours_ledger, sobriety_records, milestones, alerts, audit_log. A table that
-no migration has created yet is skipped and named in ``DatasetInfo.skipped``.
+Tables filled: clients, checkin_settings, checkins, checkin_prompts, outbox (sent prompts;
+the outbox keeps 90 days, ``retention.outbox_days``), cohorts, cohort_members,
+session_templates, session_occurrences, attendance, hours_ledger, sobriety_records,
+milestones, alerts, audit_log. A table that no migration has created yet is skipped and
+named in ``DatasetInfo.skipped``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import random
 import sqlite3
@@ -31,6 +33,7 @@ ZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles")
 GROUP_DAYS = (0, 2, 3)  # Monday, Wednesday, Thursday at 18:00, 3 hours
 PROGRAM_ZONE = ZoneInfo("America/New_York")
 CHECKIN_RATE = 0.9
+OUTBOX_DAYS = 90  # RetentionSettings.outbox_days
 # The last day of data and "now" for the queries: a Friday evening in New York.
 LAST_DAY = date(2026, 3, 6)
 NOW = datetime(2026, 3, 6, 23, 0, tzinfo=UTC)
@@ -55,6 +58,12 @@ def local_at(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
 
 
+@functools.cache
+def stamp(day: date, hour: int, minute: int, zone: ZoneInfo) -> str:
+    """``ts(local_at(...))``, cached: millions of rows share a few thousand instants."""
+    return ts(local_at(day, hour, minute, zone))
+
+
 async def migrate_schema(path: Path) -> None:
     from bot.db.database import Database
     from bot.db.migrate import migrate
@@ -67,7 +76,9 @@ async def migrate_schema(path: Path) -> None:
         await db.close()
 
 
-def build(path: Path, *, clients: int, days: int, user_ids: list[int], seed: int = 9) -> DatasetInfo:
+def build(
+    path: Path, *, clients: int, days: int, user_ids: list[int], seed: int = 9
+) -> DatasetInfo:
     """Migrate a fresh database at ``path`` and fill it; ``user_ids`` are the clients."""
     started = time.perf_counter()
     asyncio.run(migrate_schema(path))
@@ -97,7 +108,7 @@ def fill(path: Path, info: DatasetInfo, user_ids: list[int], seed: int) -> None:
         con.execute("COMMIT")
         info.rows[table] = info.rows.get(table, 0) + max(cursor.rowcount, 0)
 
-    enrolled = ts(local_at(first, 10, 0, PROGRAM_ZONE))
+    enrolled = stamp(first, 10, 0, PROGRAM_ZONE)
     put(
         "clients",
         (
@@ -122,7 +133,7 @@ def fill(path: Path, info: DatasetInfo, user_ids: list[int], seed: int) -> None:
         ("user_id", "local_time", "planned_zone", "next_prompt_at", "updated_at"),
         (
             (uid, None, zones[uid].key,
-             ts(local_at(LAST_DAY + timedelta(days=1), 9, 0, zones[uid])), enrolled)
+             stamp(LAST_DAY + timedelta(days=1), 9, 0, zones[uid]), enrolled)
             for uid in user_ids
         ),
     )  # fmt: skip
@@ -150,6 +161,9 @@ def fill(path: Path, info: DatasetInfo, user_ids: list[int], seed: int) -> None:
             for d, at in _prompt_days(first, info.days, zones[uid])
         ),
     )
+    # Sent rows are purged after retention.outbox_days (90): that much history is kept.
+    outbox_days = min(info.days, OUTBOX_DAYS)
+    outbox_first = LAST_DAY - timedelta(days=outbox_days - 1)
     payload = json.dumps(
         {"content": "Your daily check-in is open.", "embeds": [],
          "buttons": [{"label": "Check in", "custom_id": "iop:checkin:open", "style": "primary"}],
@@ -177,7 +191,9 @@ def fill(path: Path, info: DatasetInfo, user_ids: list[int], seed: int) -> None:
             (f"checkin:{uid}:{d.isoformat()}", "checkin_prompt", "dm", uid, uid, payload,
              at, "sent", 1, 10**18 + i, at, at, at)
             for i, (uid, d, at) in enumerate(
-                (uid, d, at) for uid in user_ids for d, at in _prompt_days(first, info.days, zones[uid])
+                (uid, d, at)
+                for uid in user_ids
+                for d, at in _prompt_days(outbox_first, outbox_days, zones[uid])
             )
         ),
     )  # fmt: skip
@@ -189,8 +205,8 @@ def fill(path: Path, info: DatasetInfo, user_ids: list[int], seed: int) -> None:
          "acknowledged_by", "acknowledged_at"),
         (
             (uid, "craving_high", "High craving", "normal", "check-in",
-             ts(local_at(first + timedelta(days=d), 9, 30, zones[uid])), FACILITATOR_ID,
-             ts(local_at(first + timedelta(days=d), 10, 0, zones[uid])))
+             stamp(first + timedelta(days=d), 9, 30, zones[uid]), FACILITATOR_ID,
+             stamp(first + timedelta(days=d), 10, 0, zones[uid]))
             for uid in user_ids for d in range(7, info.days, 60)
         ),
     )  # fmt: skip
@@ -198,7 +214,7 @@ def fill(path: Path, info: DatasetInfo, user_ids: list[int], seed: int) -> None:
         "audit_log",
         ("at", "actor_id", "action", "subject_user_id", "detail"),
         (
-            (ts(local_at(first + timedelta(days=d), 11, 0, PROGRAM_ZONE)), FACILITATOR_ID,
+            (stamp(first + timedelta(days=d), 11, 0, PROGRAM_ZONE), FACILITATOR_ID,
              "checkin.view", uid, "{}")
             for uid in user_ids for d in range(0, info.days, 30)
         ),
@@ -221,7 +237,7 @@ def _checkin_rows(
             if rng.random() >= CHECKIN_RATE:
                 continue
             d = first + timedelta(days=offset)
-            at = ts(local_at(d, 9, rng.randrange(0, 59), zone))
+            at = stamp(d, 9, rng.randrange(0, 59), zone)
             yield (uid, d.isoformat(), rng.randint(3, 9), rng.randint(0, 6), rng.choice(used),
                    rng.choice((5.5, 6.0, 6.5, 7.0, 7.5, 8.0)), None, at, at)  # fmt: skip
 
@@ -229,12 +245,12 @@ def _checkin_rows(
 def _prompt_days(first: date, days: int, zone: ZoneInfo) -> Iterator[tuple[date, str]]:
     for d in range(days):
         day = first + timedelta(days=d)
-        yield day, ts(local_at(day, 9, 0, zone))
+        yield day, stamp(day, 9, 0, zone)
 
 
 def _groups(put: Any, user_ids: list[int], first: date, days: int) -> None:
     cohorts = [user_ids[i : i + COHORT_SIZE] for i in range(0, len(user_ids), COHORT_SIZE)]
-    created = ts(local_at(first, 9, 0, PROGRAM_ZONE))
+    created = stamp(first, 9, 0, PROGRAM_ZONE)
     put(
         "cohorts",
         ("id", "guild_id", "name", "channel_id", "created_by", "created_at"),
@@ -279,7 +295,7 @@ def _groups(put: Any, user_ids: list[int], first: date, days: int) -> None:
         for c, members in enumerate(cohorts):
             for s, day in enumerate(sessions):
                 occurrence = c * len(sessions) + s + 1
-                end = ts(local_at(day, 21, 0, PROGRAM_ZONE))
+                end = stamp(day, 21, 0, PROGRAM_ZONE)
                 week = "{}-W{:02d}".format(*day.isocalendar()[:2])
                 for uid in members:
                     if ledger:
@@ -300,7 +316,7 @@ def _groups(put: Any, user_ids: list[int], first: date, days: int) -> None:
 
 
 def _milestones(put: Any, user_ids: list[int], first: date, zones: dict[int, ZoneInfo]) -> None:
-    updated = ts(local_at(first, 9, 0, PROGRAM_ZONE))
+    updated = stamp(first, 9, 0, PROGRAM_ZONE)
     put(
         "sobriety_records",
         ("user_id", "streak_start", "streak_number", "public", "counting_since", "updated_at"),
@@ -314,7 +330,7 @@ def _milestones(put: Any, user_ids: list[int], first: date, zones: dict[int, Zon
             for scheme, kind, n in marks:
                 offset = {"days": n, "years": 365 * n, "weeks": 7 * n}[kind]
                 day = first + timedelta(days=min(offset, 364))
-                at = ts(local_at(day, 10, 0, zones[uid]))
+                at = stamp(day, 10, 0, zones[uid])
                 yield (uid, scheme, kind, n, 1 if scheme == "sobriety" else 0, day.isoformat(),
                        at, "celebrated", at, at)  # fmt: skip
 
