@@ -9,6 +9,7 @@ cog never doubles them. ``run_all()`` runs every job once, in registration order
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ class Jobs:
             },
         )
         self._jobs: dict[str, JobFn] = {}
+        self._running: dict[str, asyncio.Lock] = {}
 
     @property
     def running(self) -> bool:
@@ -48,8 +50,12 @@ class Jobs:
     def every(self, job_id: str, func: JobFn, interval: timedelta) -> None:
         """Run ``func`` every ``interval`` (real time) under the stable ``job_id``."""
         self._jobs[job_id] = func
+        # replace_existing only applies once the scheduler runs; before that (while cogs
+        # load in setup_hook) a second add would sit beside the first, so remove it here.
+        if self._scheduler.get_job(job_id) is not None:
+            self._scheduler.remove_job(job_id)
         self._scheduler.add_job(
-            self._guarded(job_id),
+            self._guarded(job_id, wait=False),
             IntervalTrigger(seconds=interval.total_seconds(), timezone=UTC),
             id=job_id,
             replace_existing=True,
@@ -71,20 +77,30 @@ class Jobs:
             job.modify(next_run_time=datetime.now(UTC))
 
     async def run(self, job_id: str) -> None:
-        await self._guarded(job_id)()
+        """Run ``job_id`` now; if it is already running, wait for that run, then run again."""
+        await self._guarded(job_id, wait=True)()
 
     async def run_all(self) -> None:
         for job_id in list(self._jobs):
             await self.run(job_id)
 
-    def _guarded(self, job_id: str) -> Callable[[], Awaitable[None]]:
+    def _guarded(self, job_id: str, *, wait: bool) -> Callable[[], Awaitable[None]]:
+        """One run of a job at a time, whoever starts it (the timer or ``run_all``).
+
+        The timer skips a tick while the job is still running; an explicit ``run`` waits.
+        """
+
         async def run_job() -> None:
             func = self._jobs.get(job_id)
             if func is None:
                 return
-            try:
-                await func()
-            except Exception:
-                log.exception("job.failed", extra={"job": job_id})
+            lock = self._running.setdefault(job_id, asyncio.Lock())
+            if lock.locked() and not wait:
+                return
+            async with lock:
+                try:
+                    await func()
+                except Exception:
+                    log.exception("job.failed", extra={"job": job_id})
 
         return run_job
