@@ -13,11 +13,8 @@ Discord's 3-second deadline is about).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import secrets
 import statistics
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +31,6 @@ class BurstResult:
     clients: int
     latency_s: float
     window_s: float
-    unique_form_ids: bool = False
     forms_opened: int = 0
     acknowledged: int = 0
     late_or_missing: int = 0
@@ -115,45 +111,15 @@ async def submit_all(
     return latencies, results
 
 
-@contextlib.contextmanager
-def one_form_per_opening() -> Iterator[None]:
-    """Give each opened check-in form its own custom id, for this benchmark only.
-
-    discord.py 2.7.1 keeps open modals by ``custom_id`` alone (``ViewStore._modals``), and
-    the check-ins cog opens every form as ``iop:checkin:modal``: each opening replaces the
-    previous client's form, and the first submission stops the one left, so concurrent
-    submissions are dropped unanswered. This patch shows what the fix (a unique id per
-    opened form, e.g. discord.py's default random id) would measure.
-    """
-    from cogs.checkins import _modal
-
-    original = _modal.CheckinModal.__init__
-
-    def patched(self: Any, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        self.custom_id = f"{_modal.MODAL_CUSTOM_ID}:{secrets.token_hex(8)}"
-
-    _modal.CheckinModal.__init__ = patched  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        _modal.CheckinModal.__init__ = original  # type: ignore[method-assign]
-
-
 async def burst(
     *,
     clients: int,
     latency: float,
     workdir: Path,
     window: float = 1.0,
-    unique_form_ids: bool = False,
 ) -> BurstResult:
-    result = BurstResult(
-        clients=clients, latency_s=latency, window_s=window, unique_form_ids=unique_form_ids
-    )
-    patch = one_form_per_opening() if unique_form_ids else contextlib.nullcontext()
-    with patch:
-        await _burst(result, workdir)
+    result = BurstResult(clients=clients, latency_s=latency, window_s=window)
+    await _burst(result, workdir)
     return result
 
 
