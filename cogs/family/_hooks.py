@@ -54,7 +54,10 @@ class FamilyNoticeHooks:
         meta = _meta(row)
         contact_id, consent_id = meta.get("contact_id"), meta.get("consent_id")
         if contact_id is None and consent_id is None:
-            return None  # the client's own notice
+            if row.target_type == "dm" and row.target_id == row.subject_user_id:
+                return None  # the client's own notice
+            # Fail closed: anyone but the client needs a consent on the row itself.
+            return "no consent on record"
         family = self.family
         contact = await family.contacts.contact(int(contact_id or 0))
         if contact is None or not contact.is_linked or contact.user_id != row.target_id:

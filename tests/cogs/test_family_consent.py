@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.db.repositories.family import FamilyRepository
+from bot.services.notices import Notice
+from bot.services.outbox import DM
 from tests.cogs.test_family_helpers import (
     enroll,
     family_world,
@@ -190,3 +192,28 @@ async def test_a_facilitator_can_record_a_revocation_the_client_told_them_about(
             == 1
         )
         assert await w.count("SELECT COUNT(*) FROM family_consents WHERE revoked_at IS NULL") == 0
+
+
+async def test_a_family_notice_without_consent_on_the_row_is_blocked_not_sent(tmp_path):
+    """Fail closed: a family_notice row for anyone but the client, carrying no consent,
+    is blocked at send time (and not written to the accounting)."""
+    async with family_world(tmp_path) as w:
+        alex = w.clients[0]
+        await linked_family(w, alex)
+        async with w.db.transaction() as tx:
+            for user_id, key in ((w.family.id, "family:test:family"), (alex.id, "family:test:own")):
+                await w.bot.services.outbox.enqueue(
+                    tx,
+                    dedupe_key=key,
+                    kind="family_notice",
+                    target=DM(user_id),
+                    notice=Notice(content="A family therapy session has been scheduled."),
+                    subject_user_id=alex.id,
+                )
+        await w.run_due_work()
+        rows = {r["dedupe_key"]: r for r in await outbox_rows(w)}
+        assert rows["family:test:family"]["status"] == "blocked_consent"
+        assert rows["family:test:family"]["error"] == "no consent on record"
+        assert rows["family:test:own"]["status"] == "sent"  # the client's own copy
+        assert w.dms(w.family) == []
+        assert await w.count("SELECT COUNT(*) FROM family_disclosures") == 0
