@@ -22,7 +22,7 @@ from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
 from cogs.family import _consent, _data, _linking, _sessions
-from cogs.family._common import NOTICE_KIND, Family
+from cogs.family._common import NOTICE_KIND, Family, log, tell_staff
 from cogs.family._hooks import FamilyNoticeHooks
 from cogs.family._render import disclosure_line, disclosures_csv, session_line
 from cogs.family._views import DYNAMIC_ITEMS, consent_view
@@ -145,6 +145,20 @@ class FamilyCog(IopCog):
         try:
             await member.add_roles(role, reason="Linked a family account with a program code")
         except discord.Forbidden:
+            # Not swallowed: the program is told (staff channel, ids and names only).
+            log.warning("family.role_not_given", extra={"user_id": member.id})
+            async with self.services.db.transaction() as tx:
+                await tell_staff(
+                    self.family,
+                    tx,
+                    dedupe_key=f"family:role:{member.id}:{self.family.now().isoformat()}",
+                    content=(
+                        f"<@{member.id}> linked a family account, but I couldn't give them "
+                        "the Family role (missing permission or role order). Please add it "
+                        "by hand."
+                    ),
+                    subject_user_id=member.id,
+                )
             return "\n(I couldn't give you the Family role; the program will sort that out.)"
         return ""
 

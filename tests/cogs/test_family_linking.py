@@ -127,3 +127,24 @@ async def test_family_accounts_cannot_see_any_cohort_channel(tmp_path):
         # Seen from the simulated Discord client too: no slash command in the cohort channel.
         assert w.family.available_commands(w.cohort) == ()
         assert "family link" in w.family.available_commands(welcome(w))
+
+
+async def test_a_family_role_that_cannot_be_given_is_reported_to_staff(tmp_path, caplog):
+    """A 403 on adding the Family role is not swallowed: it is logged (ids only) and the
+    staff channel is told, so "the program will sort that out" is true."""
+    caplog.set_level(logging.INFO, logger="iopbot")
+    async with family_world(tmp_path) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        linked = await invite(w, alex)
+        w.env.inject_error(
+            "PUT", "/guilds/*/members/*/roles/*", status=403, code=50013, message="Missing"
+        )
+        reply = await link(w, w.stranger, linked.code)
+        assert "You're linked" in reply and "couldn't give you the Family role" in reply
+        await w.run_due_work()
+        staff = [m.content for m in w.messages(w.staff)]
+        assert len(staff) == 1 and f"<@{w.stranger.id}>" in staff[0]
+        assert "Family role" in staff[0]
+        (record,) = [r for r in caplog.records if r.getMessage() == "family.role_not_given"]
+        assert record.user_id == w.stranger.id
