@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import discord
 
-from bot.db.repositories.moderation import LockOverwrite
+from bot.db.repositories.moderation import LockOverwrite, ModerationRepository
 from bot.services.container import Services
+from bot.services.errors import UserError
+from cogs.moderation._cases import CaseRecorder
 
 Target = discord.Role | discord.Member
 Change = tuple[Target, str, str, bool]  # target, "role" | "member", prior state, new send value
@@ -70,3 +72,61 @@ async def apply_unlock(
             await channel.set_permissions(target, overwrite=None, reason=reason)
         else:
             await channel.set_permissions(target, overwrite=overwrite, reason=reason)
+
+
+async def lock_channel(
+    services: Services,
+    repo: ModerationRepository,
+    cases: CaseRecorder,
+    where: discord.TextChannel,
+    actor_id: int,
+) -> int:
+    """Lock ``where`` (Discord first, then the case and what to restore); the case id."""
+    if await repo.lock_rows(where.id):
+        raise UserError(f"{where.mention} is already locked; use `/mod unlock`.")
+    changes = lock_plan(services, where)
+    try:
+        await apply_lock(where, changes, f"iopbot: locked by {actor_id}")
+    except discord.Forbidden:
+        raise UserError(f"Discord didn't let me change {where.mention}'s permissions.") from None
+    async with services.db.transaction() as tx:
+        case_id = await cases.record(tx, actor_id=actor_id, action="lock", channel_id=where.id)
+        await repo.add_lock_rows(
+            tx, case_id, [(where.id, t.id, kind, prior) for t, kind, prior, _ in changes]
+        )
+    return case_id
+
+
+async def unlock_channel(
+    services: Services,
+    repo: ModerationRepository,
+    cases: CaseRecorder,
+    where: discord.TextChannel,
+    actor_id: int,
+) -> int:
+    """Put back what ``/mod lock`` changed in ``where``; the case id."""
+    rows = await repo.lock_rows(where.id)
+    if not rows:
+        raise UserError(f"{where.mention} isn't locked by `/mod lock`.")
+    try:
+        await apply_unlock(where, rows, f"iopbot: unlocked by {actor_id}")
+    except discord.Forbidden:
+        raise UserError(f"Discord didn't let me change {where.mention}'s permissions.") from None
+    async with services.db.transaction() as tx:
+        await repo.clear_lock(tx, where.id)
+        case_id = await cases.record(tx, actor_id=actor_id, action="unlock", channel_id=where.id)
+    return case_id
+
+
+async def set_slowmode(
+    services: Services, cases: CaseRecorder, where: discord.TextChannel, value: int, actor_id: int
+) -> int:
+    """Set ``where``'s slowmode to ``value`` seconds (already checked); the case id."""
+    try:
+        await where.edit(slowmode_delay=value, reason=f"iopbot: by {actor_id}")
+    except discord.Forbidden:
+        raise UserError(f"Discord didn't let me change {where.mention}.") from None
+    async with services.db.transaction() as tx:
+        return await cases.record(
+            tx, actor_id=actor_id, action="slowmode", channel_id=where.id, duration_seconds=value
+        )

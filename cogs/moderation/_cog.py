@@ -4,7 +4,6 @@ and the AutoMod presets. Every action is a case row and a mod-log entry (ids, no
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any, ClassVar
 
 import discord
@@ -21,14 +20,15 @@ from bot.domain.moderation import (
     check_text,
     describe_duration,
     parse_duration,
-    parse_message_ref,
 )
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
 from cogs.moderation import _automod
 from cogs.moderation._cases import CaseRecorder, delivery_of, register_hooks, unregister_hooks
-from cogs.moderation._channels import apply_lock, apply_unlock, lock_plan
+from cogs.moderation._channels import lock_channel, set_slowmode, unlock_channel
+from cogs.moderation._data import delete_moderation, export_moderation, purge_moderation
+from cogs.moderation._messages import delete_message, find_message
 from cogs.moderation._render import case_embed, history_embed
 
 log = logging.getLogger("iopbot.moderation")
@@ -197,7 +197,7 @@ class ModerationCog(IopCog):
     async def delete_from_menu(
         self, interaction: discord.Interaction[Any], message: discord.Message
     ) -> None:
-        await self._delete(interaction, message)
+        await delete_message(self.services, self.cases, interaction, message)
 
     @mod.command(name="delete", description="Delete a message by its link or id.")
     @app_commands.describe(
@@ -211,47 +211,8 @@ class ModerationCog(IopCog):
         message: str,
         channel: discord.TextChannel | None = None,
     ) -> None:
-        channel_id, message_id = _checked(lambda: parse_message_ref(message))
-        guild = interaction.guild
-        where: Any = (
-            (guild.get_channel_or_thread(channel_id) if guild and channel_id else None)
-            or channel
-            or interaction.channel
-        )
-        if channel_id is not None and (where is None or where.id != channel_id):
-            raise UserError("That link points to a channel I can't see in this server.")
-        if not isinstance(where, discord.TextChannel | discord.Thread):
-            raise UserError("Please give a message in a text channel of this server.")
-        try:
-            found = await where.fetch_message(message_id)
-        except (discord.NotFound, discord.Forbidden):
-            raise UserError(f"I couldn't find that message in {where.mention}.") from None
-        await self._delete(interaction, found)
-
-    async def _delete(
-        self, interaction: discord.Interaction[Any], message: discord.Message
-    ) -> None:
-        if message.guild is None:
-            raise UserError("I can only delete messages in the program's server.")
-        author = message.author
-        try:
-            await message.delete()
-        except discord.NotFound:
-            raise UserError("That message was already deleted.") from None
-        except discord.Forbidden:
-            raise UserError("Discord didn't let me delete that message.") from None
-        async with self.services.db.transaction() as tx:
-            case_id = await self.cases.record(
-                tx,
-                actor_id=interaction.user.id,
-                action="delete",
-                member_id=author.id,
-                channel_id=message.channel.id,
-                message_id=message.id,
-            )
-        await reply_ephemeral(
-            interaction, f"Case #{case_id}: deleted the message by {author.display_name}."
-        )
+        found = await find_message(interaction, message, channel)
+        await delete_message(self.services, self.cases, interaction, found)
 
     # ----- channels ----------------------------------------------------------------------
 
@@ -262,22 +223,9 @@ class ModerationCog(IopCog):
         self, interaction: discord.Interaction[Any], channel: discord.TextChannel | None = None
     ) -> None:
         where = self._text_channel(interaction, channel)
-        if await self.repo.lock_rows(where.id):
-            raise UserError(f"{where.mention} is already locked; use `/mod unlock`.")
-        changes = lock_plan(self.services, where)
-        try:
-            await apply_lock(where, changes, f"iopbot: locked by {interaction.user.id}")
-        except discord.Forbidden:
-            raise UserError(
-                f"Discord didn't let me change {where.mention}'s permissions."
-            ) from None
-        async with self.services.db.transaction() as tx:
-            case_id = await self.cases.record(
-                tx, actor_id=interaction.user.id, action="lock", channel_id=where.id
-            )
-            await self.repo.add_lock_rows(
-                tx, case_id, [(where.id, t.id, kind, prior) for t, kind, prior, _ in changes]
-            )
+        case_id = await lock_channel(
+            self.services, self.repo, self.cases, where, interaction.user.id
+        )
         await reply_ephemeral(
             interaction, f"Case #{case_id}: {where.mention} is locked. `/mod unlock` reopens it."
         )
@@ -289,20 +237,9 @@ class ModerationCog(IopCog):
         self, interaction: discord.Interaction[Any], channel: discord.TextChannel | None = None
     ) -> None:
         where = self._text_channel(interaction, channel)
-        rows = await self.repo.lock_rows(where.id)
-        if not rows:
-            raise UserError(f"{where.mention} isn't locked by `/mod lock`.")
-        try:
-            await apply_unlock(where, rows, f"iopbot: unlocked by {interaction.user.id}")
-        except discord.Forbidden:
-            raise UserError(
-                f"Discord didn't let me change {where.mention}'s permissions."
-            ) from None
-        async with self.services.db.transaction() as tx:
-            await self.repo.clear_lock(tx, where.id)
-            case_id = await self.cases.record(
-                tx, actor_id=interaction.user.id, action="unlock", channel_id=where.id
-            )
+        case_id = await unlock_channel(
+            self.services, self.repo, self.cases, where, interaction.user.id
+        )
         await reply_ephemeral(interaction, f"Case #{case_id}: {where.mention} is open again.")
 
     @mod.command(name="slowmode", description="Set seconds between messages (0 turns it off).")
@@ -316,18 +253,7 @@ class ModerationCog(IopCog):
     ) -> None:
         value = _checked(lambda: check_slowmode(seconds))
         where = self._text_channel(interaction, channel)
-        try:
-            await where.edit(slowmode_delay=value, reason=f"iopbot: by {interaction.user.id}")
-        except discord.Forbidden:
-            raise UserError(f"Discord didn't let me change {where.mention}.") from None
-        async with self.services.db.transaction() as tx:
-            case_id = await self.cases.record(
-                tx,
-                actor_id=interaction.user.id,
-                action="slowmode",
-                channel_id=where.id,
-                duration_seconds=value,
-            )
+        case_id = await set_slowmode(self.services, self.cases, where, value, interaction.user.id)
         state = f"{value} seconds between messages" if value else "off"
         await reply_ephemeral(
             interaction, f"Case #{case_id}: slowmode in {where.mention} is {state}."
@@ -426,43 +352,10 @@ class ModerationCog(IopCog):
     # ----- data contract -----------------------------------------------------------------
 
     async def export_user_data(self, user_id: int) -> dict[str, Any]:
-        cases = await self.repo.cases_for(user_id, limit=10_000)
-        return {
-            "moderation_cases": [
-                {
-                    "id": c.id,
-                    "action": c.action,
-                    "reason": c.reason,
-                    "duration_seconds": c.duration_seconds,
-                    "channel_id": c.channel_id,
-                    "message_id": c.message_id,
-                    "created_at": c.created_at.isoformat(),
-                }
-                for c in cases
-                if c.action != "note"
-            ],
-            "facilitator_notes": {
-                "count": await self.repo.count_notes_for(user_id),
-                "why_not_included": "private facilitator notes; ask the program for a copy",
-            },
-        }
+        return await export_moderation(self.repo, user_id)
 
     async def delete_user_data(self, user_id: int) -> DeletionReport:
-        async with self.services.db.transaction() as tx:
-            notes = await self.repo.delete_notes_for(tx, user_id)
-        days = self.services.settings.safety.mod_case_days
-        return DeletionReport(
-            removed={"mod_notes": notes},
-            kept={
-                "mod_cases": (
-                    "moderation cases (ids, action, reason, time) are the program's record of "
-                    f"actions taken in its server; kept {days} days, then purged"
-                ),
-            },
-        )
+        return await delete_moderation(self.services, self.repo, user_id)
 
     async def purge_expired(self) -> dict[str, int]:
-        days = self.services.settings.safety.mod_case_days
-        cutoff = self.services.clock.now() - timedelta(days=days)
-        async with self.services.db.transaction() as tx:
-            return await self.repo.purge_before(tx, cutoff)
+        return await purge_moderation(self.services, self.repo)
