@@ -169,13 +169,28 @@ def scope_line(terms: ConsentTerms) -> str:
     return f"Shared with written consent: {WHAT} only, for {PURPOSE}, {expiry_text(terms)}."
 
 
-def summary_lines(terms: ConsentTerms) -> list[tuple[str, str]]:
-    """Every element as (label, text), for the client's confirmation screen."""
+def _long_date(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def summary_lines(
+    terms: ConsentTerms, *, client_name: str, signed_on: date
+) -> list[tuple[str, str]]:
+    """Every element as (label, text), for the client's confirmation screen.
+
+    All the §2.31 elements the record holds: whose information it is, who shares, what, to
+    whom, why, until when, how to revoke, and the confirmation (signature) and its date.
+    """
     return [
+        ("Whose information", f"Yours ({client_name}). Only you can give or revoke this."),
         ("Who shares", f"{terms.discloser} (through this bot)"),
         ("What", f"Only the {WHAT}. Nothing else about you or your treatment."),
         ("To whom", terms.recipient_name),
         ("Purpose", PURPOSE[0].upper() + PURPOSE[1:]),
         ("Until", expiry_text(terms)[0].upper() + expiry_text(terms)[1:]),
         ("Your right to revoke", terms.revocation),
+        (
+            "Your confirmation",
+            f"Pressing Confirm is your signature, dated {_long_date(signed_on)}.",
+        ),
     ]

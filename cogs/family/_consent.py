@@ -85,9 +85,13 @@ async def preview_grant(
         recipient_name=contact.label,
         expires_on=expires_on,
     )
-    return GrantPreview(
-        terms, consent_summary_embed(terms), confirm_custom_id(contact.id, expires_on)
+    client = await family.services.clients.get(user_id)
+    embed = consent_summary_embed(
+        terms,
+        client_name=client.display_name if client else f"member {user_id}",
+        signed_on=local_date(family.now(), family.services.settings.program.timezone),
     )
+    return GrantPreview(terms, embed, confirm_custom_id(contact.id, expires_on))
 
 
 async def confirm_grant(

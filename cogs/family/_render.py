@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import discord
 
@@ -14,7 +15,9 @@ from bot.domain.family_notices import discord_time
 ANSWERS = {"confirm": "will be there", "cant": "can't make it"}
 
 
-def consent_summary_embed(terms: ConsentTerms) -> discord.Embed:
+def consent_summary_embed(
+    terms: ConsentTerms, *, client_name: str, signed_on: date
+) -> discord.Embed:
     embed = discord.Embed(
         title="Your consent for family-session notices",
         description=(
@@ -22,7 +25,7 @@ def consent_summary_embed(terms: ConsentTerms) -> discord.Embed:
             "You can change your mind at any time."
         ),
     )
-    for label, text in summary_lines(terms):
+    for label, text in summary_lines(terms, client_name=client_name, signed_on=signed_on):
         embed.add_field(name=label, value=text, inline=False)
     return embed
 

@@ -31,13 +31,17 @@ async def test_grant_shows_every_element_and_saves_only_on_confirm(tmp_path):
         embed = shown.response.embeds[0]
         fields = {f.name: f.value for f in embed.fields}
         assert set(fields) == {
+            "Whose information",
             "Who shares",
             "What",
             "To whom",
             "Purpose",
             "Until",
             "Your right to revoke",
+            "Your confirmation",
         }
+        assert "Alex" in fields["Whose information"]
+        assert "March 2, 2026" in fields["Your confirmation"]  # the date it is signed
         assert "Test IOP" in fields["Who shares"]
         assert "date, time and place or video link" in fields["What"]
         assert fields["To whom"] == "Jordan (parent)"

@@ -144,15 +144,19 @@ def test_scope_line_is_one_line_naming_what_why_and_until_when():
 
 
 def test_summary_shows_every_element_in_plain_words():
-    labels = dict(summary_lines(TERMS))
+    labels = dict(summary_lines(TERMS, client_name="Alex", signed_on=date(2026, 3, 2)))
     assert list(labels) == [
+        "Whose information",
         "Who shares",
         "What",
         "To whom",
         "Purpose",
         "Until",
         "Your right to revoke",
+        "Your confirmation",
     ]
+    assert "Alex" in labels["Whose information"]
+    assert "March 2, 2026" in labels["Your confirmation"]
     assert "Sunrise Recovery IOP" in labels["Who shares"]
     assert "/family consent revoke" in labels["Your right to revoke"]
     for text in labels.values():

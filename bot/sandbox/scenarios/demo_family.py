@@ -77,7 +77,16 @@ async def run(ctx: ScenarioContext) -> None:
     ctx.step("family: Alex reads every element of the consent and confirms")
     reply = await ctx.slash(alex, welcome, "family consent grant", contact=contact_id)
     ctx.expect(reply.ephemeral, "the consent summary is private")
-    for element in ("What", "To whom", "Purpose", "Until", "Your right to revoke"):
+    for element in (
+        "Whose information",
+        "Who shares",
+        "What",
+        "To whom",
+        "Purpose",
+        "Until",
+        "Your right to revoke",
+        "Your confirmation",
+    ):
         ctx.expect(element in reply.text, f"the summary shows {element!r}")
     confirm = [c for c in _result_ids(reply.components) if ":consent:ok:" in c]
     ctx.require(confirm, "the summary has a Confirm button")
