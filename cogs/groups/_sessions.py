@@ -180,6 +180,7 @@ class SessionsCog(IopCog):
             raise UserError("That session has already started, so it can't be cancelled.")
         async with services.db.transaction() as tx:
             await core.sessions.cancel(tx, occ.id, interaction.user.id, now)
+            cleared = await core.attendance.clear_occurrence(tx, occ.id)
             await services.outbox.cancel(tx, key_prefix=f"session:{occ.id}:")
             await services.outbox.enqueue(
                 tx,
@@ -200,7 +201,7 @@ class SessionsCog(IopCog):
         await reply_ephemeral(
             interaction,
             f"Cancelled {target.name}'s session on {when(occ.starts_at, core.zone)}. "
-            "The group channel has been told.",
+            "The group channel has been told." + _cleared_note(cleared),
         )
 
     @session.command(name="move", description="Move one session of a group to another time.")
@@ -240,6 +241,7 @@ class SessionsCog(IopCog):
             raise UserError("The session is already at that time.")
         async with services.db.transaction() as tx:
             await core.sessions.move(tx, occ.id, planned=planned, by=interaction.user.id, now=now)
+            cleared = await core.attendance.clear_occurrence(tx, occ.id)
             await services.outbox.enqueue(
                 tx,
                 dedupe_key=f"session:{occ.id}:moved:{int(planned.starts_at.timestamp())}",
@@ -264,7 +266,8 @@ class SessionsCog(IopCog):
         await reply_ephemeral(
             interaction,
             f"Moved {target.name}'s session from {when(occ.starts_at, core.zone)} to "
-            f"{when(planned.starts_at, core.zone)}. The group channel has been told.",
+            f"{when(planned.starts_at, core.zone)}. The group channel has been told."
+            + _cleared_note(cleared),
         )
 
     # ----- attendance ---------------------------------------------------------------
@@ -337,6 +340,15 @@ class SessionsCog(IopCog):
                 else f"{member.display_name}'s attendance was already confirmed."
             )
         await reply_ephemeral(interaction, text)
+
+
+def _cleared_note(cleared: int) -> str:
+    if not cleared:
+        return ""
+    return (
+        f" Attendance already recorded for the old time ({cleared} person(s)) was cleared, "
+        "and its hours no longer count."
+    )
 
 
 def _moved(occ: Occurrence, starts_at: datetime, ends_at: datetime) -> Occurrence:

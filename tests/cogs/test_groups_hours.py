@@ -241,3 +241,37 @@ async def test_a_client_with_no_sessions_sees_zero(tmp_path):
         result = await w.clients[2].slash(w.cohort, "hours mine")
         assert "This week (2026-W10): 0 hours" in text(result)
         assert "Program total: 0 hours over 0 confirmed sessions" in text(result)
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [("session cancel", {}), ("session move", {"new_start": "19:30"})],
+)
+async def test_cancel_or_move_after_early_confirmation_takes_the_hours_back(
+    tmp_path, command, options
+):
+    """Attendance opens 15 minutes before the start, and the session can still be cancelled
+    or moved until it starts: hours confirmed for the old time must not stay behind."""
+    async with groups_world(tmp_path) as w:
+        alex = w.clients[0]
+        await scheduled(w)
+        await jump_to(w, TUE_MAR_3 - timedelta(minutes=10))
+        added = await w.facilitator.slash(
+            w.staff,
+            "session attendance",
+            cohort=GROUP,
+            date="2026-03-03",
+            action="add",
+            member=alex,
+        )
+        assert "confirmed" in text(added)
+        assert await w.count("SELECT COUNT(*) FROM hours_ledger") == 1
+        result = await w.facilitator.slash(
+            w.staff, command, cohort=GROUP, date="2026-03-03", **options
+        )
+        assert is_private(result)
+        assert "attendance" in text(result).lower()
+        assert await w.count("SELECT COUNT(*) FROM hours_ledger") == 0
+        assert await w.count("SELECT COUNT(*) FROM attendance WHERE confirmed_at IS NOT NULL") == 0
+        mine = await alex.slash(w.cohort, "hours mine")
+        assert "Program total: 0 hours over 0 confirmed sessions" in text(mine)

@@ -191,14 +191,15 @@ class AttendanceRepository:
         )
         return changed == 1
 
-    async def reprice_occurrence(
-        self, tx: Transaction, *, occurrence_id: int, local_date: date, iso_week: str, hours: float
-    ) -> None:
-        """A moved session: its ledger rows follow the new date and length."""
-        await tx.execute(
-            "UPDATE hours_ledger SET local_date = ?, iso_week = ?, hours = ? "
-            "WHERE occurrence_id = ?",
-            (day(local_date), iso_week, hours, occurrence_id),
+    async def clear_occurrence(self, tx: Transaction, occurrence_id: int) -> int:
+        """A session cancelled or moved before it started: forget the "I'm here" and
+        confirmations given for the old time, and their hours. Returns how many people's
+        attendance was cleared."""
+        await tx.execute("DELETE FROM hours_ledger WHERE occurrence_id = ?", (occurrence_id,))
+        return await tx.rowcount(
+            "DELETE FROM attendance WHERE occurrence_id = ? "
+            "AND (here_at IS NOT NULL OR confirmed_at IS NOT NULL)",
+            (occurrence_id,),
         )
 
     async def delete_user(self, tx: Transaction, user_id: int) -> dict[str, int]:
