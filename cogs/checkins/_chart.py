@@ -20,6 +20,9 @@ CRAVING_COLOR = "#d9822b"
 MISSED_COLOR = "#9a9a9a"
 
 
+MISSED_LABEL = "No check-in"
+
+
 def render_chart(
     days: Sequence[date],
     points: Mapping[date, tuple[int, int]],
@@ -31,6 +34,20 @@ def render_chart(
 
     Days with no check-in break the lines (gaps); ``missed`` days get a grey marker.
     """
+    figure = chart_figure(days, points, missed, title=title)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def chart_figure(
+    days: Sequence[date],
+    points: Mapping[date, tuple[int, int]],
+    missed: Sequence[date],
+    *,
+    title: str,
+) -> Figure:
+    """The chart's figure (what :func:`render_chart` saves), for tests to inspect."""
     figure = Figure(figsize=(8, 3.6), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
@@ -47,7 +64,7 @@ def render_chart(
             [-0.4] * len(missed_index),
             marker="x",
             color=MISSED_COLOR,
-            label="No check-in",
+            label=MISSED_LABEL,
             zorder=3,
         )
     axes.set_ylim(-1, 10.5)
@@ -60,6 +77,4 @@ def render_chart(
     axes.set_title(title, fontsize=11)
     axes.legend(loc="upper left", fontsize=8, ncols=3, frameon=False)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
