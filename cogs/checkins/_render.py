@@ -138,7 +138,7 @@ def checkins_csv(checkins: Sequence[Checkin]) -> bytes:
     writer.writerow(CSV_FIELDS)
     for c in checkins:
         note = c.note or ""
-        if note[:1] in ("=", "+", "-", "@"):
+        if note[:1] in ("=", "+", "-", "@", "\t", "\r"):
             note = "'" + note  # keep spreadsheets from reading a note as a formula
         writer.writerow(
             (
