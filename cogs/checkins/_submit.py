@@ -100,15 +100,8 @@ async def save_checkin(
         checked = await repo.checked_dates_in(
             tx, client.user_id, today - timedelta(days=STREAK_LOOKBACK_DAYS), today
         )
-    log.info(
-        "checkin.saved",
-        extra={
-            "user_id": client.user_id,
-            "checkin_id": saved.checkin_id,
-            "replaced": saved.replaced,
-            "alerts": len(fired),
-        },
-    )
+    # Ids only: how many risk rules fired says something about the answers.
+    log.info("checkin.saved", extra={"user_id": client.user_id, "checkin_id": saved.checkin_id})
     return SubmitOutcome(
         checkin_id=saved.checkin_id,
         replaced=saved.replaced,

@@ -169,6 +169,12 @@ async def test_answers_never_reach_guild_messages_or_logs(tmp_path, caplog):
             text = record.getMessage() + json.dumps(record.__dict__, default=str)
             assert "zebra-lantern" not in text
             assert "3.25" not in text
+        # The check-in's own log lines carry ids only (not even how many rules fired).
+        saved = [r for r in caplog.records if r.getMessage() == "checkin.saved"]
+        assert len(saved) == 2
+        base = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+        for record in saved:
+            assert set(record.__dict__) - base == {"user_id", "checkin_id"}
 
 
 async def test_dm_closed_ladder_nudges_in_the_cohort_then_flags_facilitators(tmp_path):
