@@ -1,7 +1,8 @@
 """Demo part "groups": a cohort, its agreement, a weekly session, attendance and hours.
 
 The facilitator creates "Evening Group" (a private channel), adds the three clients
-(enrolled by the clients part), and Alex accepts the group agreement. A weekly session
+(enrolled by the clients part), and each accepts the group agreement (nobody can post in
+the group before that, so the safety part's messages land in the group channel). A weekly session
 is scheduled at 10:00 program time on today's weekday (tomorrow's if 10:00 is too close),
 so the part ends early in the afternoon and later parts keep their time of day; the
 clock moves through the
@@ -64,10 +65,18 @@ async def run(ctx: ScenarioContext) -> None:
     await ctx.settle()
     channel = ctx.channel(CHANNEL)
 
-    message, accept_id = _find(ctx, channel.id, text=f"<@{alex.id}>", prefix="iop:group:accept:")
-    ctx.require(message is not None, "Alex got the group agreement with an Accept button")
-    reply = await ctx.click(alex, message, accept_id)
-    ctx.expect(reply.ephemeral and "Thank you" in reply.text, "Alex accepted the agreement")
+    for client in clients:
+        message, accept_id = _find(
+            ctx, channel.id, text=f"<@{client.id}>", prefix="iop:group:accept:"
+        )
+        ctx.require(
+            message is not None, f"{client.name} got the group agreement with an Accept button"
+        )
+        reply = await ctx.click(client, message, accept_id)
+        ctx.expect(
+            reply.ephemeral and "Thank you" in reply.text,
+            f"{client.name} accepted the agreement",
+        )
     await ctx.post(alex, channel, "Hi everyone, glad to be here.")
 
     zone = ZoneInfo(ctx.bot.settings.program.timezone.key)

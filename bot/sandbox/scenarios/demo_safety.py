@@ -76,16 +76,18 @@ async def run(ctx: ScenarioContext) -> None:
     ctx.expect("delivered by DM" in warned.text, f"the warning was delivered: {warned.text!r}")
 
     # A crisis phrase, its private reply and the urgent alert, acknowledged.
-    group, _ = await post_in_group(ctx, "client3", "honestly I just want to die tonight")
+    group, crisis = await post_in_group(ctx, "client3", "honestly I just want to die tonight")
     before = len(ctx.channel_messages(group))
     await ctx.advance(timedelta(minutes=1))
     ctx.expect(
         any("988" in m["content"] for m in ctx.dms("client3")),
         "the person got crisis resources privately",
     )
+    after = ctx.channel_messages(group)
     ctx.expect(
-        len(ctx.channel_messages(group)) == before
-        and all(m["author_id"] != str(ctx.world.bot_user_id) for m in ctx.channel_messages(group)),
+        len(after) == before
+        and any(m["id"] == crisis["id"] for m in after)
+        and all(m["author_id"] != str(ctx.world.bot_user_id) for m in after[before - 1 :]),
         "the crisis message stays and nothing is posted publicly",
     )
     alert = next(
