@@ -22,11 +22,12 @@ def require_open_for_confirmation(core: GroupsCore, occ: Occurrence) -> None:
     or cancelled session."""
     if occ.is_cancelled:
         raise UserError("That session was cancelled, so there is no attendance to record.")
-    opens, _ = attendance_window(
-        occ.starts_at, occ.ends_at, core.services.settings.groups.attendance_open_minutes_before
-    )
+    minutes = core.services.settings.groups.attendance_open_minutes_before
+    opens, _ = attendance_window(occ.starts_at, occ.ends_at, minutes)
     if core.services.clock.now() < opens:
-        raise UserError("That session hasn't started yet; attendance opens at its start.")
+        raise UserError(
+            f"That session hasn't started yet; attendance opens {minutes} minutes before its start."
+        )
 
 
 async def confirm_users(

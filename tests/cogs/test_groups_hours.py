@@ -155,7 +155,10 @@ async def test_attendance_refusals_leave_the_database_unchanged(tmp_path):
     async with groups_world(tmp_path) as w:
         await scheduled(w)
         cases = [
-            ({"date": "2026-03-03", "action": "add", "member": w.clients[0]}, "hasn't started"),
+            (
+                {"date": "2026-03-03", "action": "add", "member": w.clients[0]},
+                "opens 15 minutes before",
+            ),
             ({"date": "2026-03-03", "action": "add"}, "choose the member"),
             ({"date": "2026-03-03", "action": "add", "member": w.stranger}, "not an enrolled"),
             ({"date": "2026-03-04"}, "no session on 2026-03-04"),
