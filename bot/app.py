@@ -26,6 +26,7 @@ from bot.db.migrate import migrate
 from bot.db.repositories.alerts import AlertRepository
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.clients import ClientRepository
+from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.meta import MetaRepository
 from bot.db.repositories.outbox import OutboxRepository
 from bot.services.alerts import Alerts
@@ -133,6 +134,7 @@ class IopBot(commands.Bot):
         if applied:
             log.info("db.migrated", extra={"versions": [m.version for m in applied]})
         self._services = self._build_services()
+        await self.sender.load_known_channels()
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
         await self.services.dispatcher.release_stale_claims()
         self.services.jobs.every(
@@ -154,11 +156,12 @@ class IopBot(commands.Bot):
         clients = ClientRepository(db)
         outbox = Outbox(outbox_repo, clock)
         limiter = self._send_limiter or make_limiter(settings.outbox.rate_per_second)
+        self.sender = DiscordSender(self, limiter, store=DmChannelRepository(db), clock=clock)
         dispatcher = Dispatcher(
             db=db,
             repo=outbox_repo,
             clock=clock,
-            send=DiscordSender(self, limiter),
+            send=self.sender,
             settings=settings.outbox,
         )
         outbox.on_due_now(self.kick_dispatcher)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import discord
 from aiolimiter import AsyncLimiter
 
+from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.outbox import OutboxRow
+from bot.services.clock import Clock
 from bot.services.notices import Notice
 
 _STYLES = {
@@ -56,21 +58,38 @@ class DiscordSender:
     """Sends with ``nonce=f"ob{id}"`` so a retried send never makes a second message.
 
     DM channels: a user's DM channel with the bot never changes, so the sender keeps
-    ``user id -> DM channel id`` for every client it has sent to and sends to that id
-    directly. discord.py's own private-channel cache is an LRU of 128 channels: with more
-    clients than that, a daily fan-out evicts each channel before it is needed again and
-    every prompt cost a ``POST /users/@me/channels`` first, a route Discord limits on its
-    own (10 per 10 s in the emulator), so 1,000 prompts took about 1,000 s (bench/).
+    ``user id -> DM channel id`` for everyone it has sent to (in memory, and in the
+    ``dm_channels`` table so a restart keeps them) and sends to that id directly.
+    discord.py's own private-channel cache is an LRU of 128 channels: with more clients
+    than that, a daily fan-out evicts each channel before it is needed again and every
+    prompt cost a ``POST /users/@me/channels`` first, a route Discord limits on its own
+    (10 per 10 s in the emulator), so 1,000 prompts took about 1,000 s (bench/).
     """
 
-    def __init__(self, client: discord.Client, limiter: AsyncLimiter) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        limiter: AsyncLimiter,
+        *,
+        store: DmChannelRepository | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.client = client
         self.limiter = limiter
+        self.store = store
+        self.clock = clock
         self._dm_channel_ids: dict[int, int] = {}
 
     def remember_dm_channel(self, user_id: int, channel_id: int) -> None:
         """Record a known DM channel (e.g. loaded from storage at start-up)."""
         self._dm_channel_ids[user_id] = channel_id
+
+    async def load_known_channels(self) -> int:
+        """Warm the id map from storage; return how many were known."""
+        if self.store is None:
+            return 0
+        self._dm_channel_ids.update(await self.store.all())
+        return len(self._dm_channel_ids)
 
     async def _dm_channel(self, user_id: int) -> discord.abc.Messageable:
         cached = self.client._connection._get_private_channel_by_user(user_id)
@@ -82,6 +101,8 @@ class DiscordSender:
         async with self.limiter:
             created = await self.client.create_dm(discord.Object(user_id))
         self._dm_channel_ids[user_id] = created.id
+        if self.store is not None and self.clock is not None:
+            await self.store.save(user_id, created.id, self.clock.now())
         return created
 
     async def __call__(self, row: OutboxRow, notice: Notice) -> int | None:
@@ -112,5 +133,7 @@ class DiscordSender:
         except discord.NotFound:
             if row.target_type == "dm":
                 self._dm_channel_ids.pop(row.target_id, None)  # opened afresh next time
+                if self.store is not None:
+                    await self.store.forget(row.target_id)
             raise
         return message.id

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
+from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.domain.dates import BadDate, check_range, parse_date
 from bot.domain.localtime import BadTimezone, local_date, parse_zone, zone_names
 from bot.services import userdata
@@ -31,7 +32,7 @@ async def timezone_autocomplete(
 
 
 class ClientsCog(IopCog):
-    owned_tables: ClassVar[tuple[str, ...]] = ("clients",)
+    owned_tables: ClassVar[tuple[str, ...]] = ("clients", "dm_channels")
     required_permissions: ClassVar[discord.Permissions] = discord.Permissions(manage_roles=True)
 
     client_group = app_commands.Group(
@@ -230,9 +231,12 @@ class ClientsCog(IopCog):
 
     async def export_user_data(self, user_id: int) -> dict[str, Any]:
         client = await self.services.clients.get(user_id)
+        dm_channel = await DmChannelRepository(self.services.db).get(user_id)
+        known = {"dm_channel_id": dm_channel} if dm_channel is not None else {}
         if client is None:
-            return {}
+            return known
         return {
+            **known,
             "client": {
                 "user_id": client.user_id,
                 "display_name": client.display_name,
@@ -240,10 +244,11 @@ class ClientsCog(IopCog):
                 "program_start": client.program_start.isoformat(),
                 "status": client.status,
                 "enrolled_at": client.enrolled_at.isoformat(),
-            }
+            },
         }
 
     async def delete_user_data(self, user_id: int) -> DeletionReport:
         async with self.services.db.transaction() as tx:
             removed = await self.services.clients.delete(tx, user_id)
-        return DeletionReport(removed={"clients": removed})
+        channels = await DmChannelRepository(self.services.db).forget(user_id)
+        return DeletionReport(removed={"clients": removed, "dm_channels": channels})

@@ -286,3 +286,40 @@ async def test_limiter_burst_is_small():
     limiter = make_limiter(45)
     assert limiter.max_rate == 5
     await asyncio.sleep(0)
+
+
+class _DmClient:
+    """A client whose DM channels are opened by ``create_dm`` (counted)."""
+
+    def __init__(self, stamps: list[float]) -> None:
+        self.opened: list[int] = []
+        self.channel = _Channel(stamps)
+        self._connection = SimpleNamespace(_get_private_channel_by_user=lambda uid: None)
+
+    async def create_dm(self, user):
+        self.opened.append(user.id)
+        return SimpleNamespace(id=900_000 + user.id, send=self.channel.send)
+
+    def get_partial_messageable(self, channel_id, *, type=None):
+        return self.channel
+
+
+async def test_dm_channel_ids_survive_a_restart(spine):
+    from bot.db.repositories.dm_channels import DmChannelRepository
+
+    store = DmChannelRepository(spine.db)
+    client = _DmClient([])
+    sender = DiscordSender(client, make_limiter(45), store=store, clock=spine.clock)  # type: ignore[arg-type]
+    spine.dispatcher._send = sender
+    await enqueue(spine, "day1", target=DM(5))
+    await spine.dispatcher.run_once()
+    assert client.opened == [5]
+    assert await store.all() == {5: 900_005}
+    # a new process: the id comes from storage, no second POST /users/@me/channels
+    restarted_client = _DmClient([])
+    restarted = DiscordSender(restarted_client, make_limiter(45), store=store, clock=spine.clock)  # type: ignore[arg-type]
+    assert await restarted.load_known_channels() == 1
+    spine.dispatcher._send = restarted
+    await enqueue(spine, "day2", target=DM(5))
+    report = await spine.dispatcher.run_once()
+    assert report.sent == 1 and restarted_client.opened == []
