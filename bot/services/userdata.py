@@ -63,12 +63,28 @@ def _part_name(cog: IopCog) -> str:
     return module[1] if len(module) > 1 and module[0] == "cogs" else cog.qualified_name
 
 
+# Keys a cog uses to explain a part of its export to the reader; not records themselves.
+EXPLANATION_KEYS = frozenset({"why_not_included"})
+
+
 def _has_content(part: Any) -> bool:
-    """False for ``{}``, ``{"alerts": []}`` and the like: a cog that holds nothing."""
+    """False for a cog that holds nothing about the person: ``{}``, ``{"alerts": []}``,
+    and stubs of zero counts and explanations such as ``{"reports_about_you": 0}`` or
+    ``{"count": 0, "why_not_included": "..."}``.
+
+    Content is a non-empty list, a non-zero number, ``True``, or text (other than an
+    explanation under a key in ``EXPLANATION_KEYS``), at any depth.
+    """
     if isinstance(part, dict):
-        return any(_has_content(v) for v in part.values())
+        return any(_has_content(v) for k, v in part.items() if k not in EXPLANATION_KEYS)
     if isinstance(part, list | tuple):
         return len(part) > 0
+    if isinstance(part, bool):
+        return part
+    if isinstance(part, int | float):
+        return part != 0
+    if isinstance(part, str):
+        return part != ""
     return part is not None
 
 

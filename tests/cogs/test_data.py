@@ -7,8 +7,10 @@ import json
 from datetime import timedelta
 
 from bot.db.codec import ts
+from bot.sandbox.runner import available_cogs
 from bot.services.notices import Notice
 from bot.services.outbox import DM
+from bot.services.userdata import gather_export
 from tests.harness import program_world
 
 COGS = ("clients", "data")
@@ -36,7 +38,7 @@ async def queue_dm(world, member, key, *, due_in=timedelta(0)):
 
 def last_reply(result):
     """The bot's last reply to an interaction (a deferred reply is filled in by a follow-up)."""
-    return last_reply(result) if result.followups else result.response
+    return result.followups[-1] if result.followups else result.response
 
 
 async def attachment_json(message):
@@ -85,6 +87,21 @@ async def test_stranger_export_says_nothing_is_held(tmp_path):
         await w.env.settle()
         result = await w.stranger.slash(lobby, "mydata export")
         assert "holds no records" in last_reply(result).content
+
+
+async def test_with_every_cog_a_stranger_still_has_nothing_to_export_or_delete(tmp_path):
+    # Cogs answer with empty stubs for anyone ({"reports_about_you": 0},
+    # {"count": 0, "why_not_included": ...}); those are not records.
+    async with program_world(tmp_path, cogs=available_cogs()) as w:
+        lobby = w.guild.create_text_channel("lobby")
+        await w.env.settle()
+        document = await gather_export(w.bot, w.bot.services, w.stranger.id)
+        assert document["sections"] == {}
+        exported = await w.stranger.slash(lobby, "mydata export")
+        assert "holds no records" in last_reply(exported).content
+        deleted = await w.stranger.slash(lobby, "mydata delete")
+        assert "nothing about you that it could delete" in last_reply(deleted).content
+        assert await w.count("SELECT COUNT(*) FROM data_requests") == 0
 
 
 async def test_delete_asks_first_then_removes_and_says_what_is_kept(tmp_path):
