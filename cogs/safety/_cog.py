@@ -94,26 +94,45 @@ class SafetyCog(IopCog):
             return
         if detect_crisis(message.content, self.services.settings.safety.crisis_terms) is None:
             return  # the common case: no database work at all
+        await self._crisis_path(author, author.display_name, "group_message", message.id)
+
+    async def _crisis_path(
+        self,
+        person: discord.Member | discord.User | None,
+        fallback_name: str,
+        source: str,
+        message_id: int | None,
+        *,
+        user_id: int | None = None,
+    ) -> None:
+        """The crisis path for a message the bot saw; if it can't be queued (e.g. the
+        database is down), the person still gets the resources, directly, once. Staff learn
+        from the log (ids only)."""
+        uid = user_id if user_id is not None else (person.id if person else 0)
         try:
-            client = await self.services.clients.get(author.id)
+            client = await self.services.clients.get(uid)
             await handle_crisis_text(
                 self.services,
                 None,
-                user_id=author.id,
-                display_name=client.display_name if client else author.display_name,
-                source="group_message",
-                source_ref=message.id,
+                user_id=uid,
+                display_name=client.display_name if client else fallback_name,
+                source=source,
+                source_ref=message_id,
             )
         except Exception:
-            # The outbox is unreachable (e.g. the database is down): the person still gets
-            # the resources, directly, once. Staff learn from the log (ids only).
             log.exception(
-                "crisis.listener_failed", extra={"user_id": author.id, "message_id": message.id}
+                "crisis.listener_failed",
+                extra={"user_id": uid, "message_id": message_id, "source": source},
             )
+            if person is None:
+                person = self.bot.get_user(uid)
+            if person is None:
+                log.warning("crisis.direct_dm_no_user", extra={"user_id": uid})
+                return
             try:
-                await author.send(help_now_text(self.services))
+                await person.send(help_now_text(self.services))
             except discord.HTTPException:
-                log.warning("crisis.direct_dm_failed", extra={"user_id": author.id})
+                log.warning("crisis.direct_dm_failed", extra={"user_id": uid})
 
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:
@@ -133,15 +152,12 @@ class SafetyCog(IopCog):
         member = execution.member
         if member is not None and (member.bot or self.services.perms.is_facilitator(member)):
             return
-        client = await self.services.clients.get(execution.user_id)
-        name = client.display_name if client else (member.display_name if member else "member")
-        await handle_crisis_text(
-            self.services,
-            None,
+        await self._crisis_path(
+            member,
+            member.display_name if member else "member",
+            "automod",
+            execution.message_id,
             user_id=execution.user_id,
-            display_name=name,
-            source="automod",
-            source_ref=execution.message_id,
         )
 
     # ----- data contract -----------------------------------------------------------------

@@ -308,6 +308,19 @@ async def test_without_the_content_intent_the_automod_crisis_rule_starts_the_pat
         assert not timed_out(w, alex)
 
 
+async def test_automod_crisis_path_with_the_database_down_still_sends_resources(tmp_path):
+    async with program_world(tmp_path, cogs=COGS, discord={"message_content": False}) as w:
+        alex = w.clients[0]
+        await w.facilitator.slash(w.staff, "automod install")
+        await w.bot.services.db.close()
+        await alex.send(w.cohort, "sometimes I want to die")
+        await w.env.settle()
+        dms = w.dms(alex)
+        assert len(dms) == 1 and "988" in dms[0].content
+        assert bot_messages(w, w.cohort) == []
+        assert not timed_out(w, alex)
+
+
 # ----- data contract and wording ------------------------------------------------------
 
 
