@@ -5,7 +5,10 @@ table exactly as it was.
 Inputs are what a Discord client lets a user send (it enforces option types and
 declared ranges itself): unparseable dates and times, out-of-range numbers, huge text,
 mentions and markdown injection, invalid time zones, dates far in the past or future,
-unknown or foreign ids and another client's records.
+unknown or foreign ids and another client's records. Besides slash commands it covers
+the check-in form (a modal: out-of-range and wrong-type answers) and the message
+context-menu commands ("Report to facilitator", "Delete message (mod)"). A test at the
+end checks the catalogue reaches every command group the bot has.
 """
 
 from __future__ import annotations
@@ -13,15 +16,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.test_permission_matrix import Cast, invoke, populated_world
+from tests.matrix_helpers import (
+    Cast,
+    Outcome,
+    invoke,
+    invoke_menu,
+    leaf_commands,
+    lobby_post,
+    menu_commands,
+    populated_world,
+    submit_checkin,
+)
 
 EVERYONE_PING = "@everyone"
 HUGE = "x" * 3000
 
 
+FORM = "checkin form"  # Case.command for the check-in modal (args: the answers)
+MENU = "menu:"  # Case.command prefix for a message context-menu command
+
+
 @dataclass(frozen=True)
 class Case:
-    role: str  # who sends it: client (Alex), family, facilitator
+    role: str  # who sends it: client (Alex), family, facilitator, auditor, stranger
+    # a slash command path; FORM; or MENU + a context-menu name (args: {"target": ...})
     command: str
     args: dict[str, Any]
     # tables a refused attempt may legitimately write (e.g. failed-code counters)
@@ -38,7 +56,8 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
     cohort = cast.cohort_name
     date = cast.session_date
     failures = frozenset({"family_link_failures"})
-    c, fa, f = "client", "family", "facilitator"
+    c, fa, f, s = "client", "family", "facilitator", "stranger"
+    report, delete = MENU + "Report to facilitator", MENU + "Delete message (mod)"
     return [
         # time zones
         Case(c, "me timezone", {"zone": "Mars/Olympus_Mons"}),
@@ -156,7 +175,131 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         ),
         Case(f, "program stepdown", {"member": cast.w.stranger}),
         Case(f, "family session reschedule", {"session": session, "start": "2020-01-01 10:00"}),
+        # the check-in form: wrong types and out-of-range answers
+        Case(c, FORM, {"mood": "11"}),
+        Case(c, FORM, {"mood": "0"}),
+        Case(c, FORM, {"mood": "seven"}),
+        Case(c, FORM, {"mood": "@here"}),
+        Case(c, FORM, {"craving": "-1"}),
+        Case(c, FORM, {"craving": "1e3"}),
+        Case(c, FORM, {"used": "maybe"}),
+        Case(c, FORM, {"used": role_mention}),
+        Case(c, FORM, {"sleep": "25"}),
+        Case(c, FORM, {"sleep": "lots"}),
+        Case(c, FORM, {"sleep": "-3"}),
+        Case(fa, FORM, {}),
+        # message context menus: one's own message, a bot's message, staff-only deletion
+        Case(c, report, {"target": "own"}),
+        Case(f, report, {"target": "bot"}),
+        Case(c, delete, {"target": "sam"}),
+        Case(s, delete, {"target": "sam"}),
+        # /client, /me, /hours, /program, /group, /session: people and groups that don't fit
+        Case(f, "client export", {"member": cast.w.stranger}),
+        Case(f, "client info", {"member": cast.w.family}),
+        Case(fa, "me timezone", {"zone": "America/Chicago"}),
+        Case(f, "hours export", {"cohort": "No Such Group"}),
+        Case(f, "hours report", {"cohort": HUGE}),
+        Case(c, "hours report", {"cohort": cohort}),
+        Case(f, "program complete", {"member": cast.w.stranger}),
+        Case(f, "group remove", {"member": cast.w.stranger}),
+        Case(f, "session attendance", {"cohort": cohort, "date": "2031-01-01"}),
+        Case(
+            f,
+            "session attendance",
+            {"cohort": cohort, "date": date, "action": "add", "member": cast.w.stranger},
+        ),
+        Case(
+            f,
+            "session move",
+            {"cohort": cohort, "date": date, "new_start": "19:00", "new_date": "2020-01-01"},
+        ),
+        # /checkin (staff side), /sobriety, /milestones: not a client, or someone else's
+        Case(f, "checkin export", {"member": cast.w.stranger}),
+        Case(fa, "sobriety set", {"date": "2026-01-31"}),
+        Case(s, "sobriety show", {}),
+        Case(c, "milestones upcoming", {}),
+        Case(fa, "milestones public", {"choice": "on"}),
+        # /mod and /automod: staff-only tools tried by others, impossible targets
+        Case(f, "mod untimeout", {"member": cast.w.stranger}),
+        Case(f, "mod case", {"case_id": -1}),
+        Case(c, "mod note", {"member": cast.sam, "text": EVERYONE_PING}),
+        Case(c, "automod install", {}),
+        Case(s, "automod status", {}),
+        # /family: someone else's records
+        Case(
+            f,
+            "family disclosures-export",
+            {"client": cast.w.stranger},
+            known="cogs/family answers an empty accounting for a member who is not a client "
+            "and writes an audit row about them (/client info refuses the same input)",
+        ),
+        Case(
+            f,
+            "family contacts",
+            {"client": cast.w.stranger},
+            known="cogs/family writes a family.contacts_view audit row about a member who is "
+            "not a client before answering",
+        ),
+        Case(s, "family consent grant", {"contact": contact}),
+        # /mydata and /audit
+        Case(s, "mydata delete", {}),
+        Case(f, "audit client", {"member": cast.alex}),
+        Case(c, "audit client", {"member": cast.sam}),
     ]
+
+
+async def menu_target(cast: Cast, case: Case) -> tuple[Any, Any] | None:
+    """The (message, channel) a context-menu case acts on; posted before the snapshot."""
+    if not case.command.startswith(MENU):
+        return None
+    which = case.args["target"]
+    if which == "bot":
+        return cast.w.messages(cast.w.mod_log)[-1], cast.w.mod_log
+    author = cast.actors[case.role] if which == "own" else cast.sam
+    return await lobby_post(cast, author, "a message for the catalogue"), cast.lobby
+
+
+async def run_case(cast: Cast, case: Case, target: tuple[Any, Any] | None) -> Outcome:
+    actor = cast.actors[case.role]
+    if case.command == FORM:
+        return await submit_checkin(cast, actor, case.args)
+    if target is not None:
+        message, channel = target
+        return await invoke_menu(cast, actor, case.command[len(MENU) :], message, channel)
+    return await invoke(cast, actor, case.command, case.args)
+
+
+def describe_args(args: dict[str, Any]) -> str:
+    def one(value: Any) -> str:
+        if isinstance(value, str):
+            return repr(value[:40])
+        name = getattr(value, "name", None)
+        return f"@{name}" if isinstance(name, str) else repr(value)
+
+    return "{" + ", ".join(f"{k}: {one(v)}" for k, v in args.items()) + "}"
+
+
+async def valid_controls_are_accepted(cast: Cast) -> None:
+    """The same paths with valid input are accepted, so the refusals above are real."""
+    form = await submit_checkin(cast, cast.alex, {})
+    assert form.allowed, form
+    target = await lobby_post(cast, cast.sam, "a message to report")
+    report = await invoke_menu(cast, cast.alex, "Report to facilitator", target)
+    assert report.allowed, report
+    delete = await invoke_menu(cast, cast.w.facilitator, "Delete message (mod)", target)
+    assert delete.allowed, delete
+
+
+def covered_groups(cases: list[Case]) -> set[str]:
+    found = set()
+    for case in cases:
+        if case.command == FORM:
+            found.add("checkin")
+        elif case.command.startswith(MENU):
+            found.add(case.command)
+        else:
+            found.add(case.command.split()[0])
+    return found
 
 
 async def test_bad_inputs_are_refused_clearly_and_change_nothing(tmp_path):
@@ -173,19 +316,21 @@ async def test_bad_inputs_are_refused_clearly_and_change_nothing(tmp_path):
         known: list[str] = []
         for case in cases:
             found: list[str] = []
+            target = await menu_target(cast, case)
             before = await w.table_snapshot()
-            outcome = await invoke(cast, cast.actors[case.role], case.command, case.args)
+            outcome = await run_case(cast, case, target)
             after = await w.table_snapshot()
             changed = sorted(t for t in set(before) | set(after) if before.get(t) != after.get(t))
             changed = [t for t in changed if t not in case.may_write]
-            shown = {k: (v if not isinstance(v, str) else v[:40]) for k, v in case.args.items()}
-            label = f"/{case.command} {shown} as {case.role}"
+            label = f"/{case.command} {describe_args(case.args)} as {case.role}"
             if outcome.kind == "crash":
                 found.append(f"{label}: 'Something went wrong'")
             elif outcome.allowed:
                 found.append(f"{label}: accepted: {outcome.text[:120]!r}")
             elif outcome.kind not in ("input", "refused"):
                 found.append(f"{label}: {outcome.kind}")
+            elif case.command == FORM and case.role == "client" and outcome.kind != "input":
+                found.append(f"{label}: the form was not shown and checked: {outcome.text!r}")
             if changed:
                 found.append(f"{label}: changed {changed}")
             if outcome.pinged:
@@ -200,5 +345,12 @@ async def test_bad_inputs_are_refused_clearly_and_change_nothing(tmp_path):
         )
         for line in bypasses + known:
             print("  " + line)
+        roots = {c.qualified_name.split()[0] for c in leaf_commands(w)}
+        menus = {MENU + m.name for m in menu_commands(w)}
+        # help-now takes nothing and refuses no one: there is no bad input to send it.
+        missing = sorted((roots | menus) - {"help-now"} - covered_groups(cases))
+        print(f"command groups covered {len(roots | menus) - 1 - len(missing)}")
+        assert missing == [], f"no bad input tried for: {missing}"
         assert len(cases) >= 50
         assert bypasses == []
+        await valid_controls_are_accepted(cast)
