@@ -103,7 +103,7 @@ class DataCog(IopCog):
         until = services.clock.now() + timedelta(minutes=minutes)
         await reply_ephemeral(
             interaction,
-            delete_prompt(document, minutes),
+            delete_prompt(document, minutes, services.settings.safety),
             view=confirm_view(interaction.user.id, until),
         )
 

@@ -8,8 +8,9 @@ from typing import Any
 import discord
 
 from bot.cogbase import DeletionReport
+from bot.config import SafetySettings
 from bot.db.repositories.audit import AuditEntry
-from bot.services.userdata import KEPT_AUDIT, KEPT_REQUESTS
+from bot.services.userdata import KEPT_AUDIT, KEPT_REQUESTS, removable_sections
 
 AUDIT_LINES = 20
 
@@ -30,17 +31,46 @@ def _count(part: Any) -> int:
     return 1
 
 
-def delete_prompt(document: dict[str, Any], minutes: int) -> str:
+def _moderation_kept(document: dict[str, Any], safety: SafetySettings) -> list[str]:
+    """What the moderation record keeps about this person after a deletion, if anything."""
+    sections = document.get("sections", {})
+    moderation = sections.get("moderation")
+    safety_part = sections.get("safety")
+    lines = []
+    if isinstance(moderation, dict) and moderation.get("moderation_cases"):
+        lines.append(
+            "- moderation cases about you (the action, a short reason and when; never message "
+            "content) are the program's record of actions taken in its server; kept "
+            f"{safety.mod_case_days} days, then removed."
+        )
+    if isinstance(safety_part, dict) and safety_part.get("reports_about_you"):
+        lines.append(
+            "- reports other members made about your messages are their records and part of "
+            f"the moderation record; kept {safety.report_days} days, then removed."
+        )
+    return lines
+
+
+def delete_prompt(document: dict[str, Any], minutes: int, safety: SafetySettings) -> str:
+    """The confirmation step: what would be removed, and what is kept and why."""
+    removable = {
+        "sections": {
+            k: v
+            for k, v in document.get("sections", {}).items()
+            if k in removable_sections(document)
+        }
+    }
     lines = [
         "**Delete your data from iopbot?**",
         "This removes what iopbot holds about you that the program does not have to keep:",
-        *(section_summary(document) or ["- (nothing besides the records listed below)"]),
+        *(section_summary(removable) or ["- (nothing besides the records listed below)"]),
         "",
         "What is kept, and why:",
         f"- {KEPT_AUDIT}.",
         f"- {KEPT_REQUESTS}.",
         "- if family members received session notices with your consent, the accounting of "
         "those disclosures is kept 6 years (42 CFR Part 2).",
+        *_moderation_kept(document, safety),
         "",
         "If you are still in the program, you will no longer get prompts; a facilitator can "
         "enroll you again. Your treatment records held by the program outside Discord are "

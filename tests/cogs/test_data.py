@@ -148,6 +148,30 @@ async def test_delete_asks_first_then_removes_and_says_what_is_kept(tmp_path):
         assert "audit_log" in json.loads(request["kept"])
 
 
+async def test_delete_prompt_names_the_moderation_record_that_stays(tmp_path):
+    async with program_world(tmp_path, cogs=available_cogs()) as w:
+        alex, sam = w.clients[0], w.clients[1]
+        await enroll(w, alex)
+        await enroll(w, sam)
+        await w.env.advance_time(1.0)
+        await w.facilitator.slash(w.cohort, "mod warn", member=alex, reason="Please be kind.")
+        posted = await alex.send(w.cohort, "a message Sam reports")
+        await sam.context_menu(w.cohort, "Report to facilitator", posted)
+        await w.env.settle()
+        prompt = await alex.slash(w.cohort, "mydata delete")
+        text = prompt.response.content
+        removed_part, kept_part = text.split("What is kept, and why:")
+        assert "clients" in removed_part
+        assert "audit trail" not in removed_part  # kept, so not offered as removed
+        assert "moderation cases about you" in kept_part and "730 days" in kept_part
+        assert "reports other members made" in kept_part and "365 days" in kept_part
+        buttons = [c["custom_id"] for row in prompt.response.components for c in row["components"]]
+        confirm = next(b for b in buttons if b.startswith("iop:data:delete:"))
+        done = last_reply(await alex.click(prompt.response, custom_id=confirm)).content
+        assert "moderation cases" in done.split("Kept, and why:")[1]
+        assert await w.count("SELECT COUNT(*) FROM mod_cases WHERE member_id = ?", (alex.id,)) == 1
+
+
 async def test_keep_button_and_expired_confirmation_delete_nothing(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         alex = w.clients[0]
