@@ -21,6 +21,28 @@ DATA_MD = ROOT / "docs" / "DATA.md"
 _ROW = re.compile(r"^\|\s*`(?P<table>[a-z0-9_]+)`\s*\|\s*(?P<owner>[^|]+?)\s*\|")
 
 
+# The retention classes defined at the top of docs/DATA.md.
+CLASSES = (
+    "keep 6 years",
+    "answers",
+    "notices",
+    "moderation",
+    "short-lived",
+    "enrollment",
+    "program",
+)
+
+
+def documented_rows() -> dict[str, list[str]]:
+    """Each table row of docs/DATA.md: name → [owner, holds, class, who sees it]."""
+    found: dict[str, list[str]] = {}
+    for line in DATA_MD.read_text(encoding="utf-8").splitlines():
+        if _ROW.match(line):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            found[cells[0].strip("`")] = cells[1:]
+    return found
+
+
 def documented_tables() -> dict[str, str]:
     found: dict[str, str] = {}
     for line in DATA_MD.read_text(encoding="utf-8").splitlines():
@@ -86,6 +108,22 @@ async def test_every_table_has_one_owner_and_is_documented(tmp_path):
             if table not in tables:
                 problems.append(f"{table}: in docs/DATA.md but not in the schema")
         assert problems == []
+
+
+def test_every_documented_table_has_a_retention_class_and_readers():
+    rows = documented_rows()
+    assert rows, "no table rows found in docs/DATA.md"
+    problems = []
+    for table, cells in rows.items():
+        if len(cells) != 4:
+            problems.append(f"{table}: expected owner | holds | class | who sees it")
+            continue
+        _owner, holds, retention, readers = cells
+        if not retention.startswith(CLASSES):
+            problems.append(f"{table}: retention class {retention!r} is not one of {CLASSES}")
+        if not holds or not readers:
+            problems.append(f"{table}: says nothing about what it holds or who sees it")
+    assert problems == []
 
 
 async def test_command_names_are_unique(tmp_path):

@@ -10,7 +10,7 @@ from bot.db.codec import ts
 from bot.sandbox.runner import available_cogs
 from bot.services.notices import Notice
 from bot.services.outbox import DM
-from bot.services.userdata import gather_export
+from bot.services.userdata import gather_export, purge_everything
 from tests.harness import program_world
 
 COGS = ("clients", "data")
@@ -278,6 +278,8 @@ async def test_daily_purge_runs_once_per_day_and_is_idempotent(tmp_path):
         cog = w.bot.get_cog("DataCog")
         counts = await cog.purge_if_due()
         assert counts == {"outbox": 2, "audit_log": 1}
+        # The purge itself is idempotent, not only its once-a-day gate.
+        assert await purge_everything(w.bot, services) == {}
         # Same day: nothing to do; the pending row is never purged.
         assert await cog.purge_if_due() is None
         assert await w.count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") == 1
