@@ -1,5 +1,7 @@
 """Demo part "data": a client exports their own data; a facilitator exports a client's
-record (audit-logged); with the Auditor role, the facilitator reads the audit trail."""
+record (audit-logged); with the Auditor role, the facilitator reads the audit trail;
+Riley (client3) deletes their data: the confirmation says what is removed and what is
+kept and why, and the result lists both."""
 
 from __future__ import annotations
 
@@ -52,3 +54,34 @@ async def run(ctx: ScenarioContext) -> None:
     ctx.expect(not trail.is_error, f"/audit client answered: {trail.text!r}")
     ctx.expect("client.export" in trail.text, "the audit trail shows the facilitator's export")
     ctx.expect("client.enroll" in trail.text, "the audit trail shows the enrollment")
+
+    await _riley_deletes(ctx)
+
+
+def _custom_ids(components: list[dict[str, Any]]) -> list[str]:
+    found: list[str] = []
+    for item in components:
+        for component in [item, *(item.get("components") or [])]:
+            if component.get("custom_id"):
+                found.append(str(component["custom_id"]))
+    return found
+
+
+async def _riley_deletes(ctx: ScenarioContext) -> None:
+    riley = ctx.user("client3")
+    prompt = await ctx.slash(riley, ctx.channel("welcome"), "mydata delete")
+    ctx.expect(prompt.ephemeral, "/mydata delete asks privately first")
+    ctx.expect(
+        "What is kept, and why" in prompt.text and "6 years" in prompt.text,
+        "the confirmation says what is kept and why",
+    )
+    confirm = next((c for c in _custom_ids(prompt.components) if ":delete:" in c), None)
+    ctx.require(confirm is not None, "the confirmation has a Delete my data button")
+    if confirm is None:
+        return
+    done = await ctx.click(riley, prompt, confirm)
+    ctx.expect(not done.is_error, f"the deletion answered: {done.text!r}")
+    ctx.expect(
+        "removed" in done.text and "Kept, and why" in done.text,
+        "the result lists what was removed and what was kept",
+    )
