@@ -376,3 +376,17 @@ async def test_real_sources_without_groups_data_count_nothing(tmp_path):
         assert await sources.cohort_channel(alex.id) is None
         await put_in_cohort(w, alex)
         assert await sources.cohort_channel(alex.id) == w.cohort.id
+
+
+async def test_schemes_come_from_the_config(tmp_path):
+    overrides = {"sobriety_days": [3], "sobriety_every_year_after_days": None}
+    async with program_world(tmp_path, cogs=COGS, milestones=overrides) as w:
+        alex = w.clients[0]
+        await enroll_all(w)
+        result = await alex.slash(w.cohort, "sobriety set", date="2026-02-28")  # 2 days
+        assert "Your next milestone: 3 days of sobriety on 2026-03-03" in result.response.content
+        await w.advance(timedelta(days=2), step=timedelta(hours=1))
+        rows = await milestone_rows(w, alex.id)
+        assert [r[:3] for r in rows if r[0] == "sobriety"] == [("sobriety", "days", 3)]
+        assert any("3 days of sobriety" in m.content for m in w.dms(alex))
+        assert not any("7 days" in m.content for m in w.dms(alex))
