@@ -37,9 +37,7 @@ STIGMA_WORDS = (
 # "clean-up" and "clean up" are housekeeping, not a description of a person.
 _EXCEPTIONS = {"clean": r"(?![-\s]?up\b)"}
 _PATTERN = re.compile(
-    r"\b("
-    + "|".join(re.escape(w) + r"\b" + _EXCEPTIONS.get(w, "") for w in STIGMA_WORDS)
-    + r")",
+    r"\b(" + "|".join(re.escape(w) + r"\b" + _EXCEPTIONS.get(w, "") for w in STIGMA_WORDS) + r")",
     re.I,
 )
 
