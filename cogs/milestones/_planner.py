@@ -79,8 +79,7 @@ class Planner:
 
     async def run(self) -> None:
         now = self.services.clock.now()
-        for client in await self.services.clients.list_active():
-            await self.record_due(client, now)
+        await self.record_all_due(now)
         for milestone_id in await self.repo.due_ids(now):
             await self.celebrate(milestone_id, now)
         for milestone_id in await self.repo.congrats_ready_ids(now):
@@ -88,38 +87,33 @@ class Planner:
 
     # ----- 1. record -------------------------------------------------------------------
 
-    async def record_due(self, client: Client, now: datetime) -> None:
-        zone = client.timezone
-        today = local_date(now, zone)
-        wall = parse_hhmm(self.settings.celebration_time)
-        sobriety, program = schemes(self.settings)
-        known = await self.repo.keys(client.user_id)
-        found: list[tuple[ms.Candidate, int, datetime]] = []
-        record = await self.repo.record(client.user_id)
-        if record is not None and record.streak_start is not None:
-            for c in ms.sobriety_candidates(record.streak_start, sobriety, until=today):
-                found.append((c, record.streak_number, ms.celebration_at(c.due_date, wall, zone)))
-        for c in ms.program_week_candidates(client.program_start, program, until=today):
-            found.append((c, 0, ms.celebration_at(c.due_date, wall, zone)))
-        new_sessions = [
-            n
-            for n in ms.session_thresholds_reached(
-                await self.sources.sessions_attended(client.user_id), program
+    async def record_all_due(self, now: datetime) -> int:
+        """Record every active client's newly due milestones; return how many.
+
+        Three reads for the whole program (recorded keys, sobriety records, sessions
+        attended) and one transaction for the inserts: a run costs the same whether or
+        not anything is due, and does not grow in queries with the number of clients.
+        """
+        clients = await self.services.clients.list_active()
+        if not clients:
+            return 0
+        known = await self.repo.keys_by_client()
+        records = await self.repo.all_records()
+        sessions = await self.sources.sessions_attended_by_client()
+        fresh: list[tuple[int, ms.Candidate, int, datetime]] = []
+        for client in clients:
+            uid = client.user_id
+            found = self._due_for(
+                client, now, known.get(uid, set()), records.get(uid), sessions.get(uid, 0)
             )
-            if (ms.PROGRAM, ms.SESSIONS, n, 0) not in known
-        ]
-        if new_sessions:
-            due_date, due_at = ms.next_celebration(now, wall, zone)
-            for n in new_sessions:
-                found.append((ms.Candidate(ms.PROGRAM, ms.SESSIONS, n, due_date), 0, due_at))
-        fresh = [f for f in found if (f[0].scheme, f[0].kind, f[0].n, f[1]) not in known]
+            fresh.extend((uid, c, streak, due_at) for c, streak, due_at in found)
         if not fresh:
-            return
+            return 0
         async with self.services.db.transaction() as tx:
-            for candidate, streak, due_at in fresh:
+            for user_id, candidate, streak, due_at in fresh:
                 await self.repo.insert(
                     tx,
-                    user_id=client.user_id,
+                    user_id=user_id,
                     scheme=candidate.scheme,
                     kind=candidate.kind,
                     n=candidate.n,
@@ -128,6 +122,37 @@ class Planner:
                     due_at=due_at,
                     now=now,
                 )
+        return len(fresh)
+
+    def _due_for(
+        self,
+        client: Client,
+        now: datetime,
+        known: set[tuple[str, str, int, int]],
+        record: SobrietyRecord | None,
+        sessions_attended: int,
+    ) -> list[tuple[ms.Candidate, int, datetime]]:
+        """The client's milestones that are due by today and not yet recorded (pure)."""
+        zone = client.timezone
+        today = local_date(now, zone)
+        wall = parse_hhmm(self.settings.celebration_time)
+        sobriety, program = schemes(self.settings)
+        found: list[tuple[ms.Candidate, int, datetime]] = []
+        if record is not None and record.streak_start is not None:
+            for c in ms.sobriety_candidates(record.streak_start, sobriety, until=today):
+                found.append((c, record.streak_number, ms.celebration_at(c.due_date, wall, zone)))
+        for c in ms.program_week_candidates(client.program_start, program, until=today):
+            found.append((c, 0, ms.celebration_at(c.due_date, wall, zone)))
+        new_sessions = [
+            n
+            for n in ms.session_thresholds_reached(sessions_attended, program)
+            if (ms.PROGRAM, ms.SESSIONS, n, 0) not in known
+        ]
+        if new_sessions:
+            due_date, due_at = ms.next_celebration(now, wall, zone)
+            for n in new_sessions:
+                found.append((ms.Candidate(ms.PROGRAM, ms.SESSIONS, n, due_date), 0, due_at))
+        return [f for f in found if (f[0].scheme, f[0].kind, f[0].n, f[1]) not in known]
 
     # ----- 2. celebrate ----------------------------------------------------------------
 

@@ -24,6 +24,8 @@ from bot.db.repositories.cohorts import CohortRepository
 class ProgramSources(Protocol):
     async def sessions_attended(self, user_id: int) -> int: ...
 
+    async def sessions_attended_by_client(self) -> dict[int, int]: ...
+
     async def reported_use_dates(self, user_id: int) -> list[date]: ...
 
     async def cohort_channel(self, user_id: int) -> int | None: ...
@@ -39,6 +41,9 @@ class RepositorySources:
 
     async def sessions_attended(self, user_id: int) -> int:
         return await self.attendance.count_confirmed(user_id)
+
+    async def sessions_attended_by_client(self) -> dict[int, int]:
+        return await self.attendance.confirmed_counts()
 
     async def reported_use_dates(self, user_id: int) -> list[date]:
         return await self.checkins.reported_use_dates(user_id)

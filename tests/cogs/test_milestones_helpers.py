@@ -40,6 +40,9 @@ class FakeSources:
     async def sessions_attended(self, user_id: int) -> int:
         return self.sessions.get(user_id, 0)
 
+    async def sessions_attended_by_client(self) -> dict[int, int]:
+        return dict(self.sessions)
+
     async def reported_use_dates(self, user_id: int) -> list[date]:
         return self.uses.get(user_id, [])
 

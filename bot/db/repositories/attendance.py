@@ -79,6 +79,14 @@ class AttendanceRepository:
             )
         )
 
+    async def confirmed_counts(self) -> dict[int, int]:
+        """Sessions attended (facilitator-confirmed) for every client who attended any."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, COUNT(*) AS n FROM attendance WHERE confirmed_at IS NOT NULL "
+            "GROUP BY user_id"
+        )
+        return {int(r["user_id"]): int(r["n"]) for r in rows}
+
     async def hours_by_week(self, user_id: int) -> dict[str, float]:
         """ISO week label (``2026-W09``) → confirmed hours, oldest week first."""
         rows = await self.db.fetchall(

@@ -226,6 +226,18 @@ class MilestoneRepository:
         )
         return row_id or None
 
+    async def keys_by_client(self) -> dict[int, set[tuple[str, str, int, int]]]:
+        """Every client's recorded ``(scheme, kind, n, streak)`` keys, in one read."""
+        rows = await self.db.fetchall("SELECT user_id, scheme, kind, n, streak FROM milestones")
+        found: dict[int, set[tuple[str, str, int, int]]] = {}
+        for r in rows:
+            found.setdefault(r["user_id"], set()).add((r["scheme"], r["kind"], r["n"], r["streak"]))
+        return found
+
+    async def all_records(self) -> dict[int, SobrietyRecord]:
+        rows = await self.db.fetchall("SELECT * FROM sobriety_records")
+        return {r["user_id"]: _record(r) for r in rows}
+
     async def keys(self, user_id: int) -> set[tuple[str, str, int, int]]:
         """``(scheme, kind, n, streak)`` of every milestone already recorded for a client."""
         rows = await self.db.fetchall(
