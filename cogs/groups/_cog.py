@@ -353,10 +353,8 @@ class GroupsCog(IopCog):
             removed=removed,
             kept={
                 "session_occurrences": "your group's session calendar (dates and times, no "
-                "names) stays for the other members",
-                "hours_ledger": "your attendance and hours are deleted from this bot; the "
-                "program's own clinical record, outside this bot, is where treatment hours "
-                "are kept",
+                "names) stays for the other members; your attendance and hours are deleted "
+                "here (the program's clinical record, outside this bot, keeps treatment hours)",
             },
         )
 

@@ -257,7 +257,8 @@ async def test_export_and_delete_user_data(tmp_path):
         report = await cog.delete_user_data(alex.id)  # type: ignore[union-attr]
         assert report.removed["cohort_members"] == 1
         assert report.removed["agreement_acceptances"] == 1
-        assert "hours_ledger" in report.kept
+        assert "hours_ledger" not in report.kept  # deleted, not kept
+        assert "session_occurrences" in report.kept
         assert not perms(w, alex, tuesday).view_channel
         assert await cog.export_user_data(alex.id) == {}  # type: ignore[union-attr]
         assert await cog.export_user_data(sam.id) != {}  # type: ignore[union-attr]
