@@ -166,6 +166,9 @@ class FamilyCog(IopCog):
     @app_commands.describe(client="The client")
     @facilitator_only()
     async def contacts(self, interaction: discord.Interaction[Any], client: discord.Member) -> None:
+        lines = await _consent.consent_overview(self.family, client.id)
+        if not lines and await self.services.clients.get(client.id) is None:
+            raise UserError(f"{client.display_name} is not a client and has no family contacts.")
         async with self.services.db.transaction() as tx:
             await self.services.audit.record(
                 tx,
@@ -173,7 +176,6 @@ class FamilyCog(IopCog):
                 action="family.contacts_view",
                 subject_user_id=client.id,
             )
-        lines = await _consent.consent_overview(self.family, client.id)
         await reply_ephemeral(
             interaction, "\n".join(lines) or f"{client.display_name} has no family contacts yet."
         )
@@ -360,6 +362,12 @@ class FamilyCog(IopCog):
         self, interaction: discord.Interaction[Any], client: discord.Member
     ) -> None:
         rows = await self.family.sessions.disclosures_for_client(client.id)
+        if not rows and await self.services.clients.get(client.id) is None:
+            # A former client's accounting outlives their record (6 years), so only
+            # someone with neither is refused.
+            raise UserError(
+                f"{client.display_name} is not a client and no disclosures are recorded for them."
+            )
         async with self.services.db.transaction() as tx:
             await self.services.audit.record(
                 tx,

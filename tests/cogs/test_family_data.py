@@ -116,3 +116,18 @@ async def test_reloading_the_extension_does_not_double_jobs_or_hooks(tmp_path):
         await w.bot.unload_extension("cogs.family")
         assert "family_notice" not in w.bot.services.dispatcher._hooks
         assert "family:plan" not in w.bot.services.jobs.job_ids()
+
+
+async def test_staff_lookups_of_someone_who_is_not_a_client_are_refused_without_an_audit_row(
+    tmp_path,
+):
+    from tests.harness import program_world
+
+    async with program_world(tmp_path, cogs=("clients", "family")) as w:
+        before = await w.table_snapshot()
+        for command in ("family contacts", "family disclosures-export"):
+            result = await w.facilitator.slash(w.cohort, command, client=w.stranger)
+            assert result.ephemeral
+            text = result.response.content
+            assert "is not a client" in text or "Only clients in the program" in text
+        assert await w.table_snapshot() == before
