@@ -83,12 +83,7 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "checkin pause", {"until_date": "9999-12-31"}),
         Case(c, "checkin pause", {"until_date": "tomorrow"}),
         Case(c, "sobriety set", {"date": "3000-01-01"}),
-        Case(
-            c,
-            "sobriety set",
-            {"date": "1900-01-01"},
-            known="cogs/milestones accepts a sobriety date 126 years back (no lower bound)",
-        ),
+        Case(c, "sobriety set", {"date": "1899-12-31"}),  # the issue's bound: before 1900
         Case(c, "sobriety set", {"date": "2026-13-01"}),
         Case(c, "sobriety set", {"date": EVERYONE_PING}),
         Case(c, "sobriety set", {"date": "2026-01-31'; DROP TABLE checkins; --"}),
@@ -226,20 +221,8 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "automod install", {}),
         Case(s, "automod status", {}),
         # /family: someone else's records
-        Case(
-            f,
-            "family disclosures-export",
-            {"client": cast.w.stranger},
-            known="cogs/family answers an empty accounting for a member who is not a client "
-            "and writes an audit row about them (/client info refuses the same input)",
-        ),
-        Case(
-            f,
-            "family contacts",
-            {"client": cast.w.stranger},
-            known="cogs/family writes a family.contacts_view audit row about a member who is "
-            "not a client before answering",
-        ),
+        Case(f, "family disclosures-export", {"client": cast.w.stranger}),
+        Case(f, "family contacts", {"client": cast.w.stranger}),
         Case(s, "family consent grant", {"contact": contact}),
         # /mydata and /audit
         Case(s, "mydata delete", {}),
