@@ -17,6 +17,7 @@ from typing import Any
 from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
+from bot.db.database import Transaction
 from bot.db.repositories.data import DataRequestRepository, UserRecordQueries
 from bot.services.container import Services
 
@@ -234,17 +235,18 @@ def kept_lines(report: DeletionReport) -> list[str]:
 
 
 async def record_discharge(
-    services: Services, *, user_id: int, requested_by: int, now: datetime
+    services: Services, tx: Transaction, *, user_id: int, requested_by: int, now: datetime
 ) -> int:
-    async with services.db.transaction() as tx:
-        return await requests_repo(services).add(
-            tx,
-            user_id=user_id,
-            kind="discharge",
-            requested_by=requested_by,
-            now=now,
-            completed=True,
-        )
+    """Write the discharge request in the caller's transaction (with the status change),
+    so a crash can never leave a discharged client whose records are never purged."""
+    return await requests_repo(services).add(
+        tx,
+        user_id=user_id,
+        kind="discharge",
+        requested_by=requested_by,
+        now=now,
+        completed=True,
+    )
 
 
 # ----- retention purge ----------------------------------------------------------------

@@ -190,9 +190,9 @@ class ClientsCog(IopCog):
                 subject_user_id=member.id,
                 cancelled=cancelled,
             )
-        await userdata.record_discharge(
-            services, user_id=member.id, requested_by=interaction.user.id, now=now
-        )
+            await userdata.record_discharge(
+                services, tx, user_id=member.id, requested_by=interaction.user.id, now=now
+            )
         self.bot.dispatch("iop_client_discharged", member.id)
         note = ""
         role_id = services.settings.roles.client
