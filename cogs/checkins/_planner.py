@@ -104,12 +104,16 @@ class Planner:
                 await self.ensure_setting(tx, active[user_id], now)
 
     async def ensure_setting(self, tx: Transaction, client: Client, now: datetime) -> None:
+        """Plan from the enrollment: a client enrolled at 08:00 whose first planner run
+        comes after 09:00 (downtime) still gets day one's prompt, late, before the cut-off."""
         zone = client.timezone
         await self.repo.create_setting(
             tx,
             user_id=client.user_id,
             planned_zone=zone.key,
-            next_prompt_at=next_local_time(self.wall_time(None), zone, now),
+            next_prompt_at=next_local_time(
+                self.wall_time(None), zone, min(now, client.enrolled_at)
+            ),
             now=now,
         )
 

@@ -124,6 +124,39 @@ async def test_downtime_before_the_cutoff_sends_the_prompt_late_once(tmp_path):
         assert len(prompts(w, alex)) == 2
 
 
+async def test_a_client_enrolled_before_the_prompt_time_gets_day_one_even_after_downtime(
+    tmp_path,
+):
+    # enrolled at 08:00 New York time; the planner's first look is at 10:30 (bot was down)
+    async with program_world(
+        tmp_path, cogs=COGS, start=datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
+    ) as w:
+        alex = w.clients[0]
+        w.bot.services.outbox.on_due_now(None)
+        result = await w.facilitator.slash(w.cohort, "client enroll", member=alex)
+        assert result.ephemeral
+        await jump_to(w, datetime(2026, 3, 3, 15, 30, tzinfo=UTC))
+        assert len(prompts(w, alex)) == 1
+        status = await w.db.fetchval(
+            "SELECT status FROM checkin_prompts WHERE user_id = ? AND local_date = '2026-03-03'",
+            (alex.id,),
+        )
+        assert status == "late"
+
+
+async def test_enrolled_after_the_prompt_time_starts_the_next_day(tmp_path):
+    async with program_world(
+        tmp_path, cogs=COGS, start=datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    ) as w:
+        alex = w.clients[0]
+        w.bot.services.outbox.on_due_now(None)
+        await w.facilitator.slash(w.cohort, "client enroll", member=alex)
+        await jump_to(w, datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
+        assert prompts(w, alex) == []
+        await jump_to(w, datetime(2026, 3, 4, 14, 0, tzinfo=UTC))
+        assert len(prompts(w, alex)) == 1
+
+
 async def test_downtime_past_the_cutoff_skips_that_day(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         alex = w.clients[0]
