@@ -341,11 +341,15 @@ class EmulatorCore:
 
     def record(self, channel: JSON, stored: StoredMessage, event: str) -> None:
         recipient = stored.recipient_id
-        if channel["type"] == DM:
+        if stored.ephemeral:
+            kind = "ephemeral"  # an interaction reply only its user sees, in a DM or a server
+            if channel["type"] == DM:
+                recipient = recipient or self.state.dm_recipient(channel)
+        elif channel["type"] == DM:
             kind = "dm"
             recipient = self.state.dm_recipient(channel)
         else:
-            kind = "ephemeral" if stored.ephemeral else "guild"
+            kind = "guild"
         self.transcript.record_message(
             kind=kind,
             event=event,
