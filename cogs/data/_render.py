@@ -10,6 +10,7 @@ import discord
 from bot.cogbase import DeletionReport
 from bot.config import SafetySettings
 from bot.db.repositories.audit import AuditEntry
+from bot.domain.text import fit_lines
 from bot.services.userdata import KEPT_AUDIT, KEPT_REQUESTS, removable_sections
 
 AUDIT_LINES = 20
@@ -77,7 +78,7 @@ def delete_prompt(document: dict[str, Any], minutes: int, safety: SafetySettings
         "not affected.",
         f"Press **Delete my data** within {minutes} minutes to go ahead, or **Keep my data**.",
     ]
-    return "\n".join(lines)
+    return fit_lines(lines, more="… (more in `/mydata export`)")
 
 
 def deletion_result(report: DeletionReport, *, complete: bool) -> str:
@@ -95,7 +96,7 @@ def deletion_result(report: DeletionReport, *, complete: bool) -> str:
         )
     lines.append("Kept, and why:")
     lines.extend(f"- {reason}." for _, reason in sorted(report.kept.items()))
-    return "\n".join(lines)
+    return fit_lines(lines)
 
 
 def audit_embed(

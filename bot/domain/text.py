@@ -1,0 +1,22 @@
+"""Fitting text into Discord's limits without cutting a line in half."""
+
+from __future__ import annotations
+
+MESSAGE_LIMIT = 2000
+
+
+def fit_lines(lines: list[str], *, limit: int = MESSAGE_LIMIT, more: str = "…") -> str:
+    """Join ``lines``; if that is over ``limit``, drop whole lines from the middle of the
+    end and say so with ``more``, keeping the first line and the last (the call to act)."""
+    text = "\n".join(lines)
+    if len(text) <= limit:
+        return text
+    head, body, tail = lines[0], lines[1:-1], lines[-1]
+    kept: list[str] = []
+    budget = limit - len(head) - len(tail) - len(more) - 3
+    for line in body:
+        if len(line) + 1 > budget:
+            break
+        kept.append(line)
+        budget -= len(line) + 1
+    return "\n".join([head, *kept, more, tail])[:limit]
