@@ -28,10 +28,6 @@ class TaskGroup:
         if exc is not None:
             log.error("task.failed", exc_info=exc, extra={"task": task.get_name()})
 
-    async def wait_idle(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
     async def cancel_all(self) -> None:
         tasks = list(self._tasks)
         for task in tasks:

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.dm_channels import DmChannelRepository
+from bot.db.repositories.outbox import OutboxRow
 from bot.domain.dates import BadDate, check_range, parse_date
 from bot.domain.localtime import BadTimezone, local_date, parse_zone, zone_names
 from bot.services import userdata
@@ -29,6 +30,29 @@ async def timezone_autocomplete(
     needle = current.lower().replace(" ", "_")
     matches = [z for z in _ZONES if needle in z.lower()][:25]
     return [app_commands.Choice(name=z, value=z) for z in matches]
+
+
+_STATUS_WORDS = {
+    "pending": "waiting to send",
+    "sending": "sending",
+    "sent": "delivered",
+    "failed": "not delivered",
+    "undeliverable": "DMs closed: not delivered",
+    "blocked_consent": "not sent: no consent in force",
+    "expired": "not sent: too late",
+    "cancelled": "cancelled",
+}
+
+
+def delivery_lines(rows: list[OutboxRow]) -> str:
+    """What facilitators see of a client's notices: kind, when, delivery. Never content."""
+    if not rows:
+        return "none yet"
+    return "\n".join(
+        f"<t:{int(r.due_at.timestamp())}:f> · {r.kind.replace('_', ' ')} · "
+        f"{_STATUS_WORDS.get(r.status, r.status)}"
+        for r in rows
+    )
 
 
 class ClientsCog(IopCog):
@@ -145,6 +169,11 @@ class ClientsCog(IopCog):
         embed.add_field(name="Program week", value=str(week))
         embed.add_field(name="Time zone", value=client.timezone.key)
         embed.add_field(name="Open alerts", value=str(len(open_alerts)))
+        embed.add_field(
+            name="Recent notices (delivery)",
+            value=delivery_lines(await services.outbox_repo.list_for_subject(client.user_id, 6)),
+            inline=False,
+        )
         await reply_ephemeral(interaction, "", embed=embed)
 
     @client_group.command(name="export", description="A file of a client's records (audited).")

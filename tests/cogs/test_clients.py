@@ -102,3 +102,27 @@ async def test_startup_check_names_missing_roles_and_channels(tmp_path):
         assert "roles.auditor: no role 42 in the server" in problems
         assert "channels.mod_log: no channel 43 in the server" in problems
         assert not any(p.startswith("roles.facilitator") for p in problems)
+
+
+async def test_client_info_shows_delivery_status_without_content(tmp_path):
+    from bot.services.notices import Notice
+    from bot.services.outbox import DM
+
+    async with program_world(tmp_path) as world:
+        alex = world.clients[0]
+        await world.facilitator.slash(world.cohort, "client enroll", member=alex)
+        services = world.bot.services
+        async with services.db.transaction() as tx:
+            await services.outbox.enqueue(
+                tx,
+                dedupe_key="t:1",
+                kind="checkin_prompt",
+                target=DM(alex.id),
+                notice=Notice(content="Private words"),
+                subject_user_id=alex.id,
+            )
+        await world.run_due_work()
+        info = await world.facilitator.slash(world.cohort, "client info", member=alex)
+        field = next(f for f in info.response.embeds[0].fields if f.name.startswith("Recent"))
+        assert "checkin prompt · delivered" in field.value
+        assert "Private words" not in field.value

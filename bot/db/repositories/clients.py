@@ -109,14 +109,6 @@ class ClientRepository:
             (timezone.key, ts(now), user_id),
         )
 
-    async def set_display_name(
-        self, tx: Transaction, user_id: int, display_name: str, now: datetime
-    ) -> None:
-        await tx.execute(
-            "UPDATE clients SET display_name = ?, updated_at = ? WHERE user_id = ?",
-            (display_name, ts(now), user_id),
-        )
-
     async def set_status(self, tx: Transaction, user_id: int, status: str, now: datetime) -> None:
         await tx.execute(
             "UPDATE clients SET status = ?, updated_at = ? WHERE user_id = ?",

@@ -104,10 +104,6 @@ class OutboxRepository:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
         return None if row is None else _row(row)
 
-    async def exists_in(self, tx: Transaction, dedupe_key: str) -> bool:
-        row = await tx.fetchone("SELECT 1 FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
-        return row is not None
-
     async def expire_due(self, tx: Transaction, now: datetime) -> int:
         return await tx.rowcount(
             "UPDATE outbox SET status = 'expired', updated_at = ? "
@@ -214,16 +210,6 @@ class OutboxRepository:
             (subject_user_id, limit),
         )
         return [_row(r) for r in rows]
-
-    async def status_counts(self) -> dict[str, int]:
-        rows = await self.db.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-        return {r["status"]: int(r["n"]) for r in rows}
-
-    async def next_due_at(self) -> datetime | None:
-        value = await self.db.fetchval(
-            "SELECT MIN(COALESCE(next_attempt_at, due_at)) FROM outbox WHERE status = 'pending'"
-        )
-        return None if value is None else parse_ts(str(value))
 
     async def delete_for_subject(self, tx: Transaction, subject_user_id: int) -> int:
         return await tx.rowcount(
