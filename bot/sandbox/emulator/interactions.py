@@ -22,7 +22,7 @@ from bot.sandbox.emulator.state import DM, JSON
 from bot.sandbox.emulator.validation import modal_inputs
 
 if TYPE_CHECKING:
-    from bot.sandbox.emulator.core import EmulatorCore
+    from bot.sandbox.emulator.base import CoreBase
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
 ACK_DEADLINE = 3.0
@@ -54,7 +54,7 @@ class Pending:
 
 
 class Interactions:
-    def __init__(self, core: EmulatorCore) -> None:
+    def __init__(self, core: CoreBase) -> None:
         self.core = core
         self.by_id: dict[int, Pending] = {}
         self.by_token: dict[str, Pending] = {}

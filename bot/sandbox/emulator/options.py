@@ -10,7 +10,7 @@ from bot.sandbox.emulator.results import InteractionError
 from bot.sandbox.emulator.state import JSON, State
 
 if TYPE_CHECKING:
-    from bot.sandbox.emulator.core import EmulatorCore
+    from bot.sandbox.emulator.base import CoreBase
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10
@@ -35,7 +35,7 @@ def walk_components(rows: list[JSON]) -> Iterator[JSON]:
 
 
 def build_options(
-    core: EmulatorCore,
+    core: CoreBase,
     definition: JSON,
     path: list[str],
     given: dict[str, Any],
@@ -73,7 +73,7 @@ def build_options(
 
 
 def _option(
-    core: EmulatorCore, node: JSON, name: str, value: Any, guild_id: int | None, resolved: JSON
+    core: CoreBase, node: JSON, name: str, value: Any, guild_id: int | None, resolved: JSON
 ) -> JSON:
     declared = next((o for o in node.get("options") or [] if o["name"] == name), None)
     if declared is None:
@@ -115,7 +115,7 @@ def _apply_choices(declared: JSON, value: Any) -> Any:
     raise InteractionError(f"option {declared['name']!r}: {value!r} is not one of the choices")
 
 
-def _user_id(core: EmulatorCore, value: Any) -> int | None:
+def _user_id(core: CoreBase, value: Any) -> int | None:
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
         return int(value) if int(value) in core.state.users else None
     wanted = str(value).casefold()
@@ -127,7 +127,7 @@ def _user_id(core: EmulatorCore, value: Any) -> int | None:
 
 
 def _resolve_user_or_role(
-    core: EmulatorCore, value: Any, guild_id: int | None, resolved: JSON, *, allow_role: bool
+    core: CoreBase, value: Any, guild_id: int | None, resolved: JSON, *, allow_role: bool
 ) -> str:
     uid = _user_id(core, value)
     if uid is None:
@@ -143,7 +143,7 @@ def _resolve_user_or_role(
     return str(uid)
 
 
-def _resolve_channel(core: EmulatorCore, value: Any, resolved: JSON) -> str:
+def _resolve_channel(core: CoreBase, value: Any, resolved: JSON) -> str:
     channel = None
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
         channel = core.state.channels.get(int(value))
@@ -162,7 +162,7 @@ def _resolve_channel(core: EmulatorCore, value: Any, resolved: JSON) -> str:
     return str(channel["id"])
 
 
-def _resolve_role(core: EmulatorCore, value: Any, guild_id: int | None, resolved: JSON) -> str:
+def _resolve_role(core: CoreBase, value: Any, guild_id: int | None, resolved: JSON) -> str:
     guild = None if guild_id is None else core.state.guilds.get(guild_id)
     if guild is None:
         raise InteractionError("role options only work in a guild")

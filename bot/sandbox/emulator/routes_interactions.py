@@ -6,7 +6,7 @@ import copy
 import time
 from typing import Any
 
-from bot.sandbox.emulator.core import EPHEMERAL, LOADING, EmulatorCore
+from bot.sandbox.emulator.core import EmulatorCore
 from bot.sandbox.emulator.errors import (
     ALREADY_ACKNOWLEDGED,
     UNKNOWN_INTERACTION,
@@ -22,6 +22,7 @@ from bot.sandbox.emulator.interactions import (
     MODAL_SUBMIT,
     Pending,
 )
+from bot.sandbox.emulator.messages import EPHEMERAL, LOADING
 from bot.sandbox.emulator.results import InteractionResult
 from bot.sandbox.emulator.routing import Call, Route, Upload
 from bot.sandbox.emulator.state import JSON, StoredMessage
