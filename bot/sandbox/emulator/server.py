@@ -4,6 +4,10 @@ emulator = Emulator(token="sandbox-token")
 await emulator.start()            # port 0 picks a free port
 discord.http.Route.BASE = f"{emulator.base_url}/api/v10"
 discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emulator.gateway_url)
+
+The Python API comes from world_api.py (building and reading the world) and user_api.py
+(acting as a user); this module adds serving, the REST plumbing and the clock, network
+and rate-limit controls.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.emulator import permissions as perm
 from bot.sandbox.emulator import (
     routes_channels,
     routes_core,
@@ -27,14 +30,13 @@ from bot.sandbox.emulator import (
     routes_guilds,
     routes_interactions,
 )
-from bot.sandbox.emulator.automod import apply_automod
-from bot.sandbox.emulator.core import EmulatorCore, utc_now
+from bot.sandbox.emulator.core import utc_now
 from bot.sandbox.emulator.errors import ApiError, json_response, no_content
 from bot.sandbox.emulator.ratelimit import InjectedLimit
-from bot.sandbox.emulator.results import InteractionResult
 from bot.sandbox.emulator.routing import Call, Router, parse_body
-from bot.sandbox.emulator.state import JSON, Guild, iso
-from bot.sandbox.emulator.views import BOT_PERMISSIONS, summarise
+from bot.sandbox.emulator.state import JSON, iso
+from bot.sandbox.emulator.user_api import UserApi
+from bot.sandbox.emulator.world_api import WorldApi
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ ALL_ROUTES = (
 )
 
 
-class Emulator(EmulatorCore):
+class Emulator(UserApi, WorldApi):
     def __init__(
         self,
         *,
@@ -194,191 +196,6 @@ class Emulator(EmulatorCore):
         if data is None:
             return json_response({"message": "404: Not Found", "code": 0}, status=404)
         return web.Response(body=data, content_type="application/octet-stream")
-
-    # ----- world building ---------------------------------------------------------------
-
-    def create_user(self, name: str, *, bot: bool = False) -> JSON:
-        return copy.deepcopy(self.state.add_user(name, bot=bot))
-
-    def create_guild(
-        self, name: str, *, owner_id: int | None = None, bot_permissions: int = BOT_PERMISSIONS
-    ) -> Guild:
-        """A guild owned by `owner_id` (the sandbox owner by default), with the bot in it.
-
-        Like inviting a bot, this adds its managed role with `bot_permissions`.
-        """
-        owner = owner_id or int(self.owner_user["id"])
-        guild = self.state.add_guild(name, owner)
-        self.state.add_member(guild, owner)
-        bot_role = self.state.add_role(
-            guild, str(self.bot_user["global_name"]), permissions=bot_permissions, managed=True
-        )
-        bot_role["tags"] = {"bot_id": self.bot_user["id"]}
-        self.state.add_member(guild, self.bot_id, [int(bot_role["id"])])
-        if self.gateway.is_connected:
-            self.gateway.dispatch("GUILD_CREATE", self.guild_create_payloads()[-1])
-        return guild
-
-    def create_role(
-        self, guild_id: int, name: str, *, permissions: int = 0, **options: Any
-    ) -> JSON:
-        guild = self.state.guilds[guild_id]
-        if "position" not in options:
-            # Like an admin would: new roles go just below the bot's own role.
-            bot_role = max(
-                (guild.roles[int(r)] for r in guild.members[self.bot_id]["roles"]),
-                key=lambda r: int(r["position"]),
-            )
-            options["position"] = int(bot_role["position"])
-            bot_role["position"] = int(bot_role["position"]) + 1
-        role = self.state.add_role(guild, name, permissions=permissions, **options)
-        self.gateway.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild_id), "role": role})
-        return copy.deepcopy(role)
-
-    def create_channel(
-        self,
-        guild_id: int,
-        name: str,
-        *,
-        kind: int = 0,
-        overwrites: list[JSON] | None = None,
-        topic: str | None = None,
-    ) -> JSON:
-        guild = self.state.guilds[guild_id]
-        channel = self.state.add_channel(guild, name, kind=kind, overwrites=overwrites, topic=topic)
-        self.gateway.dispatch("CHANNEL_CREATE", self.channel_payload(channel))
-        return self.channel_payload(channel)
-
-    def add_member(self, guild_id: int, user: int | str, *, roles: list[int] | None = None) -> JSON:
-        """Make a user (id, or a new user by name) a member with `roles`; GUILD_MEMBER_ADD."""
-        guild = self.state.guilds[guild_id]
-        user_id = user if isinstance(user, int) else int(self.state.add_user(user)["id"])
-        for role_id in roles or []:
-            if role_id not in guild.roles:
-                raise KeyError(f"no role {role_id} in guild {guild_id}")
-        member = self.state.add_member(guild, user_id, roles)
-        self.gateway.dispatch(
-            "GUILD_MEMBER_ADD", {**copy.deepcopy(member), "guild_id": str(guild_id)}
-        )
-        return copy.deepcopy(member)
-
-    def remove_member(self, guild_id: int, user_id: int) -> None:
-        guild = self.state.guilds[guild_id]
-        member = guild.members.pop(user_id)
-        self.gateway.dispatch(
-            "GUILD_MEMBER_REMOVE", {"guild_id": str(guild_id), "user": member["user"]}
-        )
-
-    def set_member_roles(self, guild_id: int, user_id: int, roles: list[int]) -> JSON:
-        guild = self.state.guilds[guild_id]
-        member = guild.members[user_id]
-        member["roles"] = [str(r) for r in roles]
-        self.dispatch_member_update(guild, member)
-        return copy.deepcopy(member)
-
-    def set_dms_open(self, user_id: int, is_open: bool) -> None:
-        """Close (or reopen) a user's DMs: the bot's sends then fail with 403/50007."""
-        if is_open:
-            self.state.dms_closed.discard(user_id)
-        else:
-            self.state.dms_closed.add(user_id)
-
-    async def post_message(self, user_id: int, channel_id: int, content: str) -> JSON:
-        """A user posts in a channel (or their DM with the bot); the bot gets MESSAGE_CREATE.
-
-        Enabled AutoMod keyword rules run first; a blocked post returns
-        `{"automod_blocked": true, ...}` and is not stored.
-        """
-        channel = self.state.channels[channel_id]
-        guild = self.state.guild_of_channel(channel)
-        if guild is not None:
-            allowed = perm.channel_permissions(
-                guild, self.effective_channel(channel), user_id, self.now()
-            )
-            if allowed & perm.SEND_MESSAGES != perm.SEND_MESSAGES:
-                raise PermissionError(
-                    f"user {user_id} cannot send messages in {channel.get('name')}"
-                )
-        if apply_automod(self, channel, user_id, content):
-            return {"automod_blocked": True, "channel_id": channel["id"], "content": content}
-        author = self.state.users[user_id]
-        message = self.build_message(channel, author, {"content": content}, [])
-        self.deliver(channel, message)
-        return copy.deepcopy(message)
-
-    def dm_channel_for(self, user_id: int) -> JSON:
-        return self.channel_payload(self.state.dm_channel(user_id, self.bot_user))
-
-    # ----- reading state ----------------------------------------------------------------
-
-    def find_channel(self, guild_id: int, name: str) -> JSON | None:
-        wanted = name.lstrip("#")
-        for channel in self.state.guild_channels(guild_id):
-            if channel.get("name") == wanted:
-                return self.channel_payload(channel)
-        return None
-
-    def channel_label(self, channel_id: int) -> str:
-        return self.state.channel_label(channel_id)
-
-    def user_name(self, user_id: int) -> str:
-        return self.state.display_name(user_id)
-
-    def channel_messages(self, channel_id: int) -> list[JSON]:
-        return [summarise(m) for m in self.state.messages_in(channel_id)]
-
-    def dm_messages(self, user_id: int) -> list[JSON]:
-        channel_id = self.state.dm_channel_by_user.get(user_id)
-        return [] if channel_id is None else self.channel_messages(channel_id)
-
-    def ephemeral_messages(self, user_id: int) -> list[JSON]:
-        return [
-            summarise(s.data)
-            for s in self.state.messages.values()
-            if s.ephemeral and s.recipient_id == user_id and not s.deleted
-        ]
-
-    def commands_for_guild(self, guild_id: int | None) -> list[JSON]:
-        return [copy.deepcopy(c) for c in self.state.commands.get(guild_id, {}).values()]
-
-    @property
-    def bot_connected(self) -> bool:
-        return self.gateway.is_connected
-
-    def rate_limit_counts(self) -> dict[str, int]:
-        statuses = [r.get("rate_limited") for r in self.requests]
-        return {"global": statuses.count("global"), "bucket": statuses.count("bucket")}
-
-    def messages_sent(self, channel_id: int) -> int:
-        return len(self.state.messages_in(channel_id))
-
-    # ----- actions as users -------------------------------------------------------------
-
-    async def slash(
-        self,
-        user_id: int,
-        channel_id: int,
-        command: str,
-        options: dict[str, Any] | None = None,
-        *,
-        check_visibility: bool = True,
-    ) -> InteractionResult:
-        return await self.interactions.slash(
-            user_id, channel_id, command, options or {}, check_visibility=check_visibility
-        )
-
-    async def click(
-        self, user_id: int, message_id: int, custom_id: str, *, values: list[str] | None = None
-    ) -> InteractionResult:
-        return await self.interactions.click(user_id, message_id, custom_id, values=values)
-
-    async def submit_modal(
-        self, user_id: int, custom_id: str, values: dict[str, Any]
-    ) -> InteractionResult:
-        return await self.interactions.submit_modal(user_id, custom_id, values)
-
-    async def context_menu(self, user_id: int, message_id: int, name: str) -> InteractionResult:
-        return await self.interactions.context_menu(user_id, message_id, name)
 
     # ----- clock, network and limits ----------------------------------------------------
 
