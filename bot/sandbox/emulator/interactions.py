@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.sandbox.emulator import permissions as perm
 from bot.sandbox.emulator.options import build_options, find_command, walk_components
 from bot.sandbox.emulator.results import InteractionError, InteractionResult
-from bot.sandbox.emulator.state import DM, JSON
+from bot.sandbox.emulator.state import DM, JSON, Guild
 from bot.sandbox.emulator.validation import modal_inputs
 
 if TYPE_CHECKING:
@@ -223,6 +223,28 @@ class Interactions:
             "attachment_size_limit": 10 * 1024 * 1024,
             "app_permissions": str(core.bot_channel_permissions(channel)),
         }
+        self._add_context(payload, channel, guild, user_id)
+        if source is not None:
+            payload["message"] = copy.deepcopy(source)
+        pending = Pending(
+            id=iid,
+            token=token,
+            kind=kind,
+            user_id=user_id,
+            channel_id=int(channel["id"]),
+            guild_id=None if guild is None else guild.id,
+            payload=payload,
+            message_type=message_type,
+            source_message_id=None if source is None else int(source["id"]),
+        )
+        self.by_id[iid] = pending
+        self.by_token[token] = pending
+        core.gateway.dispatch("INTERACTION_CREATE", payload)
+        return pending
+
+    def _add_context(self, payload: JSON, channel: JSON, guild: Guild | None, user_id: int) -> None:
+        """Who starts the interaction, where: a member with permissions, or a DM user."""
+        core = self.core
         channel_data = core.channel_payload(channel)
         if guild is not None:
             member = guild.members.get(user_id)
@@ -245,23 +267,6 @@ class Interactions:
             payload["context"] = 1 if channel["type"] == DM else 2
             payload["authorizing_integration_owners"] = {"0": "0"}
         payload["channel"] = channel_data
-        if source is not None:
-            payload["message"] = copy.deepcopy(source)
-        pending = Pending(
-            id=iid,
-            token=token,
-            kind=kind,
-            user_id=user_id,
-            channel_id=int(channel["id"]),
-            guild_id=None if guild is None else guild.id,
-            payload=payload,
-            message_type=message_type,
-            source_message_id=None if source is None else int(source["id"]),
-        )
-        self.by_id[iid] = pending
-        self.by_token[token] = pending
-        core.gateway.dispatch("INTERACTION_CREATE", payload)
-        return pending
 
     async def _wait(self, pending: Pending) -> InteractionResult:
         try:

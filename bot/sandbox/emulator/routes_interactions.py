@@ -77,56 +77,10 @@ def _show(result: InteractionResult, message: JSON) -> None:
 
 
 async def callback(emu: EmulatorCore, call: Call) -> Any:
-    pending = emu.interactions.find_for_callback(
-        call.snowflake("interaction_id"), call.params["interaction_token"]
-    )
-    if pending is None:
-        raise not_found(UNKNOWN_INTERACTION, "interaction")
-    if pending.acked:
-        raise ApiError(400, ALREADY_ACKNOWLEDGED, "Interaction has already been acknowledged.")
-    if time.monotonic() - pending.created > ACK_DEADLINE:
-        raise not_found(UNKNOWN_INTERACTION, "interaction")
+    pending = _pending_for_callback(emu, call)
     body = call.json()
     kind = int(body.get("type", 0))
-    data = body.get("data") or {}
-    resource: JSON = {"type": kind}
-    response_id: int | None = None
-    if kind == MESSAGE:
-        check_message(data, has_files=bool(call.files))
-        stored = _interaction_message(emu, pending, data, call.files)
-        _show(pending.result, stored.data)
-        pending.original_message_id = response_id = int(stored.data["id"])
-        resource["message"] = copy.deepcopy(stored.data)
-    elif kind == DEFERRED_MESSAGE:
-        flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
-        stored = _interaction_message(emu, pending, {}, [], flags=flags)
-        pending.result.ephemeral = bool(flags & EPHEMERAL)
-        pending.original_message_id = response_id = int(stored.data["id"])
-        resource["message"] = copy.deepcopy(stored.data)
-    elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
-        if pending.source_message_id is None:
-            raise _invalid("This response type needs a message interaction.")
-        pending.original_message_id = pending.source_message_id
-        if kind == UPDATE_MESSAGE:
-            stored_source = emu.state.messages[pending.source_message_id]
-            channel = emu.state.channels[int(stored_source.data["channel_id"])]
-            updated = emu.edit_message(channel, stored_source, data, call.files)
-            _show(pending.result, updated)
-            resource["message"] = updated
-    elif kind == MODAL:
-        if pending.kind == MODAL_SUBMIT:
-            raise _invalid("A modal cannot open another modal.")
-        check_modal(data)
-        emu.interactions.open_modal(pending, data)
-        pending.result.modal = copy.deepcopy(data)
-        emu.transcript.record_modal(
-            channel_id=pending.channel_id,
-            channel=emu.state.channel_label(pending.channel_id),
-            recipient_id=pending.user_id,
-            modal=data,
-        )
-    else:
-        raise _invalid(f"Unsupported interaction response type {kind}.")
+    resource, response_id = _respond(emu, pending, kind, body.get("data") or {}, call.files)
     pending.acked = True
     pending.result.response_type = kind
     pending.answered.set()
@@ -143,6 +97,69 @@ async def callback(emu: EmulatorCore, call: Call) -> Any:
     if call.query("with_response") in ("1", "true", "True"):
         return {"interaction": interaction, "resource": resource}
     return no_content()
+
+
+def _pending_for_callback(emu: EmulatorCore, call: Call) -> Pending:
+    """The interaction being answered: 10062 if unknown or past 3 seconds, 40060 if answered."""
+    pending = emu.interactions.find_for_callback(
+        call.snowflake("interaction_id"), call.params["interaction_token"]
+    )
+    if pending is None:
+        raise not_found(UNKNOWN_INTERACTION, "interaction")
+    if pending.acked:
+        raise ApiError(400, ALREADY_ACKNOWLEDGED, "Interaction has already been acknowledged.")
+    if time.monotonic() - pending.created > ACK_DEADLINE:
+        raise not_found(UNKNOWN_INTERACTION, "interaction")
+    return pending
+
+
+def _respond(
+    emu: EmulatorCore, pending: Pending, kind: int, data: JSON, uploads: list[Upload]
+) -> tuple[JSON, int | None]:
+    """Carry out a callback of type `kind`: its `resource`, and the response message's id."""
+    resource: JSON = {"type": kind}
+    response_id: int | None = None
+    if kind == MESSAGE:
+        check_message(data, has_files=bool(uploads))
+        stored = _interaction_message(emu, pending, data, uploads)
+        _show(pending.result, stored.data)
+        pending.original_message_id = response_id = int(stored.data["id"])
+        resource["message"] = copy.deepcopy(stored.data)
+    elif kind == DEFERRED_MESSAGE:
+        flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
+        stored = _interaction_message(emu, pending, {}, [], flags=flags)
+        pending.result.ephemeral = bool(flags & EPHEMERAL)
+        pending.original_message_id = response_id = int(stored.data["id"])
+        resource["message"] = copy.deepcopy(stored.data)
+    elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
+        if pending.source_message_id is None:
+            raise _invalid("This response type needs a message interaction.")
+        pending.original_message_id = pending.source_message_id
+        if kind == UPDATE_MESSAGE:
+            stored_source = emu.state.messages[pending.source_message_id]
+            channel = emu.state.channels[int(stored_source.data["channel_id"])]
+            updated = emu.edit_message(channel, stored_source, data, uploads)
+            _show(pending.result, updated)
+            resource["message"] = updated
+    elif kind == MODAL:
+        _open_modal(emu, pending, data)
+    else:
+        raise _invalid(f"Unsupported interaction response type {kind}.")
+    return resource, response_id
+
+
+def _open_modal(emu: EmulatorCore, pending: Pending, modal: JSON) -> None:
+    if pending.kind == MODAL_SUBMIT:
+        raise _invalid("A modal cannot open another modal.")
+    check_modal(modal)
+    emu.interactions.open_modal(pending, modal)
+    pending.result.modal = copy.deepcopy(modal)
+    emu.transcript.record_modal(
+        channel_id=pending.channel_id,
+        channel=emu.state.channel_label(pending.channel_id),
+        recipient_id=pending.user_id,
+        modal=modal,
+    )
 
 
 def _webhook_pending(emu: EmulatorCore, call: Call) -> Pending:
