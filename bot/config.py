@@ -205,6 +205,9 @@ class GroupSettings(Section):
     hours_max_per_week: float = Field(default=15.0, gt=0)
     reminder_minutes_before: int = Field(default=60, ge=0)
     events_window_days: int = Field(default=14, ge=1, le=60)
+    # Discord shows scheduled events to everyone in the server (family accounts too):
+    # a program that keeps family in the same server may turn them off.
+    discord_events: bool = True
     attendance_open_minutes_before: int = Field(default=15, ge=0)
     allow_clinical_names: bool = False
     plan_interval_seconds: float = Field(default=60.0, gt=0)

@@ -121,6 +121,8 @@ class SessionPlanner:
 
     async def sync_events(self, now: datetime) -> None:
         core = self.core
+        if not core.services.settings.groups.discord_events:
+            return
         pending = await core.sessions.needing_event_sync(now, now + self.window)
         if not pending:
             return

@@ -371,3 +371,14 @@ async def test_clients_cannot_use_session_commands(tmp_path, command, options):
         assert "only for facilitators" in text(result)
         assert await w.table_snapshot() == before
         assert events(w) == events_before
+
+
+async def test_programs_can_turn_discord_events_off(tmp_path):
+    async with groups_world(tmp_path, groups={"discord_events": False}) as w:
+        await setup_group(w)
+        reply = await schedule(w)
+        assert "Tuesdays at 18:00" in reply
+        for _ in range(2):
+            await w.run_due_work()
+        assert events(w) == {}
+        assert all(r["event_id"] is None for r in await occurrences(w))
