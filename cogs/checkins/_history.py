@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from datetime import timedelta
+from collections import Counter
+from datetime import date, timedelta
 from typing import Any
 
 import discord
 
 from bot.db.repositories.checkins import CheckinRepository
+from bot.db.repositories.checkins_report import CheckinReportRepository, WeekTotals, WeekWindow
 from bot.db.repositories.clients import Client
 from bot.db.repositories.cohorts import CohortRepository
 from bot.domain.checkins import checkin_streak, missed_days, window_days
@@ -64,39 +66,51 @@ async def report_clients(
     services: Services, cohort_channel: discord.abc.GuildChannel | None
 ) -> tuple[str, list[Client]]:
     """The report's title and clients: one cohort (by its channel) or all active clients."""
-    active = await services.clients.list_active()
     if cohort_channel is None:
-        return "All active clients", active
+        return "All active clients", await services.clients.list_active()
     cohort = await CohortRepository(services.db).by_channel(cohort_channel.id)
     if cohort is None:
         raise UserError(
             f"#{cohort_channel.name} is not a cohort channel. Pick a cohort's channel, or "
             "leave the option empty for all active clients."
         )
-    members = set(await CohortRepository(services.db).members(cohort.id))
-    return f"Cohort {cohort.name}", [c for c in active if c.user_id in members]
+    members = await CheckinReportRepository(services.db).active_in_cohort(cohort.id)
+    return f"Cohort {cohort.name}", members
 
 
 async def report_rows(services: Services, clients: list[Client]) -> tuple[str, list[ReportRow]]:
-    """This week's numbers per client (each client's own local week, Monday to today)."""
-    repo = CheckinRepository(services.db)
+    """This week's numbers per client (each client's own local week, Monday to today).
+
+    Two queries whatever the number of clients: open alerts, and every client's week
+    grouped in one pass (``CheckinReportRepository.week_totals``).
+    """
     now = services.clock.now()
-    open_alerts = await services.alert_repo.open_for([c.user_id for c in clients])
-    rows = []
+    today_in: dict[str, date] = {}  # local date per zone (clients share a few zones)
+    windows: list[WeekWindow] = []
     for client in clients:
-        today = local_date(now, client.timezone)
+        key = str(client.timezone)
+        today = today_in.get(key)
+        if today is None:
+            today = today_in[key] = local_date(now, client.timezone)
         monday = today - timedelta(days=today.weekday())
-        first = max(monday, client.program_start)
-        checkins = await repo.between(client.user_id, first, today)
+        windows.append(WeekWindow(client.user_id, max(monday, client.program_start), today))
+    totals = await CheckinReportRepository(services.db).week_totals(windows)
+    open_alerts = Counter(
+        a.subject_user_id for a in await services.alert_repo.open_for([c.user_id for c in clients])
+    )
+    none = WeekTotals(0, 0, 0, 0)
+    rows = []
+    for client, window in zip(clients, windows, strict=True):
+        week_totals = totals.get(client.user_id, none)
         rows.append(
             ReportRow(
                 name=client.display_name,
-                checkins=len(checkins),
-                expected_days=max(0, (today - first).days + 1),
-                moods=[c.mood for c in checkins],
-                cravings=[c.craving for c in checkins],
-                use_reported=sum(1 for c in checkins if c.used == "yes"),
-                open_alerts=sum(1 for a in open_alerts if a.subject_user_id == client.user_id),
+                checkins=week_totals.checkins,
+                expected_days=max(0, (window.last - window.first).days + 1),
+                mood_total=week_totals.mood_total,
+                craving_total=week_totals.craving_total,
+                use_reported=week_totals.use_reported,
+                open_alerts=open_alerts[client.user_id],
             )
         )
     week = iso_week(local_date(now, services.settings.program.timezone))

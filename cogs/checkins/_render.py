@@ -37,6 +37,11 @@ def _average(values: Sequence[float]) -> str:
     return f"{sum(values) / len(values):.1f}" if values else "-"
 
 
+def _mean(total: int, count: int) -> str:
+    """What ``_average`` shows for ``count`` values adding up to ``total``."""
+    return f"{total / count:.1f}" if count else "-"
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -96,8 +101,8 @@ class ReportRow:
     name: str
     checkins: int
     expected_days: int
-    moods: list[int]
-    cravings: list[int]
+    mood_total: int  # sums over ``checkins`` days (the report shows the averages)
+    craving_total: int
     use_reported: int
     open_alerts: int
 
@@ -113,7 +118,8 @@ def report_text(title: str, week: str, rows: Sequence[ReportRow]) -> str:
     for row in rows:
         lines.append(
             f"{row.name[:18]:<18} {f'{row.checkins}/{row.expected_days}':>9} "
-            f"{_average(row.moods):>5} {_average(row.cravings):>7} {row.use_reported:>3} "
+            f"{_mean(row.mood_total, row.checkins):>5} "
+            f"{_mean(row.craving_total, row.checkins):>7} {row.use_reported:>3} "
             f"{row.open_alerts:>6}"
         )
     lines += ["```", "Use: days a return to use was reported. Alerts: open (not acknowledged)."]
