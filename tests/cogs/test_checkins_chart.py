@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 from cogs.checkins import _history
-from cogs.checkins._chart import MISSED_LABEL, chart_figure
+from cogs.checkins._chart import MISSED_LABEL, chart_figure, render_chart
 from tests.cogs.checkins_helpers import enroll, jump_to, submit
 from tests.harness import program_world
 
@@ -59,3 +59,31 @@ async def test_history_passes_the_missed_days_to_the_chart_off_the_event_loop(tm
         assert set(points) == {date(2026, 3, 3), date(2026, 3, 5)}
         # Before the program start nothing is "missed"; today is still open.
         assert missed == [date(2026, 3, 2), date(2026, 3, 4)]
+
+
+def test_fixed_margins_keep_every_label_on_the_canvas_and_draw_once():
+    # The chart uses fixed margins instead of tight_layout (bench/NOTES.md); check that
+    # the title, tick labels and legend still fit on the 800 x 360 canvas, with a long title.
+    days = [date(2026, 2, 1) + timedelta(days=i) for i in range(30)]
+    points = {d: (10, 10) for d in days[::2]}
+    figure = chart_figure(days, points, days[1::2], title="Check-ins: " + "W" * 40)
+    assert figure.get_layout_engine() is None  # savefig then draws the figure only once
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    figure.draw(renderer)
+    (axes,) = figure.axes
+    texts = [axes.title, *axes.get_xticklabels(), *axes.get_yticklabels()]
+    texts += list(axes.get_legend().get_texts())
+    width, height = figure.canvas.get_width_height()
+    assert (width, height) == (800, 360)
+    for text in texts:
+        if not text.get_text():
+            continue
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0, text.get_text()
+        assert box.x1 <= width and box.y1 <= height, text.get_text()
+
+
+def test_render_chart_is_a_png_of_the_figure_size():
+    png = render_chart(DAYS, {DAYS[0]: (6, 2)}, DAYS[1:3], title="t")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png[16:20], "big") == 800 and int.from_bytes(png[20:24], "big") == 360
