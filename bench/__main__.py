@@ -1,4 +1,9 @@
-"""``python -m bench``: fan-out, burst and scale; a table, then JSON; ``--write-results``."""
+"""``python -m bench``: fan-out, burst and scale; a table, then JSON; ``--write-results``.
+
+Each part runs in its own child process (``--child PART``), so one part's heap, leftover
+threads and sockets cannot slow the next: the burst measured after the fan-out in the
+same process was 4 to 6 times slower than on its own (bench/NOTES.md).
+"""
 
 from __future__ import annotations
 
@@ -37,9 +42,9 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run_child(*args: str) -> dict[str, Any]:
+def run_child(*args: str, module: str = "bench.scale") -> dict[str, Any]:
     done = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-        [sys.executable, "-m", "bench.scale", *args],
+        [sys.executable, "-m", module, *args],
         check=True,
         capture_output=True,
         text=True,
@@ -48,16 +53,37 @@ def run_child(*args: str) -> dict[str, Any]:
     return result
 
 
+async def run_part(part: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """One part in this process (the child side of ``--child``)."""
+    if part == "fanout":
+        started = time.perf_counter()
+        fan = await fanout(
+            clients=args.clients,
+            latency=args.latency,
+            workdir=workdir,
+            cold_clients=args.cold_clients,
+        )
+        result = fan.to_json()
+        result["wall_s"] = time.perf_counter() - started
+        return result
+    shot = await burst(clients=args.burst_clients, latency=args.latency, workdir=workdir)
+    return {"modal": shot.to_json()}
+
+
+def child_args(args: argparse.Namespace) -> list[str]:
+    return [
+        f"--clients={args.clients}",
+        f"--cold-clients={args.cold_clients}",
+        f"--burst-clients={args.burst_clients}",
+        f"--latency={args.latency}",
+    ]
+
+
 async def run_all(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"machine": machine()}
-    if "fanout" in args.only:
-        started = time.perf_counter()
-        fan = await fanout(clients=args.clients, latency=args.latency, workdir=workdir)
-        results["fanout"] = fan.to_json()
-        results["fanout"]["wall_s"] = time.perf_counter() - started
-    if "burst" in args.only:
-        shot = await burst(clients=args.burst_clients, latency=args.latency, workdir=workdir)
-        results["burst"] = {"modal": shot.to_json()}
+    for part in ("fanout", "burst"):
+        if part in args.only:
+            results[part] = run_child("--child", part, *child_args(args), module="bench")
     if "scale" in args.only:
         db = workdir / "scale.sqlite3"
         count = str(args.scale_clients)
@@ -80,6 +106,12 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         d, n = fan["dispatcher"], fan["naive"]
         rows += [
             ("fan-out clients / requests", f"{fan['clients']} / {d['requests']}", "", ""),
+            (
+                "fan-out DM channel ids loaded at start-up",
+                f"{fan['dm_channels_loaded']} of {fan['clients']}",
+                "",
+                "",
+            ),
             ("fan-out elapsed (dispatcher)", f"{d['elapsed_s']:.2f} s", "", ""),
             ("fan-out bound (requests / 50 per s)", f"{d['bound_s']:.2f} s", "", ""),
             ("fan-out ratio to bound", f"{d['ratio']:.3f}x", "<= 1.15x", ok(d["ratio"], 1.15)),
@@ -91,6 +123,36 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             ),
             ("fan-out lost / duplicates", f"{d['lost']} / {d['duplicates']}", "0 / 0", ""),
         ]
+        cold = fan.get("cold")
+        if cold:
+            rows += [
+                (
+                    f"cold first day: {fan['cold_clients']} clients, DM channels opened",
+                    f"{cold['dm_creates']} of {fan['cold_clients']}",
+                    "",
+                    "",
+                ),
+                (
+                    "cold first day elapsed / DM-bucket bound",
+                    f"{cold['elapsed_s']:.1f} s / {cold['bucket_bound_s']:.0f} s "
+                    f"({cold['bucket_ratio']:.2f}x)",
+                    "",
+                    "",
+                ),
+                (
+                    "cold first day 429s (global / per-route), lost / dup",
+                    f"{cold['rate_limited_global']} / {cold['rate_limited_bucket']}, "
+                    f"{cold['lost']} / {cold['duplicates']}",
+                    "",
+                    "",
+                ),
+                (
+                    f"cold first day for {fan['clients']} clients (DM bucket, 10 per 10 s)",
+                    f"~{max(0, -(-fan['clients'] // 10) - 1) * 10:.0f} s",
+                    "",
+                    "",
+                ),
+            ]
         if n:
             rows += [
                 ("naive elapsed (await each send)", f"{n['elapsed_s']:.2f} s", "", ""),
@@ -186,10 +248,19 @@ def main(argv: list[str] | None = None) -> None:
         default=["fanout", "burst", "scale"],
     )
     parser.add_argument("--clients", type=int, default=1000, help="fan-out clients")
+    parser.add_argument(
+        "--cold-clients", type=int, default=50, help="clients on the cold first day (0: skip)"
+    )
+    parser.add_argument("--child", choices=("fanout", "burst"), help=argparse.SUPPRESS)
     parser.add_argument("--burst-clients", type=int, default=200)
     parser.add_argument("--scale-clients", type=int, default=5000)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per REST request")
     args = parser.parse_args(argv)
+    if args.child:
+        with tempfile.TemporaryDirectory(prefix="iopbot-bench-") as tmp:
+            part = asyncio.run(run_part(args.child, args, Path(tmp)))
+        print(json.dumps(part))
+        return
     with tempfile.TemporaryDirectory(prefix="iopbot-bench-") as tmp:
         workdir = Path(tmp)
         results = asyncio.run(run_all(args, workdir))

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.fanout import PLAN_JOB, START, first_due, learn_dm_channels, queue_prompts
+from bench.fanout import PLAN_JOB, START, dm_channel_seeder, first_due, queue_prompts
 from bench.harness import BenchBot, enroll_all, running_bot
 
 OPEN_ID = "iop:checkin:open"
@@ -125,14 +125,18 @@ async def burst(
 
 async def _burst(result: BurstResult, workdir: Path) -> None:
     clients, latency, window = result.clients, result.latency_s, result.window_s
+    db_path = workdir / "burst.sqlite3"
     async with running_bot(
-        clients=clients, db_path=workdir / "burst.sqlite3", start=START, latency=latency
+        clients=clients,
+        db_path=db_path,
+        start=START,
+        latency=latency,
+        before_start=dm_channel_seeder(db_path, START),  # day 2: DM channels known
     ) as bench:
         if PLAN_JOB not in bench.bot.services.jobs.job_ids():
             result.skipped = "the check-ins cog is not installed"
             return
         await enroll_all(bench, program_start=START.date())
-        learn_dm_channels(bench)
         due = await first_due(bench)
         await queue_prompts(bench, due)
         await bench.bot.services.dispatcher.run_once()

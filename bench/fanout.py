@@ -54,6 +54,7 @@ class SendRun:
     bound_s: float = 0.0
     bucket_bound_s: float = 0.0
     ratio: float = 0.0
+    bucket_ratio: float = 0.0  # elapsed / bucket_bound_s
     lost: int = 0
     duplicates: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
@@ -68,16 +69,19 @@ class FanoutResult:
     clients: int
     latency_s: float
     queued_by: str  # "checkins:plan" or "outbox.enqueue"
-    dm_channels_known: bool
+    dm_channels_loaded: int  # clients whose DM channel id the bot loaded at start-up
     dispatcher: SendRun
     naive: SendRun | None
     ratio_to_naive: float | None
     discord_py_429_warnings: int
     settings: dict[str, Any]
+    cold: SendRun | None = None  # first day: no DM channel known yet
+    cold_clients: int = 0
+    cold_dm_channels_loaded: int = 0
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for run in ("dispatcher", "naive"):
+        for run in ("dispatcher", "naive", "cold"):
             if data[run] is not None:
                 data[run]["requests"] = getattr(self, run).requests
         return data
@@ -146,23 +150,42 @@ def sender_of(bench: BenchBot) -> Any:
     return bench.bot.services.dispatcher._send  # the DiscordSender app.py built
 
 
-def learn_dm_channels(bench: BenchBot) -> bool:
-    """The steady state: every client's DM channel was opened on an earlier day.
+def dm_channel_seeder(db_path: Path, now: datetime) -> Any:
+    """A ``running_bot(before_start=...)`` hook: the state of day 2 of a real program.
 
-    The emulator opens them server-side (no REST request, nothing counted); the sender
-    learns them the way it keeps them after its own ``create_dm``. Returns False when
-    the sender has no such memory and only discord.py's private-channel cache (an LRU of
-    128 channels) can hold them.
+    On day 1 the sender opened each client's DM channel and stored its id in the
+    ``dm_channels`` table (migration 0009). Here the emulator opens the channels
+    server-side (no REST request, nothing counted) and the rows are written to the
+    database *before* the bot starts, so the bot's own start-up (``setup_hook`` ->
+    ``DiscordSender.load_known_channels``) is what makes them known, as after a restart.
     """
-    sender = sender_of(bench)
-    remember = getattr(sender, "remember_dm_channel", None)
-    for user_id in bench.client_ids:
-        payload = bench.emulator.dm_channel_for(user_id)
-        if remember is not None:
-            remember(user_id, int(payload["id"]))
-        else:
-            bench.bot._connection.add_dm_channel(payload)
-    return remember is not None
+
+    async def seed(emulator: Any, client_ids: list[int]) -> None:
+        from bot.db.database import Database
+        from bot.db.migrate import migrate
+
+        db = Database(db_path)
+        await db.connect()
+        try:
+            await migrate(db)
+            async with db.transaction() as tx:
+                for user_id in client_ids:
+                    channel_id = int(emulator.dm_channel_for(user_id)["id"])
+                    await tx.execute(
+                        "INSERT INTO dm_channels (user_id, channel_id, updated_at) "
+                        "VALUES (?, ?, ?)",
+                        (user_id, channel_id, now.isoformat()),
+                    )
+        finally:
+            await db.close()
+
+    return seed
+
+
+def known_dm_channels(bench: BenchBot) -> int:
+    """How many clients' DM channels the sender knows (loaded at start-up)."""
+    known: dict[int, int] = getattr(sender_of(bench), "_dm_channel_ids", {})
+    return sum(1 for user_id in bench.client_ids if user_id in known)
 
 
 # ----- measuring -----------------------------------------------------------------------
@@ -191,6 +214,7 @@ def summarise_requests(requests: list[dict[str, Any]], run: SendRun) -> None:
     windows = max(0, -(-run.dm_creates // DM_CREATE_LIMIT) - 1)
     run.bucket_bound_s = max(run.bound_s, windows * DM_CREATE_PERIOD)
     run.ratio = run.elapsed_s / run.bound_s if run.bound_s else 0.0
+    run.bucket_ratio = run.elapsed_s / run.bucket_bound_s if run.bucket_bound_s else 0.0
 
 
 def count_deliveries(bench: BenchBot, nonces: set[str], run: SendRun) -> None:
@@ -275,13 +299,20 @@ async def fanout(
     latency: float,
     workdir: Path,
     naive: bool = True,
-    known_dm_channels: bool = True,
+    cold_clients: int = 0,
 ) -> FanoutResult:
+    """Day 2 of a program (DM channel ids stored on day 1, loaded at start-up): the
+    dispatcher, then the naive loop; then, with ``cold_clients``, a separate first day."""
+    db_path = workdir / "fanout.sqlite3"
     async with running_bot(
-        clients=clients, db_path=workdir / "fanout.sqlite3", start=START, latency=latency
+        clients=clients,
+        db_path=db_path,
+        start=START,
+        latency=latency,
+        before_start=dm_channel_seeder(db_path, START),
     ) as bench:
         await enroll_all(bench, program_start=START.date())
-        known = learn_dm_channels(bench) if known_dm_channels else False
+        loaded = known_dm_channels(bench)
         bench.discord_log.rate_limited = 0
         day1 = await first_due(bench)
         dispatched, ids = await run_dispatcher(bench, day1)
@@ -292,11 +323,11 @@ async def fanout(
             naive_run, naive_ids = await run_naive(bench, day1 + timedelta(days=1))
             await finish(bench, naive_run, naive_ids)
         outbox = bench.bot.settings.outbox
-        return FanoutResult(
+        result = FanoutResult(
             clients=clients,
             latency_s=latency,
             queued_by=dispatched.mode,
-            dm_channels_known=known,
+            dm_channels_loaded=loaded,
             dispatcher=dispatched,
             naive=naive_run,
             ratio_to_naive=(
@@ -309,3 +340,24 @@ async def fanout(
                 "batch_size": outbox.batch_size,
             },
         )
+    if cold_clients:
+        result.cold_clients = cold_clients
+        result.cold, result.cold_dm_channels_loaded = await cold_fanout(
+            clients=cold_clients, latency=latency, workdir=workdir
+        )
+    return result
+
+
+async def cold_fanout(*, clients: int, latency: float, workdir: Path) -> tuple[SendRun, int]:
+    """A program's first day: no DM channel known, so each prompt opens its DM channel
+    (``POST /users/@me/channels``, 10 per 10 s) before it is sent; a fresh database."""
+    async with running_bot(
+        clients=clients, db_path=workdir / "fanout-cold.sqlite3", start=START, latency=latency
+    ) as bench:
+        await enroll_all(bench, program_start=START.date())
+        loaded = known_dm_channels(bench)
+        day1 = await first_due(bench)
+        run, ids = await run_dispatcher(bench, day1)
+        run.mode = f"cold first day, {run.mode}"
+        await finish(bench, run, ids)
+        return run, loaded

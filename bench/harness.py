@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -112,8 +112,13 @@ async def running_bot(
     start: datetime,
     latency: float = 0.0,
     settings_overrides: dict[str, Any] | None = None,
+    before_start: Callable[[Emulator, list[int]], Awaitable[None]] | None = None,
 ) -> AsyncIterator[BenchBot]:
-    """Emulator + demo world + ``clients`` extra members + the real bot, logged in."""
+    """Emulator + demo world + ``clients`` extra members + the real bot, logged in.
+
+    ``before_start(emulator, client_ids)`` runs once the members exist and before the bot
+    starts (e.g. to write rows its start-up should load, as a restart would find them).
+    """
     from bot.app import create_bot
     from bot.services.clock import FakeClock
 
@@ -127,6 +132,8 @@ async def running_bot(
     try:
         world = seed_demo_world(emulator)
         client_ids = seed_clients(emulator, world, clients)
+        if before_start is not None:
+            await before_start(emulator, client_ids)
         settings = build_settings(emulator, world, db_path)
         skipped: list[str] = []
         cogs = settings.cogs.model_copy(update={"enabled": installed_cogs(settings, skipped)})
