@@ -110,18 +110,14 @@ class Planner:
         if not fresh:
             return 0
         async with self.services.db.transaction() as tx:
-            for user_id, candidate, streak, due_at in fresh:
-                await self.repo.insert(
-                    tx,
-                    user_id=user_id,
-                    scheme=candidate.scheme,
-                    kind=candidate.kind,
-                    n=candidate.n,
-                    streak=streak,
-                    due_date=candidate.due_date,
-                    due_at=due_at,
-                    now=now,
-                )
+            await self.repo.insert_many(
+                tx,
+                [
+                    (user_id, c.scheme, c.kind, c.n, streak, c.due_date, due_at)
+                    for user_id, c, streak, due_at in fresh
+                ],
+                now=now,
+            )
         return len(fresh)
 
     def _due_for(
@@ -137,12 +133,22 @@ class Planner:
         today = local_date(now, zone)
         wall = parse_hhmm(self.settings.celebration_time)
         sobriety, program = schemes(self.settings)
-        found: list[tuple[ms.Candidate, int, datetime]] = []
+        # Drop what is already recorded before working out any celebration time: most
+        # runs find nothing new, and at_local over a client's whole history is the cost.
+        dated: list[tuple[ms.Candidate, int]] = []
         if record is not None and record.streak_start is not None:
-            for c in ms.sobriety_candidates(record.streak_start, sobriety, until=today):
-                found.append((c, record.streak_number, ms.celebration_at(c.due_date, wall, zone)))
-        for c in ms.program_week_candidates(client.program_start, program, until=today):
-            found.append((c, 0, ms.celebration_at(c.due_date, wall, zone)))
+            dated += [
+                (c, record.streak_number)
+                for c in ms.sobriety_candidates(record.streak_start, sobriety, until=today)
+            ]
+        dated += [
+            (c, 0) for c in ms.program_week_candidates(client.program_start, program, until=today)
+        ]
+        found = [
+            (c, streak, ms.celebration_at(c.due_date, wall, zone))
+            for c, streak in dated
+            if (c.scheme, c.kind, c.n, streak) not in known
+        ]
         new_sessions = [
             n
             for n in ms.session_thresholds_reached(sessions_attended, program)
@@ -152,7 +158,7 @@ class Planner:
             due_date, due_at = ms.next_celebration(now, wall, zone)
             for n in new_sessions:
                 found.append((ms.Candidate(ms.PROGRAM, ms.SESSIONS, n, due_date), 0, due_at))
-        return [f for f in found if (f[0].scheme, f[0].kind, f[0].n, f[1]) not in known]
+        return found
 
     # ----- 2. celebrate ----------------------------------------------------------------
 

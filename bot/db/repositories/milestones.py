@@ -226,6 +226,25 @@ class MilestoneRepository:
         )
         return row_id or None
 
+    async def insert_many(
+        self,
+        tx: Transaction,
+        rows: list[tuple[int, str, str, int, int, date, datetime]],
+        *,
+        now: datetime,
+    ) -> None:
+        """Record many ``(user, scheme, kind, n, streak, due_date, due_at)`` at once, each
+        only if new (status ``due``)."""
+        await tx.executemany(
+            "INSERT INTO milestones (user_id, scheme, kind, n, streak, due_date, due_at, "
+            "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'due', ?) "
+            "ON CONFLICT (user_id, scheme, kind, n, streak) DO NOTHING",
+            [
+                (user_id, scheme, kind, n, streak, day(due_date), ts(due_at), ts(now))
+                for user_id, scheme, kind, n, streak, due_date, due_at in rows
+            ],
+        )
+
     async def keys_by_client(self) -> dict[int, set[tuple[str, str, int, int]]]:
         """Every client's recorded ``(scheme, kind, n, streak)`` keys, in one read."""
         rows = await self.db.fetchall("SELECT user_id, scheme, kind, n, streak FROM milestones")
