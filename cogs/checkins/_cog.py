@@ -31,7 +31,7 @@ from bot.services.permissions import facilitator_only
 from cogs.checkins._history import load_history, report_clients, report_rows, send_history
 from cogs.checkins._modal import open_checkin_modal
 from cogs.checkins._planner import PROMPT_KIND, Planner
-from cogs.checkins._render import checkins_csv, report_text
+from cogs.checkins._render import checkins_csv, report_message
 from cogs.checkins._submit import require_client
 from cogs.checkins._views import DYNAMIC_ITEMS
 
@@ -205,7 +205,12 @@ class CheckinsCog(IopCog):
                 channel_id=cohort.id if cohort else None,
                 clients=len(clients),
             )
-        await reply_ephemeral(interaction, report_text(title, week, rows))
+        content, table = report_message(title, week, rows)
+        if table is None:
+            await reply_ephemeral(interaction, content)
+        else:
+            attached = discord.File(io.BytesIO(table), filename=f"checkin-report-{week}.txt")
+            await reply_ephemeral(interaction, content, file=attached)
 
     @checkin.command(name="export", description="A client's check-ins as CSV (facilitators).")
     @app_commands.describe(member="The client")

@@ -126,6 +126,22 @@ def report_text(title: str, week: str, rows: Sequence[ReportRow]) -> str:
     return "\n".join(lines)
 
 
+def report_message(
+    title: str, week: str, rows: Sequence[ReportRow], *, limit: int = 2000
+) -> tuple[str, bytes | None]:
+    """The reply: the table itself, or (past Discord's 2,000 characters, about 35 clients)
+    a one-line summary with the whole table as an attached text file."""
+    text = report_text(title, week, rows)
+    if len(text) <= limit:
+        return text, None
+    table = text.replace("```\n", "").replace("\n```", "")
+    summary = (
+        f"**{title}, week {week}**: {len(rows)} clients; the table is attached "
+        "(too long for one message)."
+    )
+    return summary, table.encode("utf-8")
+
+
 CSV_FIELDS = (
     "local_date",
     "mood",

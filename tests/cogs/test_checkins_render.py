@@ -30,3 +30,15 @@ def test_plain_notes_and_no_note_are_kept_as_they_are():
     rows = list(csv.reader(io.StringIO(data)))
     assert [r[CSV_FIELDS.index("note")] for r in rows[1:]] == ["a good day", ""]
     assert rows[1][CSV_FIELDS.index("used")] == "no"
+
+
+def test_a_long_report_is_attached_instead_of_overflowing_one_message():
+    from cogs.checkins._render import ReportRow, report_message
+
+    rows = [ReportRow(f"Client {i:03d}", 3, 5, 18, 6, 0, 1) for i in range(120)]
+    content, table = report_message("All active clients", "2026-W10", rows)
+    assert table is not None and len(content) < 200
+    text = table.decode()
+    assert text.count("Client 1") + text.count("Client 0") == 120 and "```" not in text
+    short, none = report_message("Cohort", "2026-W10", rows[:5])
+    assert none is None and "Client 004" in short and len(short) <= 2000
