@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 from aiolimiter import AsyncLimiter
 
@@ -79,6 +81,9 @@ class DiscordSender:
         self.store = store
         self.clock = clock
         self._dm_channel_ids: dict[int, int] = {}
+        # Open DM channels one at a time: discord.py learns that route's own bucket from the
+        # first answer, so parallel opens on a cold start only collect 429s.
+        self._opening = asyncio.Lock()
 
     def remember_dm_channel(self, user_id: int, channel_id: int) -> None:
         """Record a known DM channel (e.g. loaded from storage at start-up)."""
@@ -98,11 +103,17 @@ class DiscordSender:
         channel_id = self._dm_channel_ids.get(user_id)
         if channel_id is not None:
             return self.client.get_partial_messageable(channel_id, type=discord.ChannelType.private)
-        async with self.limiter:
-            created = await self.client.create_dm(discord.Object(user_id))
-        self._dm_channel_ids[user_id] = created.id
-        if self.store is not None and self.clock is not None:
-            await self.store.save(user_id, created.id, self.clock.now())
+        async with self._opening:
+            channel_id = self._dm_channel_ids.get(user_id)
+            if channel_id is not None:  # opened by another send while we waited
+                return self.client.get_partial_messageable(
+                    channel_id, type=discord.ChannelType.private
+                )
+            async with self.limiter:
+                created = await self.client.create_dm(discord.Object(user_id))
+            self._dm_channel_ids[user_id] = created.id
+            if self.store is not None and self.clock is not None:
+                await self.store.save(user_id, created.id, self.clock.now())
         return created
 
     async def __call__(self, row: OutboxRow, notice: Notice) -> int | None:
