@@ -80,8 +80,7 @@ class Planner:
     async def run(self) -> None:
         now = self.services.clock.now()
         await self.record_all_due(now)
-        for milestone_id in await self.repo.due_ids(now):
-            await self.celebrate(milestone_id, now)
+        await self.celebrate_all_due(now)
         for milestone_id in await self.repo.congrats_ready_ids(now):
             await self.deliver_congrats(milestone_id, now)
 
@@ -161,6 +160,26 @@ class Planner:
         return found
 
     # ----- 2. celebrate ----------------------------------------------------------------
+
+    async def celebrate_all_due(self, now: datetime) -> None:
+        """Celebrate what is due; record the ones not to announce (stale, or before the
+        date was set) in one transaction, since a catch-up can hold thousands of them."""
+        due = await self.repo.due_rows(now)
+        if not due:
+            return
+        clients = {c.user_id: c for c in await self.services.clients.list_all()}
+        records = await self.repo.all_records()
+        quiet: list[int] = []
+        for m in due:
+            client = clients.get(m.user_id)
+            if self._timing(m, client, records.get(m.user_id), now) in ("prior", "stale"):
+                quiet.append(m.id)
+            else:
+                await self.celebrate(m.id, now)
+        if quiet:
+            async with self.services.db.transaction() as tx:
+                await self.repo.mark_stale_many(tx, quiet)
+            log.info("milestone.recorded_stale", extra={"milestones": len(quiet)})
 
     async def celebrate(self, milestone_id: int, now: datetime) -> None:
         m = await self.repo.get(milestone_id)

@@ -297,6 +297,19 @@ class MilestoneRepository:
         )
         return changed == 1
 
+    async def due_rows(self, now: datetime) -> list[MilestoneRow]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM milestones WHERE status = 'due' AND due_at <= ? ORDER BY due_at, id",
+            (ts(now),),
+        )
+        return [_milestone(r) for r in rows]
+
+    async def mark_stale_many(self, tx: Transaction, milestone_ids: list[int]) -> None:
+        await tx.executemany(
+            "UPDATE milestones SET status = 'recorded_stale' WHERE id = ? AND status = 'due'",
+            [(i,) for i in milestone_ids],
+        )
+
     async def mark_stale(self, tx: Transaction, milestone_id: int) -> bool:
         changed = await tx.rowcount(
             "UPDATE milestones SET status = 'recorded_stale' WHERE id = ? AND status = 'due'",
