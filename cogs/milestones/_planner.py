@@ -19,7 +19,7 @@ twice, or after a restart, does nothing new:
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import discord
 
@@ -100,10 +100,18 @@ class Planner:
         records = await self.repo.all_records()
         sessions = await self.sources.sessions_attended_by_client()
         fresh: list[tuple[int, ms.Candidate, int, datetime]] = []
+        wall = parse_hhmm(self.settings.celebration_time)
+        scheme_pair = schemes(self.settings)
         for client in clients:
             uid = client.user_id
             found = self._due_for(
-                client, now, known.get(uid, set()), records.get(uid), sessions.get(uid, 0)
+                client,
+                now,
+                known.get(uid, set()),
+                records.get(uid),
+                sessions.get(uid, 0),
+                wall=wall,
+                scheme_pair=scheme_pair,
             )
             fresh.extend((uid, c, streak, due_at) for c, streak, due_at in found)
         if not fresh:
@@ -126,12 +134,14 @@ class Planner:
         known: set[tuple[str, str, int, int]],
         record: SobrietyRecord | None,
         sessions_attended: int,
+        *,
+        wall: time,
+        scheme_pair: tuple[ms.SobrietyScheme, ms.ProgramScheme],
     ) -> list[tuple[ms.Candidate, int, datetime]]:
         """The client's milestones that are due by today and not yet recorded (pure)."""
         zone = client.timezone
         today = local_date(now, zone)
-        wall = parse_hhmm(self.settings.celebration_time)
-        sobriety, program = schemes(self.settings)
+        sobriety, program = scheme_pair
         # Drop what is already recorded before working out any celebration time: most
         # runs find nothing new, and at_local over a client's whole history is the cost.
         dated: list[tuple[ms.Candidate, int]] = []
