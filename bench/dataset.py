@@ -322,13 +322,17 @@ def _milestones(put: Any, user_ids: list[int], first: date, zones: dict[int, Zon
         ("user_id", "streak_start", "streak_number", "public", "counting_since", "updated_at"),
         ((uid, first.isoformat(), 1, uid % 3 == 0, updated, updated) for uid in user_ids),
     )
-    marks = [("sobriety", "days", n) for n in (1, 7, 14, 30, 60, 90, 180, 270)]
-    marks += [("sobriety", "years", 1)] + [("program", "weeks", n) for n in (1, 2, 4, 8, 12)]
+    # What the bot itself would have recorded after a year under the default schemes
+    # (bot/config.py MilestoneSettings), so the planner's first run at start-up finds the
+    # program up to date, as after any restart (545 days is not reached in a year).
+    marks = [("sobriety", "days", n) for n in (1, 7, 14, 30, 60, 90, 180, 270, 365)]
+    marks += [("program", "weeks", n) for n in (1, 4, 8, 12)]
+    marks += [("program", "sessions", n) for n in (10, 20, 30)]
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for uid in user_ids:
             for scheme, kind, n in marks:
-                offset = {"days": n, "years": 365 * n, "weeks": 7 * n}[kind]
+                offset = {"days": n, "weeks": 7 * n, "sessions": n * 7 // 3}[kind]
                 day = first + timedelta(days=min(offset, 364))
                 at = stamp(day, 10, 0, zones[uid])
                 yield (uid, scheme, kind, n, 1 if scheme == "sobriety" else 0, day.isoformat(),
