@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -11,41 +10,24 @@ from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
 from bot.services.alerts import alert_embed
+from bot.services.components import IdButton
 from bot.services.container import Services
 from bot.services.errors import guarded, reply_ephemeral
 
 ESCALATE_JOB = "alerts:escalate"
 
 
-class AcknowledgeButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:alert:ack:(?P<id>\d+)"
-):
-    def __init__(self, alert_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Acknowledge",
-                style=discord.ButtonStyle.success,
-                custom_id=f"iop:alert:ack:{alert_id}",
-            )
-        )
-        self.alert_id = alert_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> AcknowledgeButton:
-        return cls(int(match["id"]))
+class AcknowledgeButton(IdButton, template=r"iop:alert:ack:(?P<id>\d+)"):
+    prefix = "iop:alert:ack:"
+    label = "Acknowledge"
+    style = discord.ButtonStyle.success
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services: Services = interaction.client.services
         facilitator = services.perms.require_facilitator(interaction)
         alerts = services.alerts
-        alert = await alerts.repo.get(self.alert_id)
+        alert = await alerts.repo.get(self.item_id)
         if alert is None:
             await reply_ephemeral(interaction, "That alert no longer exists.")
             return

@@ -9,6 +9,7 @@ from typing import Any
 import discord
 
 from bot.db.repositories.checkins import CheckinRepository
+from bot.services.components import IdButton
 from bot.services.container import Services
 from bot.services.errors import guarded, reply_ephemeral
 from cogs.checkins._modal import open_checkin_modal
@@ -49,34 +50,16 @@ class OpenCheckinButton(
         await open_checkin_modal(_services(interaction), interaction)
 
 
-class ViewCheckinButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:checkin:view:(?P<id>\d+)"
-):
-    def __init__(self, checkin_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="View check-in",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"iop:checkin:view:{checkin_id}",
-            )
-        )
-        self.checkin_id = checkin_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ViewCheckinButton:
-        return cls(int(match["id"]))
+class ViewCheckinButton(IdButton, template=r"iop:checkin:view:(?P<id>\d+)"):
+    prefix = "iop:checkin:view:"
+    label = "View check-in"
+    style = discord.ButtonStyle.secondary
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services = _services(interaction)
         facilitator = services.perms.require_facilitator(interaction)
-        checkin = await CheckinRepository(services.db).get(self.checkin_id)
+        checkin = await CheckinRepository(services.db).get(self.item_id)
         if checkin is None:
             await reply_ephemeral(
                 interaction, "That check-in is no longer stored (deleted or past retention)."

@@ -2,43 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
 
 from bot.domain.sessions import attendance_window
+from bot.services.components import IdButton
 from bot.services.errors import guarded, reply_ephemeral
 from cogs.groups._attendance import confirm_present
 from cogs.groups._core import core_of, log
-from cogs.groups._render import accept_id, clock_time, confirm_here_id, here_id
+from cogs.groups._render import clock_time
 
 
-class AcceptAgreementButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:group:accept:(?P<id>\d+)"
-):
-    def __init__(self, cohort_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Accept", style=discord.ButtonStyle.success, custom_id=accept_id(cohort_id)
-            )
-        )
-        self.cohort_id = cohort_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> AcceptAgreementButton:
-        return cls(int(match["id"]))
+class AcceptAgreementButton(IdButton, template=r"iop:group:accept:(?P<id>\d+)"):
+    prefix = "iop:group:accept:"
+    label = "Accept"
+    style = discord.ButtonStyle.success
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         core = core_of(interaction)
-        cohort = await core.cohorts.get(self.cohort_id)
+        cohort = await core.cohorts.get(self.item_id)
         if cohort is None:
             await reply_ephemeral(interaction, "This group no longer exists.")
             return
@@ -75,33 +59,15 @@ class AcceptAgreementButton(
         await reply_ephemeral(interaction, text)
 
 
-class HereButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:group:here:(?P<id>\d+)"
-):
-    def __init__(self, occurrence_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="I'm here",
-                style=discord.ButtonStyle.success,
-                custom_id=here_id(occurrence_id),
-            )
-        )
-        self.occurrence_id = occurrence_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> HereButton:
-        return cls(int(match["id"]))
+class HereButton(IdButton, template=r"iop:group:here:(?P<id>\d+)"):
+    prefix = "iop:group:here:"
+    label = "I'm here"
+    style = discord.ButtonStyle.success
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         core = core_of(interaction)
-        occ = await core.sessions.get(self.occurrence_id)
+        occ = await core.sessions.get(self.item_id)
         if occ is None or occ.is_cancelled:
             await reply_ephemeral(interaction, "This session is not taking place.")
             return
@@ -141,37 +107,18 @@ class HereButton(
         )
 
 
-class ConfirmHereButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"iop:group:confirmhere:(?P<id>\d+)",
-):
+class ConfirmHereButton(IdButton, template=r"iop:group:confirmhere:(?P<id>\d+)"):
     """On a facilitator's attendance list: confirm everyone who pressed "I'm here"."""
 
-    def __init__(self, occurrence_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label='Confirm everyone who said "I\'m here"',
-                style=discord.ButtonStyle.primary,
-                custom_id=confirm_here_id(occurrence_id),
-            )
-        )
-        self.occurrence_id = occurrence_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ConfirmHereButton:
-        return cls(int(match["id"]))
+    prefix = "iop:group:confirmhere:"
+    label = 'Confirm everyone who said "I\'m here"'
+    style = discord.ButtonStyle.primary
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         core = core_of(interaction)
         facilitator = core.services.perms.require_facilitator(interaction)
-        occ = await core.sessions.get(self.occurrence_id)
+        occ = await core.sessions.get(self.item_id)
         if occ is None:
             await reply_ephemeral(interaction, "This session no longer exists.")
             return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import discord
@@ -11,6 +10,7 @@ import discord
 from bot.db.repositories.milestones import MilestoneRepository
 from bot.domain import milestones as ms
 from bot.domain.localtime import local_date
+from bot.services.components import IdButton
 from bot.services.container import Services
 from bot.services.errors import IopView, UserError, guarded, reply_ephemeral
 from cogs.milestones import _render as render
@@ -79,38 +79,19 @@ class ResetView(IopView):
         await interaction.response.edit_message(content=text, view=None)
 
 
-class CongratsButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"iop:milestone:congrats:(?P<id>\d+)",
-):
+class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
     """On a public celebration: a peer's congratulations, one per peer, delivered later."""
 
-    def __init__(self, milestone_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=render.CONGRATS_LABEL,
-                style=discord.ButtonStyle.success,
-                custom_id=f"iop:milestone:congrats:{milestone_id}",
-            )
-        )
-        self.milestone_id = milestone_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> CongratsButton:
-        return cls(int(match["id"]))
+    prefix = "iop:milestone:congrats:"
+    label = render.CONGRATS_LABEL
+    style = discord.ButtonStyle.success
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services: Services = interaction.client.services
         repo = MilestoneRepository(services.db)
         async with services.db.transaction() as tx:
-            milestone = await repo.get_in(tx, self.milestone_id)
+            milestone = await repo.get_in(tx, self.item_id)
             if milestone is None or not milestone.public:
                 reply = render.CONGRATS_GONE
             elif milestone.user_id == interaction.user.id:

@@ -1,0 +1,45 @@
+"""Persistent buttons that carry one integer in their custom id.
+
+discord.py's ``DynamicItem`` re-creates a button from its custom id after a restart; most
+of iopbot's buttons carry a single id (an alert, a check-in, a session, a milestone), so
+they share this base and only say their template, label and style::
+
+    class HereButton(IdButton, template=r"iop:group:here:(?P<id>\\d+)"):
+        prefix = "iop:group:here:"
+        label = "I'm here"
+        style = discord.ButtonStyle.success
+
+        @guarded
+        async def callback(self, interaction): ...  # self.item_id is the id
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Self
+
+import discord
+
+
+class IdButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    prefix: ClassVar[str]
+    label: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.primary
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=self.label, style=self.style, custom_id=f"{self.prefix}{item_id}"
+            )
+        )
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls(int(match["id"]))
