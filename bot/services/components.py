@@ -43,3 +43,26 @@ class IdButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)")
         /,
     ) -> Self:
         return cls(int(match["id"]))
+
+
+class FixedButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """A persistent button with one fixed custom id (the template is that id)."""
+
+    custom_id_value: ClassVar[str]
+    label: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.primary
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(label=self.label, style=self.style, custom_id=self.custom_id_value)
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls()

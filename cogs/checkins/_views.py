@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import discord
 
 from bot.db.repositories.checkins import CheckinRepository
-from bot.services.components import IdButton
+from bot.services.components import FixedButton, IdButton
 from bot.services.container import Services
 from bot.services.errors import guarded, reply_ephemeral
 from cogs.checkins._modal import open_checkin_modal
@@ -25,25 +24,10 @@ def _services(interaction: discord.Interaction[Any]) -> Services:
     return services
 
 
-class OpenCheckinButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:checkin:open"
-):
-    def __init__(self) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Check in", style=discord.ButtonStyle.primary, custom_id=OPEN_CUSTOM_ID
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> OpenCheckinButton:
-        return cls()
+class OpenCheckinButton(FixedButton, template=r"iop:checkin:open"):
+    custom_id_value = OPEN_CUSTOM_ID
+    label = "Check in"
+    style = discord.ButtonStyle.primary
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -78,25 +62,10 @@ class ViewCheckinButton(IdButton, template=r"iop:checkin:view:(?P<id>\d+)"):
         await reply_ephemeral(interaction, checkin_text(name, checkin))
 
 
-class TalkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:checkin:talk"):
-    def __init__(self) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Talk to a facilitator",
-                style=discord.ButtonStyle.primary,
-                custom_id=TALK_CUSTOM_ID,
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> TalkButton:
-        return cls()
+class TalkButton(FixedButton, template=r"iop:checkin:talk"):
+    custom_id_value = TALK_CUSTOM_ID
+    label = "Talk to a facilitator"
+    style = discord.ButtonStyle.primary
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:

@@ -13,6 +13,7 @@ import discord
 
 from bot.domain.consent import expiry_text
 from bot.domain.family_notices import discord_time
+from bot.services.components import FixedButton
 from bot.services.container import Services
 from bot.services.errors import UserError, guarded, reply_ephemeral
 from cogs.family._common import Family, log, tell_staff
@@ -146,25 +147,10 @@ class ConsentConfirmButton(
         )
 
 
-class ConsentCancelButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:family:consent:no"
-):
-    def __init__(self) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Cancel", style=discord.ButtonStyle.secondary, custom_id=CANCEL_CUSTOM_ID
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ConsentCancelButton:
-        return cls()
+class ConsentCancelButton(FixedButton, template=r"iop:family:consent:no"):
+    custom_id_value = CANCEL_CUSTOM_ID
+    label = "Cancel"
+    style = discord.ButtonStyle.secondary
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
