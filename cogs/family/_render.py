@@ -16,7 +16,7 @@ ANSWERS = {"confirm": "will be there", "cant": "can't make it"}
 
 
 def consent_summary_embed(
-    terms: ConsentTerms, *, client_name: str, signed_on: date
+    terms: ConsentTerms, *, client_name: str, signed_on: date, name_recorded: bool = True
 ) -> discord.Embed:
     embed = discord.Embed(
         title="Your consent for family-session notices",
@@ -25,7 +25,10 @@ def consent_summary_embed(
             "You can change your mind at any time."
         ),
     )
-    for label, text in summary_lines(terms, client_name=client_name, signed_on=signed_on):
+    rows = summary_lines(
+        terms, client_name=client_name, signed_on=signed_on, name_recorded=name_recorded
+    )
+    for label, text in rows:
         embed.add_field(name=label, value=text, inline=False)
     return embed
 

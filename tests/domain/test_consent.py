@@ -14,6 +14,7 @@ from bot.domain.consent import (
     CATEGORY,
     PURPOSE,
     REQUIRED_ELEMENTS,
+    SCOPE,
     WHAT,
     ConsentState,
     IncompleteConsent,
@@ -139,7 +140,7 @@ def test_in_force_exactly_when_granted_not_revoked_and_not_expired(offset, revok
 def test_scope_line_is_one_line_naming_what_why_and_until_when():
     line = scope_line(TERMS)
     assert "\n" not in line
-    assert WHAT in line and PURPOSE in line and "August 29, 2026" in line
+    assert SCOPE in line and PURPOSE in line and "August 29, 2026" in line
     assert "Jordan" not in line  # the recipient knows who they are; nothing about anyone else
 
 
@@ -153,6 +154,8 @@ def test_summary_shows_every_element_in_plain_words():
         "Purpose",
         "Until",
         "Your right to revoke",
+        "Signing is your choice",
+        "Sharing further",
         "Your confirmation",
     ]
     assert "Alex" in labels["Whose information"]
