@@ -29,6 +29,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.domain.language import reveals_treatment
+from bot.domain.localtime import BadTimezone, parse_zone
+
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -70,7 +73,33 @@ class ChannelSettings(Section):
 class ProgramSettings(Section):
     name: str = "Recovery Program"
     timezone: ZoneInfo = ZoneInfo("America/New_York")
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _known_zone(cls, value: object) -> object:
+        """Only names in zoneinfo.available_timezones() (not right/..., posix/...)."""
+        if isinstance(value, str):
+            try:
+                return parse_zone(value)
+            except BadTimezone as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     staffed_hours: str = "Monday to Friday, 9:00 to 17:00 (program time)"
+    # The first line of every DM the bot sends: a locked phone shows it, so it names
+    # neither the program nor treatment. The message itself follows on the next line.
+    dm_preview: str = Field(default="You have a new message.", min_length=1, max_length=80)
+
+    @model_validator(mode="after")
+    def _preview_is_neutral(self) -> ProgramSettings:
+        revealing = reveals_treatment(self.dm_preview, self.name)
+        if revealing or "\n" in self.dm_preview:
+            found = ", ".join(revealing) or "a line break"
+            raise ValueError(
+                "program.dm_preview is the line a locked phone shows: one line, without the "
+                f"program's name or clinical words (found: {found})"
+            )
+        return self
 
 
 class DatabaseSettings(Section):

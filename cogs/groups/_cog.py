@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.cohorts import Cohort
+from bot.domain.language import clinical_words
 from bot.domain.names import BadName, check_group_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -24,7 +25,6 @@ from cogs.groups._core import (
     MAX_NAME,
     GroupsCore,
     channel_slug,
-    clinical_words,
     cohort_autocomplete,
 )
 from cogs.groups._render import agreement_notice

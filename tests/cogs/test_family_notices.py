@@ -16,6 +16,7 @@ from tests.cogs.test_family_helpers import (
     move_to,
     schedule,
 )
+from tests.harness import dm_body
 
 START = datetime(2026, 3, 5, 23, 0, tzinfo=UTC)
 FORBIDDEN = (
@@ -100,7 +101,7 @@ async def test_family_notices_hold_only_the_allowed_fields_and_the_statement(tmp
                     redisclosure_statement=w.settings.family.redisclosure_text,
                 )
             )
-            assert dm.content == expected
+            assert dm_body(dm.content) == expected
             assert not dm.embeds
             # the §2.32 statement is the regulation's wording ("unauthorized use or ...")
             content = dm.content.replace(w.settings.family.redisclosure_text, "")

@@ -11,7 +11,7 @@ from tests.cogs.test_milestones_helpers import (
     milestone_rows,
     put_in_cohort,
 )
-from tests.harness import program_world
+from tests.harness import dm_body, program_world
 
 COGS = ("clients", "milestones")
 STEP = timedelta(minutes=15)
@@ -47,7 +47,7 @@ async def test_thirty_days_public_celebration_and_congrats_delivered_once(tmp_pa
         assert w.messages(w.cohort) == []
         await until(w, ALEX_0900_TUE + timedelta(minutes=30))
 
-        dms = [m.content for m in w.dms(alex) if "30 days" in m.content]
+        dms = [dm_body(m.content) for m in w.dms(alex) if "30 days" in m.content]
         assert len(dms) == 1
         assert dms[0].startswith("🎉 Congratulations, Alex! Today marks 30 days of sobriety.")
         assert "A little late" not in dms[0]
@@ -79,7 +79,7 @@ async def test_thirty_days_public_celebration_and_congrats_delivered_once(tmp_pa
         await until(w, ALEX_2000_TUE + timedelta(hours=2))
         new = w.dms(alex)[before:]
         assert len(new) == 1
-        assert new[0].content == (
+        assert dm_body(new[0].content) == (
             "💌 On 30 days of sobriety, 2 people in your group sent you congratulations: "
             "Sam and Riley. They're glad you're here, and so are we."
         )
@@ -99,7 +99,7 @@ async def test_private_client_gets_a_dm_and_nothing_public(tmp_path):
         await put_in_cohort(w, alex, sam, riley)
         await sam.slash(w.cohort, "sobriety set", date="2026-02-01")  # 29 days in Berlin
         await w.advance(timedelta(days=2), step=STEP)
-        dms = [m.content for m in w.dms(sam) if "30 days" in m.content]
+        dms = [dm_body(m.content) for m in w.dms(sam) if "30 days" in m.content]
         assert len(dms) == 1
         assert "Only you see this" in dms[0]
         assert all("Sam" not in text for text in contents(w.messages(w.cohort)))
@@ -163,7 +163,7 @@ async def test_downtime_celebrates_late_once_and_says_so(tmp_path):
         await w.restart()
         await w.run_due_work()
         await w.run_due_work()
-        dms = [m.content for m in w.dms(alex) if "30 days" in m.content]
+        dms = [dm_body(m.content) for m in w.dms(alex) if "30 days" in m.content]
         assert len(dms) == 1
         assert dms[0].startswith(
             "🎉 A little late, but… congratulations, Alex! On Tuesday, March 3"
@@ -187,7 +187,7 @@ async def test_stale_milestone_is_recorded_not_announced(tmp_path):
         rows = await milestone_rows(w, alex.id)
         assert ("sobriety", "days", 30, "recorded_stale", 0) in rows
         assert ("program", "weeks", 1, "celebrated", 1) in rows
-        texts = [m.content for m in w.dms(alex)]
+        texts = [dm_body(m.content) for m in w.dms(alex)]
         assert not any("30 days" in t for t in texts)
         assert any(t.startswith("🎉 A little late, but…") and "first week" in t for t in texts)
 
@@ -358,7 +358,7 @@ async def test_sessions_attended_milestone(tmp_path):
         await w.advance(timedelta(hours=1), step=timedelta(hours=1))  # 11:00 Chicago
         assert not any("group sessions" in m.content for m in w.dms(alex))
         await until(w, ALEX_0900_TUE + timedelta(minutes=15))
-        texts = [m.content for m in w.dms(alex) if "group sessions" in m.content]
+        texts = [dm_body(m.content) for m in w.dms(alex) if "group sessions" in m.content]
         assert texts == [
             "🎉 Congratulations, Alex! You've now attended 10 group sessions. Thank you for "
             "showing up for yourself and for your group.\nOnly you see this. If you'd ever "

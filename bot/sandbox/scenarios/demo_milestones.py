@@ -100,7 +100,7 @@ async def run(ctx: ScenarioContext) -> None:
 
     evening = at_local(_today(ctx, alex), parse_hhmm("20:00"), _zone(alex))
     await ctx.advance(evening + timedelta(minutes=1) - ctx.now())
-    bundles = [m for m in ctx.dms(alex) if m["content"].startswith("💌")]
+    bundles = [m for m in ctx.dms(alex) if "\n💌" in m["content"]]
     ctx.expect(
         len(bundles) == 1 and "Sam" in bundles[0]["content"] and "Riley" in bundles[0]["content"],
         "Alex got peers' congratulations as one DM at the end of their day",
