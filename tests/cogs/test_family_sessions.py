@@ -70,6 +70,10 @@ async def test_the_three_notices_reach_client_and_family_with_one_disclosure_eac
         assert len(disclosures) == 3
         listed = await alex.slash(w.cohort, "family disclosures")
         assert listed.ephemeral and "3 notice(s)" in listed.response.content
+        # plain words for the client, never internal codes
+        assert "reminder 24 hours before" in listed.response.content
+        assert "the session was scheduled" in listed.response.content
+        assert "remind24h" not in listed.response.content and "-v1" not in listed.response.content
         await w.advance(timedelta(hours=3))
         assert len(w.dms(w.family)) == 3  # nothing after the session
 
