@@ -164,3 +164,22 @@ def test_summary_shows_every_element_in_plain_words():
     assert "/family consent revoke" in labels["Your right to revoke"]
     for text in labels.values():
         assert find_stigma(text) == []
+
+
+def test_compliance_doc_lists_every_screen_element_with_its_exact_text():
+    """docs/COMPLIANCE.md's table is the screen, row by row (sample consent in the doc)."""
+    from pathlib import Path
+
+    from bot.domain.consent import SCREEN_ELEMENTS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "COMPLIANCE.md").read_text("utf-8")
+    terms = standard_terms(
+        client_id=1,
+        program_name="Sunrise Recovery IOP",
+        recipient_contact_id=3,
+        recipient_name="Jordan (parent)",
+        expires_on=date(2026, 8, 29),
+    )
+    rows = summary_lines(terms, client_name="Alex Rivera", signed_on=date(2026, 3, 2))
+    for element, (label, text) in zip(SCREEN_ELEMENTS, rows, strict=True):
+        assert f"| {element.citation} | {label} | {text} |" in doc
