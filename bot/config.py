@@ -271,6 +271,9 @@ class CheckinSettings(Section):
 
 
 class MilestoneSettings(Section):
+    # The word for a client's own streak in every message ("30 days of recovery"). Many
+    # clients on medication treatment prefer "recovery"; a program may choose "sobriety".
+    streak_term: str = Field(default="recovery", min_length=3, max_length=30, pattern=r"^[a-z -]+$")
     sobriety_days: list[int] = Field(
         default_factory=lambda: [1, 7, 14, 30, 60, 90, 180, 270, 365, 545]
     )

@@ -82,8 +82,8 @@ async def test_upcoming_shows_private_sobriety_milestones_without_days(tmp_path)
         result = await w.facilitator.slash(w.cohort, "milestones upcoming")
         assert result.ephemeral
         text = result.response.content
-        assert "Tue 2026-03-03: Alex: 30 days of sobriety" in text
-        assert "Thu 2026-03-05: Sam: a private sobriety milestone" in text
+        assert "Tue 2026-03-03: Alex: 30 days of recovery" in text
+        assert "Thu 2026-03-05: Sam: a private recovery milestone" in text
         assert "Sam: 30 days" not in text
         for name in ("Alex", "Sam", "Riley"):
             assert f"Fri 2026-03-06: {name}: the first week in the program" in text

@@ -68,11 +68,11 @@ async def run(ctx: ScenarioContext) -> None:
             await ctx.advance(instant - ctx.now())
 
     ctx.expect(
-        any("30 days of sobriety" in m["content"] for m in ctx.dms(alex)),
+        any("30 days of recovery" in m["content"] for m in ctx.dms(alex)),
         "Alex got a 30-day congratulation by DM",
     )
     ctx.expect(
-        any("7 days of sobriety" in m["content"] for m in ctx.dms(sam)),
+        any("7 days of recovery" in m["content"] for m in ctx.dms(sam)),
         "Sam got a private 7-day congratulation by DM",
     )
     ctx.expect(
