@@ -135,7 +135,3 @@ def resources_suggestion(resources: Iterable[tuple[str, str]], limit: int = PART
         lines.append(line)
     return "\n".join(lines)
 
-
-def step_of(key: str) -> int:
-    """0 or 1: the form step a part is asked in."""
-    return 0 if key in STEPS[0] else 1

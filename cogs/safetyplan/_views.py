@@ -13,8 +13,8 @@ from bot.services.errors import UserError, guarded, reply_ephemeral
 from cogs.safetyplan._common import (
     CONTINUE_CUSTOM_ID,
     EDIT_CUSTOM_ID,
-    SHOW_CUSTOM_ID,
     NOT_A_CLIENT,
+    SHOW_CUSTOM_ID,
     parts,
     repo,
 )
