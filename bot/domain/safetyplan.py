@@ -134,4 +134,3 @@ def resources_suggestion(resources: Iterable[tuple[str, str]], limit: int = PART
             break
         lines.append(line)
     return "\n".join(lines)
-
