@@ -171,6 +171,9 @@ async def test_the_button_works_in_a_dm_with_and_without_a_plan_and_after_a_rest
         assert STEP2["environment"] not in reply_text(pressed)  # never someone else's plan
         form = await sam.user.click(pressed.response, custom_id="iop:safetyplan:edit")
         assert form.modal is not None
+        saved = await sam.user.submit_modal(form, {"coping": "Call my sponsor"})
+        assert "Step 1 of 2 is saved" in saved.response.content
+        assert (await stored(w, sam))["coping"] == "Call my sponsor"
 
         # Someone who isn't a client is not refused: they get the crisis resources.
         dm = await send_dm_with_button(w, w.stranger, "t:stranger")
