@@ -27,8 +27,11 @@ from bot.db.repositories.alerts import AlertRepository
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.clients import ClientRepository
 from bot.db.repositories.dm_channels import DmChannelRepository
+from bot.db.repositories.ledger import LedgerRepository
 from bot.db.repositories.meta import MetaRepository
 from bot.db.repositories.outbox import OutboxRepository
+from bot.files import database_files, permission_problems
+from bot.keys import key_file_path, load_program_key
 from bot.services.alerts import Alerts
 from bot.services.audit import Audit
 from bot.services.clock import Clock, SystemClock
@@ -133,6 +136,7 @@ class IopBot(commands.Bot):
         applied = await migrate(self.db)
         if applied:
             log.info("db.migrated", extra={"versions": [m.version for m in applied]})
+        await self._check_at_start()
         self._services = self._build_services()
         await self.sender.load_known_channels()
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
@@ -149,6 +153,15 @@ class IopBot(commands.Bot):
             self.services.jobs.start()
             self.services.tasks.spawn(self.run_due_work(), name="startup-catch-up")
         self.services.tasks.spawn(self._verify_guild_setup(), name="verify-guild-setup")
+
+    async def _check_at_start(self) -> None:
+        """Warn about files other accounts can read and a broken audit chain."""
+        if str(self.db.path) != ":memory:":
+            files = [*database_files(self.db.path), key_file_path(self.settings)]
+            for problem in permission_problems(files):
+                log.warning("files.too_open", extra={"problem": problem})
+        for problem in await LedgerRepository(self.db).verify():
+            log.error("audit.chain_broken", extra={"problem": problem})
 
     def _build_services(self) -> Services:
         settings, db, clock = self.settings, self.db, self.clock
@@ -190,6 +203,7 @@ class IopBot(commands.Bot):
             alert_repo=alert_repo,
             audit_repo=audit_repo,
             meta=MetaRepository(db),
+            key=load_program_key(settings),
         )
 
     def kick_dispatcher(self) -> None:

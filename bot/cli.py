@@ -1,5 +1,5 @@
 """The ``iopbot`` command: run, migrate, check-config, sync, invite-url, backup, restore,
-sandbox."""
+verify-audit, sandbox."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 import importlib
 import inspect
 import logging
+import os
 import pkgutil
 import signal
 import sqlite3
@@ -21,8 +22,11 @@ from bot.config import ConfigError, Settings, load_settings, summarize
 from bot.db.database import Database
 from bot.db.lock import DatabaseInUse, database_in_use
 from bot.db.migrate import MigrationError, current_version, load_migrations, migrate
+from bot.files import database_files, make_private, restrict_umask
 
 DEFAULT_CONFIG = Path("config.toml")
+# A restore source must hold at least these (the spine every iopbot schema has).
+IOPBOT_TABLES = frozenset({"meta", "outbox", "audit_log", "clients"})
 MISSING_CREDENTIALS_HELP = """\
 No Discord token is set, so iopbot can't connect to Discord.
 
@@ -32,6 +36,20 @@ then run `iopbot run --config config.toml` again.
 
 To try iopbot without a Discord application, run the offline sandbox:
     iopbot sandbox
+"""
+API_BASE_REFUSED = """\
+discord.api_base is set, but iopbot connects to Discord with a real token.
+
+That key exists only for the offline sandbox (`iopbot sandbox` sets it itself); with it the
+bot would send its token to another host. Remove discord.api_base from the config (or
+unset IOPBOT_DISCORD__API_BASE) and start again.
+"""
+START_CONFIG_HELP = """\
+{config} is present, but no Discord token is set, so iopbot did not start.
+
+It looks like a real setup: set the token in the environment
+    export IOPBOT_DISCORD__TOKEN='your-bot-token'
+and run `iopbot start` again. To try the offline sandbox instead, run `iopbot sandbox`.
 """
 BASE_PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -43,11 +61,23 @@ BASE_PERMISSIONS = discord.Permissions(
 )
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _config_path(args: argparse.Namespace) -> Path | None:
     path: Path | None = args.config
     if path is None:
         path = DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
-    return load_settings(path)
+    return path
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(_config_path(args))
+
+
+def refuses_api_base(settings: Settings) -> bool:
+    """With a real token, a configured ``api_base`` is refused (printed); True if so."""
+    if settings.discord.api_base:
+        print(API_BASE_REFUSED, file=sys.stderr)
+        return True
+    return False
 
 
 def _print_config_error(exc: ConfigError) -> int:
@@ -186,6 +216,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if _token(settings) is None:
         print(MISSING_CREDENTIALS_HELP, file=sys.stderr)
         return 2
+    if refuses_api_base(settings):
+        return 2
     from bot.logsetup import configure_logging
 
     configure_logging(
@@ -213,6 +245,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if _token(settings) is None:
         print(MISSING_CREDENTIALS_HELP, file=sys.stderr)
         return 2
+    if refuses_api_base(settings):
+        return 2
     if settings.discord.guild_id is None:
         print("sync: set discord.guild_id first.", file=sys.stderr)
         return 1
@@ -235,10 +269,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if not settings.database.path.is_file():
         print(f"backup: no database at {settings.database.path}", file=sys.stderr)
         return 1
-    if args.path.exists():
-        print(f"backup: {args.path} exists; choose a new file name", file=sys.stderr)
+    if os.path.lexists(args.path):
+        kind = "is a symlink" if args.path.is_symlink() else "exists"
+        print(f"backup: {args.path} {kind}; choose a new file name", file=sys.stderr)
         return 1
-    return asyncio.run(_backup(settings, args.path))
+    try:
+        return asyncio.run(_backup(settings, args.path))
+    except FileExistsError:
+        print(f"backup: {args.path} appeared meanwhile; choose a new file name", file=sys.stderr)
+        return 1
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -257,13 +296,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         print(f"restore: {target} exists; pass --force to replace it.", file=sys.stderr)
         return 1
-    src = sqlite3.connect(source)
+    problem = backup_problem(source)
+    if problem is not None:
+        print(f"restore: {source} {problem}; nothing was changed.", file=sys.stderr)
+        return 1
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     dest = sqlite3.connect(target)
     try:
         src.backup(dest)
     finally:
         src.close()
         dest.close()
+    for path in database_files(target):
+        make_private(path)
     for suffix in ("-wal", "-shm"):
         stale = target.with_name(target.name + suffix)
         if stale.exists() and stale.stat().st_size == 0:
@@ -272,11 +317,67 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def backup_problem(source: Path) -> str | None:
+    """Why ``source`` is not an iopbot database this code can restore, or None."""
+    try:
+        conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return "cannot be opened as a database"
+    try:
+        check = conn.execute("PRAGMA integrity_check").fetchall()
+        if [tuple(row) for row in check] != [("ok",)]:
+            return "failed SQLite's integrity check"
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError:
+        return "is not an SQLite database"
+    finally:
+        conn.close()
+    known = load_migrations()
+    newest = known[-1].version if known else 0
+    if version < 1 or not tables >= IOPBOT_TABLES:
+        return "is not an iopbot database"
+    if version > newest:
+        return f"was made by a newer iopbot (schema {version}; this code knows {newest})"
+    return None
+
+
+async def _verify_audit(settings: Settings) -> int:
+    from bot.db.repositories.ledger import LedgerRepository
+
+    db = Database(settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms)
+    await db.connect()
+    try:
+        problems = await LedgerRepository(db).verify()
+        counts = await LedgerRepository(db).row_counts()
+    finally:
+        await db.close()
+    for line in problems:
+        print(f"verify-audit: {line}", file=sys.stderr)
+    if problems:
+        return 1
+    summary = ", ".join(f"{table} {n} rows" for table, n in counts.items())
+    print(f"Audit trail and accounting of disclosures intact ({summary}).")
+    return 0
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if not settings.database.path.is_file():
+        print(f"verify-audit: no database at {settings.database.path}", file=sys.stderr)
+        return 1
+    return asyncio.run(_verify_audit(settings))
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: the real bot when a token is configured, else the offline sandbox."""
     settings = _settings(args)
     if _token(settings) is not None:
         return cmd_run(args)
+    config = _config_path(args)
+    if config is not None:
+        print(START_CONFIG_HELP.format(config=config), file=sys.stderr)
+        return 2
     from bot.sandbox import cli as sandbox_cli
 
     print(
@@ -325,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path)
     p.add_argument("--force", action="store_true", help="replace an existing database")
     p.set_defaults(func=cmd_restore)
+    add(
+        "verify-audit",
+        "Check the audit trail's and the accounting of disclosures' hash chains.",
+    ).set_defaults(func=cmd_verify_audit)
     from bot.sandbox import cli as sandbox_cli
 
     p = sub.add_parser(
@@ -337,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_umask()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

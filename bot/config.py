@@ -259,9 +259,11 @@ class MilestoneSettings(Section):
 
 class FamilySettings(Section):
     code_ttl_days: int = Field(default=7, ge=1, le=60)
-    code_length: int = Field(default=8, ge=6, le=16)
+    code_length: int = Field(default=8, ge=8, le=16)
     link_failures_keep_days: int = Field(default=7, ge=1)
     max_link_failures_per_hour: int = Field(default=5, ge=1)
+    # Across every account: past this many wrong codes in an hour nobody's code is checked.
+    max_link_failures_per_hour_server: int = Field(default=30, ge=1)
     reminder_hours_before: list[float] = Field(default_factory=lambda: [24.0, 1.0])
     consent_default_days: int = Field(default=180, ge=1, le=730)
     redisclosure_statement: str = (
@@ -271,6 +273,26 @@ class FamilySettings(Section):
         "permitted by the written consent of the person to whom it pertains or as otherwise "
         "permitted by 42 CFR part 2."
     )
+
+
+class SecuritySettings(Section):
+    # The program key (HMAC of link codes, pseudonyms in logs). Set it with
+    # IOPBOT_SECURITY__KEY (64 hex characters), or iopbot keeps it in ``key_file``
+    # (default: the database path + ".key"), created 0600 on first run.
+    key: SecretStr | None = None
+    key_file: Path | None = None
+    # Per-person cooldowns: reports filed, and /mydata export files made.
+    report_cooldown_seconds: int = Field(default=60, ge=0)
+    export_cooldown_minutes: int = Field(default=60, ge=0)
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_hex(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            text = value.get_secret_value()
+            if len(text) < 64 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
+                raise ValueError("must be at least 64 hexadecimal characters (32 bytes)")
+        return value
 
 
 class RetentionSettings(Section):
@@ -310,6 +332,7 @@ class Settings(BaseSettings):
     milestones: MilestoneSettings = Field(default_factory=MilestoneSettings)
     family: FamilySettings = Field(default_factory=FamilySettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
 
     _toml_path: ClassVar[Path | None] = None
 

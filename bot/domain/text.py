@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from discord.utils import escape_markdown, escape_mentions
+
 MESSAGE_LIMIT = 2000
 
 
@@ -20,3 +22,9 @@ def fit_lines(lines: list[str], *, limit: int = MESSAGE_LIMIT, more: str = "…"
         kept.append(line)
         budget -= len(line) + 1
     return "\n".join([head, *kept, more, tail])[:limit]
+
+
+def shown_name(name: str) -> str:
+    """A person's name as the bot shows it: markdown and mentions escaped, so a display
+    name like ``[Open chart](https://…)`` is shown as typed, never as a link."""
+    return escape_mentions(escape_markdown(name))

@@ -15,6 +15,7 @@ from bot.cogbase import DeletionReport, IopCog
 from bot.db.codec import parse_ts, ts
 from bot.db.repositories.data import DataRequestRepository, UserRecordQueries
 from bot.domain.localtime import at_local, local_date, parse_hhmm
+from bot.domain.text import shown_name
 from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -126,12 +127,12 @@ class DataCog(IopCog):
                 tx, actor_id=interaction.user.id, action="audit.view", subject_user_id=member.id
             )
         client = await services.clients.get(member.id)
-        name = client.display_name if client else member.display_name
+        name = shown_name(client.display_name if client else member.display_name)
         guild = interaction.guild
 
         def who(user_id: int) -> str:
             found = guild.get_member(user_id) if guild else None
-            return found.display_name if found else f"user {user_id}"
+            return shown_name(found.display_name) if found else f"user {user_id}"
 
         await reply_ephemeral(interaction, "", embed=audit_embed(name, entries, total, who))
 

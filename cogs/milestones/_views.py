@@ -67,7 +67,10 @@ class ResetView(IopView):
                 tally = ms.restart_streak(tally, today)
                 await self.repo.save_tally(tx, self.user_id, tally, now)
                 await self.repo.drop_pending_sobriety(tx, self.user_id)
-        log.info("sobriety.reset", extra={"user_id": self.user_id, "restarted": restart})
+        log.info(
+            "sobriety.reset",
+            extra={"person": services.key.pseudonym(self.user_id), "restarted": restart},
+        )
         if restart:
             text = render.RESTARTED.format(
                 cumulative=tally.cumulative(today),
