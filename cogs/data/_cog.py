@@ -67,8 +67,15 @@ class DataCog(IopCog):
     @mydata.command(name="export", description="Get a file of everything iopbot holds about you.")
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         services = self.services
-        await interaction.response.defer(ephemeral=True, thinking=True)
         user = interaction.user
+        wait = await self._export_wait(user.id)
+        if wait is not None:
+            raise UserError(
+                "You asked for your data a short while ago, and each export is kept on record "
+                f"for 6 years, so please wait {wait} before asking again. The file you got "
+                "last time is still complete up to then."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
         document = await userdata.gather_export(self.bot, services, user.id)
         if not userdata.has_records(document):
             await reply_ephemeral(interaction, "iopbot holds no records about you.")
@@ -90,6 +97,18 @@ class DataCog(IopCog):
             )
             return
         await reply_ephemeral(interaction, "I sent your data to you by DM as a JSON file.")
+
+    async def _export_wait(self, user_id: int) -> str | None:
+        """How long ``user_id`` must wait for their next export (None: not at all)."""
+        cooldown = timedelta(minutes=self.services.settings.security.export_cooldown_minutes)
+        last = await self.requests.last_own_export_at(user_id)
+        if last is None:
+            return None
+        left = last + cooldown - self.services.clock.now()
+        if left <= timedelta(0):
+            return None
+        minutes = int(left.total_seconds() // 60) + 1
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
     @mydata.command(name="delete", description="Delete what iopbot holds about you.")
     async def delete(self, interaction: discord.Interaction[Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -55,7 +55,14 @@ class ConfirmDeleteButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         _owner_check(interaction, self.user_id)
         services: Services = interaction.client.services
-        if services.clock.now() > datetime.fromtimestamp(self.until, UTC):
+        now = services.clock.now()
+        longest = timedelta(minutes=services.settings.retention.delete_confirm_minutes)
+        if self.until > (now + longest).timestamp():
+            # Only a crafted button id can carry this: /mydata delete never offers it.
+            raise UserError(
+                "This confirmation isn't valid and nothing was deleted. Run /mydata delete again."
+            )
+        if now > datetime.fromtimestamp(self.until, UTC):
             raise UserError(
                 "This confirmation has expired and nothing was deleted. Run /mydata delete again."
             )

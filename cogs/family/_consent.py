@@ -104,6 +104,12 @@ async def confirm_grant(
     today = local_date(family.now(), family.services.settings.program.timezone)
     if expires_on < today:
         raise UserError("This summary is out of date. Please run /family consent grant again.")
+    if expires_on > today + timedelta(days=MAX_CONSENT_DAYS):
+        # Only a crafted button id can carry this: the summary never offers it.
+        raise UserError(
+            f"A consent can last at most {MAX_CONSENT_DAYS} days, so nothing was saved. "
+            "Please run /family consent grant again."
+        )
     now = family.now()
     terms = standard_terms(
         client_id=user_id,

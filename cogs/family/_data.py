@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.cogbase import DeletionReport
-from bot.domain.text import shown_name
 from bot.db.repositories.family_sessions import FamilySession
+from bot.domain.text import shown_name
 from cogs.family._common import NOTICE_KIND, Family
 
 OWNED_TABLES = (

@@ -209,6 +209,7 @@ CONGRATS_CLOSED = (
     "kindness is noticed."
 )
 CONGRATS_GONE = "This celebration isn't available anymore."
+CONGRATS_NOT_PEER = "Congratulations on this celebration come from members of the same group."
 
 
 def upcoming_line(*, day: date, name: str, what: str) -> str:

@@ -7,6 +7,8 @@ from typing import Any
 
 import discord
 
+from bot.db.database import Transaction
+from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.milestones import MilestoneRepository
 from bot.domain import milestones as ms
 from bot.domain.localtime import local_date
@@ -82,6 +84,13 @@ class ResetView(IopView):
         await interaction.response.edit_message(content=text, view=None)
 
 
+async def _same_cohort(services: Services, tx: Transaction, owner_id: int, peer_id: int) -> bool:
+    cohorts = CohortRepository(services.db)
+    owner = await cohorts.current_membership_in(tx, owner_id)
+    peer = await cohorts.current_membership_in(tx, peer_id)
+    return owner is not None and peer is not None and owner.cohort_id == peer.cohort_id
+
+
 class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
     """On a public celebration: a peer's congratulations, one per peer, delivered later."""
 
@@ -99,6 +108,9 @@ class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
                 reply = render.CONGRATS_GONE
             elif milestone.user_id == interaction.user.id:
                 reply = render.CONGRATS_SELF
+            elif not await _same_cohort(services, tx, milestone.user_id, interaction.user.id):
+                # The button is only posted in the group's channel; a crafted id is not.
+                reply = render.CONGRATS_NOT_PEER
             elif milestone.congrats_sent_at is not None:
                 reply = render.CONGRATS_CLOSED
             elif await repo.add_congrats(
