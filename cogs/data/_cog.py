@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -107,7 +108,7 @@ class DataCog(IopCog):
         left = last + cooldown - self.services.clock.now()
         if left <= timedelta(0):
             return None
-        minutes = int(left.total_seconds() // 60) + 1
+        minutes = math.ceil(left.total_seconds() / 60)
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
     @mydata.command(name="delete", description="Delete what iopbot holds about you.")

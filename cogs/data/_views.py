@@ -26,6 +26,18 @@ def _owner_check(interaction: discord.Interaction[Any], user_id: int) -> None:
         raise UserError("This button belongs to someone else's request.")
 
 
+def confirmation_problem(services: Services, until: int) -> str | None:
+    """Why a Delete button whose id says ``until`` (epoch seconds) can't be used now."""
+    now = services.clock.now()
+    longest = timedelta(minutes=services.settings.retention.delete_confirm_minutes)
+    if until > (now + longest).timestamp():
+        # Only a crafted button id can carry this: /mydata delete never offers it.
+        return "This confirmation isn't valid and nothing was deleted. Run /mydata delete again."
+    if now > datetime.fromtimestamp(until, UTC):
+        return "This confirmation has expired and nothing was deleted. Run /mydata delete again."
+    return None
+
+
 class ConfirmDeleteButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"iop:data:delete:(?P<user>\d+):(?P<until>\d+)",
@@ -55,17 +67,9 @@ class ConfirmDeleteButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         _owner_check(interaction, self.user_id)
         services: Services = interaction.client.services
-        now = services.clock.now()
-        longest = timedelta(minutes=services.settings.retention.delete_confirm_minutes)
-        if self.until > (now + longest).timestamp():
-            # Only a crafted button id can carry this: /mydata delete never offers it.
-            raise UserError(
-                "This confirmation isn't valid and nothing was deleted. Run /mydata delete again."
-            )
-        if now > datetime.fromtimestamp(self.until, UTC):
-            raise UserError(
-                "This confirmation has expired and nothing was deleted. Run /mydata delete again."
-            )
+        problem = confirmation_problem(services, self.until)
+        if problem is not None:
+            raise UserError(problem)
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await delete_everywhere(
             interaction.client,

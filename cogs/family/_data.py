@@ -25,7 +25,7 @@ KEPT_REASON = (
     "(retention.disclosures_days), then purged"
 )
 KEPT_FAILURES = (
-    "failed family-link code attempts: a security record for the guessing limit; kept "
+    "family-link codes that didn't work: a security record for the guessing limit; kept "
     "family.link_failures_keep_days (7 days by default), then purged"
 )
 
