@@ -223,7 +223,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_logging(
         settings.logging.level,
         json_format=settings.logging.json_format,
-        secrets=[_token(settings) or ""],
+        secrets=[
+            _token(settings) or "",
+            key.get_secret_value() if (key := settings.security.key) else "",
+        ],
     )
     return asyncio.run(_run_bot(settings))
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.config import Settings
 from bot.db.database import Database
 from bot.db.migrate import load_migrations, migrate
@@ -424,3 +425,10 @@ def test_restore_refuses_a_file_that_is_not_an_iopbot_database(tmp_path):
         assert live.read_bytes() == before
     result = iopbot("restore", str(good), "--force", "--config", str(config))
     assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_program_key_is_refused_without_echoing_it(tmp_path, capsys):
+    config = db_config(tmp_path, tmp_path / "iop.sqlite3", '[security]\nkey = "not-hex-secret"\n')
+    assert main(["check-config", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "security.key" in err and "not-hex-secret" not in err
