@@ -136,7 +136,7 @@ class IopBot(commands.Bot):
         applied = await migrate(self.db)
         if applied:
             log.info("db.migrated", extra={"versions": [m.version for m in applied]})
-        await self._check_at_start()
+        self._check_files()
         self._services = self._build_services()
         await self.sender.load_known_channels()
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
@@ -153,15 +153,22 @@ class IopBot(commands.Bot):
             self.services.jobs.start()
             self.services.tasks.spawn(self.run_due_work(), name="startup-catch-up")
         self.services.tasks.spawn(self._verify_guild_setup(), name="verify-guild-setup")
+        # ~15 µs a row: in the background, so a long trail never delays start-up.
+        self.services.tasks.spawn(self.check_audit_chain(), name="verify-audit-chain")
 
-    async def _check_at_start(self) -> None:
-        """Warn about files other accounts can read and a broken audit chain."""
+    def _check_files(self) -> None:
+        """Warn about database, backup-adjacent and key files other accounts can read."""
         if str(self.db.path) != ":memory:":
             files = [*database_files(self.db.path), key_file_path(self.settings)]
             for problem in permission_problems(files):
                 log.warning("files.too_open", extra={"problem": problem})
-        for problem in await LedgerRepository(self.db).verify():
+
+    async def check_audit_chain(self) -> list[str]:
+        """Verify the audit trail's and disclosures' hash chains; log each broken link."""
+        problems = await LedgerRepository(self.db).verify()
+        for problem in problems:
             log.error("audit.chain_broken", extra={"problem": problem})
+        return problems
 
     def _build_services(self) -> Services:
         settings, db, clock = self.settings, self.db, self.clock

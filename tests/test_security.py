@@ -111,11 +111,21 @@ async def test_start_up_warns_about_a_key_file_others_can_read(tmp_path, caplog)
         assert mode(key_file) == 0o600
         key_file.chmod(0o644)
         caplog.set_level(logging.WARNING, logger="iopbot.app")
-        await bot._check_at_start()
+        bot._check_files()
+        await _audit_rows(bot.db, 2)
+        assert await bot.check_audit_chain() == []
+        raw = sqlite3.connect(tmp_path / "iop.sqlite3")
+        raw.execute("DROP TRIGGER audit_log_append_only")
+        raw.execute("UPDATE audit_log SET actor_id = 7 WHERE id = 1")
+        raw.commit()
+        raw.close()
+        assert len(await bot.check_audit_chain()) == 1
     finally:
         await bot.db.close()
     warnings = [r for r in caplog.records if r.getMessage() == "files.too_open"]
     assert len(warnings) == 1 and str(key_file) in warnings[0].problem
+    broken = [r for r in caplog.records if r.getMessage() == "audit.chain_broken"]
+    assert len(broken) == 1 and "audit_log row 1" in broken[0].problem
 
 
 def test_the_program_key_comes_from_the_environment_or_a_private_file(tmp_path):
