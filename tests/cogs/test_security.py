@@ -17,7 +17,15 @@ from cogs.family._common import Family
 from cogs.family._consent import confirm_grant
 from cogs.family._views import ConsentConfirmButton
 from cogs.moderation._render import history_embed
-from tests.cogs.test_family_helpers import enroll, family_world, linked_family
+from tests.cogs.test_family_helpers import (
+    breathe,
+    enroll,
+    family_world,
+    linked_family,
+    schedule,
+    staff_texts,
+)
+from tests.cogs.test_milestones_helpers import enroll_all, put_in_cohort
 from tests.harness import program_world
 
 HOSTILE = "[Open chart](https://x)"
@@ -84,6 +92,23 @@ async def test_family_rsvp_note_and_session_list_escape_names(tmp_path):
         assert only_escaped(result.response.content)
         listed = await w.facilitator.slash(w.staff, "family session list")
         assert only_escaped(listed.response.content)
+
+
+async def test_the_rsvp_note_to_staff_escapes_the_client_name(tmp_path):
+    async with family_world(tmp_path) as w:
+        alex = w.clients[0]
+        await linked_family(w, alex)
+        async with w.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE clients SET display_name = ? WHERE user_id = ?", (HOSTILE, alex.id)
+            )
+        session_id = await schedule(w, alex)
+        await w.run_due_work()
+        notice = w.dms(w.family)[0]
+        await w.family.user.click(notice, custom_id=f"iop:family:rsvp:{session_id}:yes")
+        await breathe(w)
+        notes = [t for t in staff_texts(w) if "will be at family session" in t]
+        assert len(notes) == 1 and only_escaped(notes[0])
 
 
 # ----- item 9: /family session list leaves an audit row --------------------------------
@@ -164,6 +189,23 @@ async def test_a_crafted_delete_confirmation_that_never_expires_is_refused(tmp_p
         assert await w.db.fetchval("SELECT COUNT(*) FROM clients WHERE user_id = ?", (alex.id,))
 
 
+async def test_congrats_come_only_from_the_same_group(tmp_path):
+    async with program_world(tmp_path, cogs=("clients", "milestones")) as w:
+        alex, sam, riley = w.clients
+        await enroll_all(w)
+        await put_in_cohort(w, alex, sam)  # riley is enrolled but in no group
+        await alex.slash(w.cohort, "sobriety set", date="2026-02-01")
+        await alex.slash(w.cohort, "milestones public", choice="on")
+        await w.advance(timedelta(days=1, hours=6), step=timedelta(minutes=30))
+        post = w.messages(w.cohort)[0]
+        custom_id = post.components[0].children[0].custom_id
+        outsider = await riley.click(post, custom_id=custom_id)
+        assert "members of the same group" in outsider.response.content
+        peer = await sam.click(post, custom_id=custom_id)
+        assert "reach Alex" in peer.response.content
+        assert await w.count("SELECT COUNT(*) FROM milestone_congrats") == 1
+
+
 # ----- item 14: cooldowns --------------------------------------------------------------
 
 
@@ -216,3 +258,20 @@ async def test_crisis_path_logs_a_pseudonym_not_the_discord_id(tmp_path, caplog)
         assert not hasattr(path[0], "user_id")
         assert path[0].person == w.bot.services.key.pseudonym(alex.id)
         assert str(alex.id) not in path[0].person
+
+
+# ----- item 8: the seeded roles don't say who is a patient ------------------------------
+
+
+def test_demo_world_roles_are_neutral_and_not_hoisted():
+    from bot.sandbox.demo_world import seed_demo_world
+    from bot.sandbox.emulator import Emulator
+
+    emulator = Emulator(token="t")
+    world = seed_demo_world(emulator)
+    roles = {r["id"]: r for r in emulator.state.guilds[world.guild_id].roles.values()}
+    for key in ("client", "family"):
+        role = roles[str(world.roles[key])]
+        assert role["name"] in ("Member", "Guest")
+        assert not role["hoist"]
+        assert role["name"].lower() not in ("client", "patient", "family")
