@@ -442,3 +442,12 @@ def test_a_malformed_program_key_is_refused_without_echoing_it(tmp_path, capsys)
     assert main(["check-config", "--config", str(config)]) == 1
     err = capsys.readouterr().err
     assert "security.key" in err and "not-hex-secret" not in err
+
+
+def test_link_codes_stay_at_least_eight_characters(tmp_path):
+    from bot.config import ConfigError, load_settings
+
+    config = db_config(tmp_path, tmp_path / "iop.sqlite3", "[family]\ncode_length = 7\n")
+    with pytest.raises(ConfigError, match="family.code_length"):
+        load_settings(config)
+    assert Settings().family.code_length == 8

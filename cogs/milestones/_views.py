@@ -102,13 +102,17 @@ class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services: Services = interaction.client.services
         repo = MilestoneRepository(services.db)
+        perms = services.perms
+        staff = perms.is_facilitator(perms.member_of(interaction.client, interaction.user))
         async with services.db.transaction() as tx:
             milestone = await repo.get_in(tx, self.item_id)
             if milestone is None or not milestone.public:
                 reply = render.CONGRATS_GONE
             elif milestone.user_id == interaction.user.id:
                 reply = render.CONGRATS_SELF
-            elif not await _same_cohort(services, tx, milestone.user_id, interaction.user.id):
+            elif not staff and not await _same_cohort(
+                services, tx, milestone.user_id, interaction.user.id
+            ):
                 # The button is only posted in the group's channel; a crafted id is not.
                 reply = render.CONGRATS_NOT_PEER
             elif milestone.congrats_sent_at is not None:

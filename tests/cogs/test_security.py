@@ -203,7 +203,9 @@ async def test_congrats_come_only_from_the_same_group(tmp_path):
         assert "members of the same group" in outsider.response.content
         peer = await sam.click(post, custom_id=custom_id)
         assert "reach Alex" in peer.response.content
-        assert await w.count("SELECT COUNT(*) FROM milestone_congrats") == 1
+        staff = await w.facilitator.click(post, custom_id=custom_id)
+        assert "reach Alex" in staff.response.content
+        assert await w.count("SELECT COUNT(*) FROM milestone_congrats") == 2
 
 
 # ----- item 14: cooldowns --------------------------------------------------------------
