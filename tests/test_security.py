@@ -448,6 +448,6 @@ def test_link_codes_stay_at_least_eight_characters(tmp_path):
     from bot.config import ConfigError, load_settings
 
     config = db_config(tmp_path, tmp_path / "iop.sqlite3", "[family]\ncode_length = 7\n")
-    with pytest.raises(ConfigError, match="family.code_length"):
+    with pytest.raises(ConfigError, match=r"family\.code_length"):
         load_settings(config)
     assert Settings().family.code_length == 8
