@@ -30,7 +30,7 @@ from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.ledger import LedgerRepository
 from bot.db.repositories.meta import MetaRepository
 from bot.db.repositories.outbox import OutboxRepository
-from bot.files import database_files, permission_problems
+from bot.files import program_file_problems
 from bot.keys import key_file_path, load_program_key
 from bot.services.alerts import Alerts
 from bot.services.audit import Audit
@@ -159,8 +159,7 @@ class IopBot(commands.Bot):
     def _check_files(self) -> None:
         """Warn about database, backup-adjacent and key files other accounts can read."""
         if str(self.db.path) != ":memory:":
-            files = [*database_files(self.db.path), key_file_path(self.settings)]
-            for problem in permission_problems(files):
+            for problem in program_file_problems(self.db.path, key_file_path(self.settings)):
                 log.warning("files.too_open", extra={"problem": problem})
 
     async def check_audit_chain(self) -> list[str]:

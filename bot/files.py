@@ -43,6 +43,12 @@ def open_new_private(path: Path) -> int:
     return os.open(path, flags, PRIVATE_FILE_MODE)
 
 
+def program_file_problems(database: Path, key_file: Path) -> list[str]:
+    """``permission_problems`` for the database, its ``-wal``/``-shm`` and the key file:
+    what start-up logs as ``files.too_open`` (and what a ``doctor`` command can print)."""
+    return permission_problems([*database_files(database), key_file])
+
+
 def permission_problems(paths: list[Path]) -> list[str]:
     """One line for each existing file that other accounts may read or write."""
     problems = []
