@@ -169,7 +169,7 @@ async def program_world(
         ),
         "Client": guild.create_role("Client"),
         "Family": guild.create_role("Family"),
-        "On-call": guild.create_role("On-call"),
+        "On-call": guild.create_role("On-call", mentionable=True),
         "Auditor": guild.create_role("Auditor"),
     }
     # The bot's own role: the program admin lets it into the private channels.

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 # Idioms that contain crisis words but are not crisis language. They are removed from
 # the text before the phrases are matched, so "dead tired but I want to die" still fires.
@@ -77,9 +78,14 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", folded).strip()
 
 
+Severity = Literal["urgent", "concern"]
+
+
 @dataclass(frozen=True, slots=True)
 class CrisisMatch:
     phrase: str
+    severity: Severity = "urgent"
+    category: str = "active_ideation"
 
 
 def _pattern(phrase: str) -> re.Pattern[str] | None:
@@ -110,15 +116,26 @@ def detect_crisis(
     return None
 
 
+# A DM's first line is what a locked phone shows: nothing about the program or crisis.
+NEUTRAL_FIRST_LINE = "A private note for you."
+
+
 def resources_text(
-    resources: Iterable[tuple[str, str]], staffed_hours: str, *, facilitator_told: bool = True
+    resources: Iterable[tuple[str, str]],
+    staffed_hours: str,
+    *,
+    facilitator_told: bool = True,
+    staffed_now: bool | None = None,
 ) -> str:
-    """The private crisis reply: resources first, then when the space is staffed.
+    """The private crisis reply: a neutral first line, resources, then when staff are here.
 
     ``facilitator_told=False`` (e.g. ``/help-now``, which alerts nobody) leaves out the
-    sentence saying a facilitator was told.
+    sentences about the alert. ``staffed_now=False`` says plainly that staff may not see
+    the alert until staffed hours begin; None (unknown) says only when the space is staffed.
     """
     lines = [
+        NEUTRAL_FIRST_LINE,
+        "",
         "You matter, and you don't have to go through this alone. If you are thinking about "
         "harming yourself or are in crisis, please reach out now:",
         "",
@@ -128,7 +145,12 @@ def resources_text(
         f"This space is staffed {staffed_hours}. Outside those hours nobody may see messages "
         "here right away: iopbot is not a crisis service."
     )
-    if facilitator_told:
+    if facilitator_told and staffed_now is False:
+        notice += (
+            " A facilitator has been told privately, but it is outside staffed hours right "
+            "now, so staff may not see it until later. Please use the resources above now."
+        )
+    elif facilitator_told:
         notice += " A facilitator has been told privately so someone can check in with you."
     lines += ["", notice]
     return "\n".join(lines)
