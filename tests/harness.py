@@ -25,6 +25,7 @@ from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
 from bot.app import IopBot, create_bot
 from bot.config import Settings
 from bot.services.clock import FakeClock
+from cogs.clients._welcome import WELCOME_FIRST_LINE
 
 GUILD_ID = 1_300_000_000_000_000_001
 DEFAULT_START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
@@ -92,13 +93,21 @@ class World:
         await self.env.settle()
         self.open_commands_to_everyone()
 
-    def dms(self, member: MemberActor) -> list[discord.Message]:
-        """Messages the bot sent to ``member`` by DM, oldest first."""
+    def dms(self, member: MemberActor, *, welcome: bool = False) -> list[discord.Message]:
+        """Messages in ``member``'s DM channel with the bot, oldest first.
+
+        The one-time enrollment welcome is left out unless ``welcome=True`` (it is tested
+        in tests/cogs/test_clients_welcome.py), so a test counts its own feature's DMs.
+        """
         try:
             channel = member.user.dm_channel
         except Exception:
             return []
-        return channel.history()
+        return [
+            m
+            for m in channel.history()
+            if welcome or not m.content.startswith(WELCOME_FIRST_LINE)
+        ]
 
     def messages(self, channel: ChannelHandle) -> list[discord.Message]:
         return channel.history()

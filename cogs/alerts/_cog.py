@@ -60,7 +60,7 @@ class AlertsCog(IopCog):
         self.services.jobs.remove(ESCALATE_JOB)
 
     @alerts_group.command(
-        name="status", description="Open alerts, alert posts that failed, and channel access."
+        name="status", description="Open alerts, alert posts Discord refused, and staff-channel access."
     )
     @facilitator_only()
     async def status(self, interaction: discord.Interaction[Any]) -> None:
@@ -83,7 +83,7 @@ class AlertsCog(IopCog):
         since = services.clock.now() - STATUS_WINDOW
         failures = await services.alert_repo.failures_since(since)
         if failures:
-            lines.append(f"Alert posts that failed in the last 24 hours: {len(failures)}")
+            lines.append(f"Alert posts not delivered in the last 24 hours: {len(failures)}")
             for f in failures[:10]:
                 code = f"code {f.error_code}" if f.error_code else "no code"
                 alert = f"alert #{f.alert_id}" if f.alert_id is not None else "a safety notice"
@@ -92,7 +92,7 @@ class AlertsCog(IopCog):
                     f"{f.fallback_dms} fallback DM(s) queued"
                 )
         else:
-            lines.append("Alert posts that failed in the last 24 hours: none.")
+            lines.append("Alert posts not delivered in the last 24 hours: none.")
         guild_id = services.settings.discord.guild_id
         guild = self.bot.get_guild(guild_id) if guild_id else None
         problems = alert_channel_problems(guild, services.settings) if guild else []

@@ -56,17 +56,19 @@ async def refresh_alert_post(
 ) -> None:
     """Show ``alert``'s state on the message pressed, or privately and on the alert post."""
     embed, view = await _rendered(services, alert)
+    # The page is answered: the post no longer asks anyone to look (an edit never pings).
+    content = f"Alert #{alert.id}: acknowledged." if alert.acknowledged_at else None
     channel_id, message_id, _ = await _post_of(services, alert.id)
     pressed = interaction.message
     if pressed is not None and pressed.id == message_id:
-        await interaction.response.edit_message(embed=embed, view=view)
+        await interaction.response.edit_message(content=content, embed=embed, view=view)
         return
     if channel_id is not None and message_id is not None:
         post = interaction.client.get_partial_messageable(channel_id).get_partial_message(
             message_id
         )
         try:
-            await post.edit(embed=embed, view=view)
+            await post.edit(content=content, embed=embed, view=view)
         except discord.HTTPException as exc:
             log.warning("alert.post_not_updated", extra={"alert_id": alert.id, "code": exc.code})
     if alert.outcome is None:

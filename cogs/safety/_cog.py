@@ -82,7 +82,7 @@ class SafetyCog(IopCog):
 
     # ----- crisis language in group messages and DMs to the bot ---------------------------
 
-    def _watches(self, message: discord.Message) -> discord.Member | None:
+    async def _watches(self, message: discord.Message) -> discord.Member | None:
         """The author (as a member of the program's server) when the crisis listener should
         read this message: a group message (with the message-content intent) or a DM to the
         bot (no intent needed) from someone in the server who is not staff."""
@@ -93,7 +93,7 @@ class SafetyCog(IopCog):
         if message.guild is None:
             if not isinstance(message.channel, discord.DMChannel):
                 return None
-            member = self.services.perms.member_of(self.bot, author)
+            member = await self._member_for_dm(author)
         else:
             if not settings.discord.message_content:
                 return None
@@ -107,9 +107,23 @@ class SafetyCog(IopCog):
             return None
         return member
 
+    async def _member_for_dm(self, user: discord.abc.User) -> discord.Member | None:
+        """The DM's author as a member of the program's server (cache, then one fetch)."""
+        member = self.services.perms.member_of(self.bot, user)
+        if member is not None:
+            return member
+        guild_id = self.services.settings.discord.guild_id
+        guild = self.bot.get_guild(guild_id) if guild_id else None
+        if guild is None:
+            return None
+        try:
+            return await guild.fetch_member(user.id)
+        except discord.HTTPException:
+            return None  # not in the program's server: not screened
+
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        author = self._watches(message)
+        author = await self._watches(message)
         if author is None or not message.content:
             return
         match = detect_crisis(message.content, self.services.settings.safety.crisis_terms)
