@@ -104,9 +104,7 @@ class World:
         except Exception:
             return []
         return [
-            m
-            for m in channel.history()
-            if welcome or not m.content.startswith(WELCOME_FIRST_LINE)
+            m for m in channel.history() if welcome or not m.content.startswith(WELCOME_FIRST_LINE)
         ]
 
     def messages(self, channel: ChannelHandle) -> list[discord.Message]:
