@@ -112,9 +112,15 @@ def staffed_now(services: Services) -> bool:
 
 
 def crisis_resources_text(
-    services: Services, *, category: str | None = None, facilitator_told: bool = True
+    services: Services,
+    *,
+    category: str | None = None,
+    facilitator_told: bool = True,
+    dm: bool = False,
 ) -> str:
-    """The private reply: resources (plus the category's own), and when staff are here."""
+    """The private reply: resources (plus the category's own), and when staff are here.
+
+    ``dm=True`` for a DM: a neutral first line comes first (a locked phone shows it)."""
     settings = services.settings
     resources = [(r.name, r.contact) for r in settings.safety.resources]
     extra = settings.safety.category_resources.get(category or "", [])
@@ -124,6 +130,7 @@ def crisis_resources_text(
         settings.program.staffed_hours,
         facilitator_told=facilitator_told,
         staffed_now=staffed_now(services) if facilitator_told else None,
+        dm=dm,
     )
 
 
@@ -239,7 +246,7 @@ async def _respond(
             kind=CRISIS_DM_KIND,
             target=DM(user_id),
             notice=Notice(
-                content=crisis_resources_text(services, category=where.category),
+                content=crisis_resources_text(services, category=where.category, dm=True),
                 buttons=(safety_plan_button(),),
                 meta={"alert_id": alert_id, "name": display_name[:100]},
             ),

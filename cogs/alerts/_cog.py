@@ -60,7 +60,8 @@ class AlertsCog(IopCog):
         self.services.jobs.remove(ESCALATE_JOB)
 
     @alerts_group.command(
-        name="status", description="Open alerts, alert posts Discord refused, and staff-channel access."
+        name="status",
+        description="Open alerts, alert posts Discord refused, and staff-channel access.",
     )
     @facilitator_only()
     async def status(self, interaction: discord.Interaction[Any]) -> None:

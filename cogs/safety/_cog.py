@@ -31,13 +31,14 @@ from cogs.safety._view_message import ViewMessageButton
 log = logging.getLogger("iopbot.safety")
 
 
-def help_now_text(services: Services) -> str:
+def help_now_text(services: Services, *, dm: bool = False) -> str:
     """Settings only: no database, so it answers even when storage is down."""
     settings = services.settings
     return resources_text(
         [(r.name, r.contact) for r in settings.safety.resources],
         settings.program.staffed_hours,
         facilitator_told=False,
+        dm=dm,
     )
 
 
@@ -179,7 +180,7 @@ class SafetyCog(IopCog):
                 log.warning("crisis.direct_dm_no_user", extra={"user_id": uid})
                 return
             try:
-                await person.send(help_now_text(self.services), view=safety_plan_view())
+                await person.send(help_now_text(self.services, dm=True), view=safety_plan_view())
             except discord.HTTPException:
                 log.warning("crisis.direct_dm_failed", extra={"user_id": uid})
 
