@@ -73,3 +73,12 @@ async def test_safety_scenario_exits_0_and_tells_the_story(sandbox: Sandbox) -> 
         2,
     )
     assert [m for m in sandbox.errors.messages if "alert.post_failed" not in m] == []
+    # The safety plan part: the button on the crisis reply answers the person privately.
+    plan = [
+        e
+        for e in sends
+        if e["kind"] == "ephemeral"
+        and e.get("recipient_id") == str(client.id)
+        and "safety plan" in (e["content"] or "").lower()
+    ]
+    assert len(plan) == 1

@@ -36,7 +36,7 @@ VIEW_PREFIX = "iop:crisis:view:"
 ACK_PREFIX = "iop:alert:ack:"
 REACHED_SUFFIX = ":reached"
 # Parts other features add to this story (after the DM path above).
-LATER_PARTS = ("checkin_item", "plan")
+LATER_PARTS = ("checkin_item", "plan")  # safety_plan.py is written
 
 Part = Callable[[ScenarioContext], Awaitable[None]]
 
