@@ -258,8 +258,6 @@ async def _respond(
         extra={
             "user_id": user_id,
             "source": where.source,
-            "severity": where.severity,
-            "category": where.category,
             "alert_id": alert_id,
             "dm": dm_id,
         },
