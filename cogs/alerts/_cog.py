@@ -3,6 +3,7 @@ fallback when the staff channel refuses a post, and ``/alerts status``."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -18,6 +19,8 @@ from bot.services.errors import reply_ephemeral
 from bot.services.permissions import facilitator_only
 from bot.services.staff_channel import alert_channel_problems, staff_member_ids
 from cogs.alerts._views import AcknowledgeButton, OutcomeButton
+
+log = logging.getLogger("iopbot.alerts")
 
 ESCALATE_JOB = "alerts:escalate"
 STATUS_WINDOW = timedelta(hours=24)
@@ -58,6 +61,16 @@ class AlertsCog(IopCog):
         self.services.alerts.staff_lookup = None
         unregister_fallback(self.services, STAFF_POST_KINDS)
         self.services.jobs.remove(ESCALATE_JOB)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        """A permission change in the staff channel: say at once what alerts now lack."""
+        if after.id != self.services.settings.channels.staff_alerts:
+            return
+        for problem in alert_channel_problems(after.guild, self.services.settings):
+            log.error("alerts.channel_access", extra={"problem": problem})
 
     @alerts_group.command(
         name="status",

@@ -4,6 +4,7 @@ acknowledgement with an outcome; `iopbot sandbox --scenario safety` exits 0."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +33,10 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
 
 
-async def test_safety_scenario_exits_0_and_tells_the_story(sandbox: Sandbox) -> None:
+async def test_safety_scenario_exits_0_and_tells_the_story(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="iopbot.alerts")
     assert await run_scenario(sandbox, "safety") == 0
     entries = sandbox.emulator.transcript.entries
     world = sandbox.world
@@ -72,7 +76,13 @@ async def test_safety_scenario_exits_0_and_tells_the_story(sandbox: Sandbox) -> 
         facilitator.id,
         2,
     )
-    assert [m for m in sandbox.errors.messages if "alert.post_failed" not in m] == []
+    expected = ("alert.post_failed", "alerts.channel_access")
+    assert [m for m in sandbox.errors.messages if not m.endswith(expected)] == []
+    # The permission change itself was noticed at once, naming the permission.
+    problems = [
+        getattr(r, "problem", "") for r in caplog.records if r.msg == "alerts.channel_access"
+    ]
+    assert problems == ["channels.staff_alerts: the bot lacks Send Messages in #staff-alerts"]
     # The safety plan part: the button on the crisis reply answers the person privately.
     plan = [
         e
