@@ -79,10 +79,13 @@ async def test_safety_scenario_exits_0_and_tells_the_story(
     expected = ("alert.post_failed", "alerts.channel_access")
     assert [m for m in sandbox.errors.messages if not m.endswith(expected)] == []
     # The permission change itself was noticed at once, naming the permission.
+    # (Discord drops Embed Links too when Send Messages is denied.)
     problems = [
         getattr(r, "problem", "") for r in caplog.records if r.msg == "alerts.channel_access"
     ]
-    assert problems == ["channels.staff_alerts: the bot lacks Send Messages in #staff-alerts"]
+    assert problems == [
+        "channels.staff_alerts: the bot lacks Send Messages, Embed Links in #staff-alerts"
+    ]
     # The safety plan part: the button on the crisis reply answers the person privately.
     plan = [
         e
