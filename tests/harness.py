@@ -31,6 +31,16 @@ GUILD_ID = 1_300_000_000_000_000_001
 DEFAULT_START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
 
 
+DM_PREVIEW = "You have a new message."  # the default program.dm_preview
+
+
+def dm_body(content: str) -> str:
+    """A DM's text without its neutral first line (the lock-screen preview)."""
+    head, _, rest = content.partition("\n")
+    assert head == DM_PREVIEW, f"a DM must start with the neutral preview line: {content!r}"
+    return rest
+
+
 def unthrottled() -> AsyncLimiter:
     """simcord runs the bot on virtual loop time, where a real-time token bucket never
     refills; the global send rate is tested in tests/services/test_outbox.py and bench/."""
@@ -103,9 +113,7 @@ class World:
             channel = member.user.dm_channel
         except Exception:
             return []
-        return [
-            m for m in channel.history() if welcome or not m.content.startswith(WELCOME_FIRST_LINE)
-        ]
+        return [m for m in channel.history() if welcome or WELCOME_FIRST_LINE not in m.content]
 
     def messages(self, channel: ChannelHandle) -> list[discord.Message]:
         return channel.history()

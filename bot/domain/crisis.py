@@ -116,27 +116,21 @@ def detect_crisis(
     return None
 
 
-# A DM's first line is what a locked phone shows: nothing about the program or crisis.
-NEUTRAL_FIRST_LINE = "A private note for you."
-
-
 def resources_text(
     resources: Iterable[tuple[str, str]],
     staffed_hours: str,
     *,
     facilitator_told: bool = True,
     staffed_now: bool | None = None,
-    dm: bool = False,
 ) -> str:
-    """The private crisis reply: a neutral first line, resources, then when staff are here.
+    """The private crisis reply: resources, then when staff are here.
 
     ``facilitator_told=False`` (e.g. ``/help-now``, which alerts nobody) leaves out the
     sentences about the alert. ``staffed_now=False`` says plainly that staff may not see
     the alert until staffed hours begin; None (unknown) says only when the space is staffed.
-    ``dm=True`` starts with a neutral line (what a locked phone shows of a DM).
+    A DM's neutral first line (``program.dm_preview``) is added by the sender.
     """
-    lines = [NEUTRAL_FIRST_LINE, ""] if dm else []
-    lines += [
+    lines = [
         "You matter, and you don't have to go through this alone. If you are thinking about "
         "harming yourself or are in crisis, please reach out now:",
         "",

@@ -6,8 +6,9 @@ than 429, e.g. 50001 Missing Access, 50013 Missing Permissions, 10003 Unknown Ch
 the retries ran out. It then
 
 1. queues a DM to each member of the on-call role, then to each facilitator (one each,
-   de-duplicated; they all go out at once: a lost alert is worth a few extra DMs), with the
-   alert's Acknowledge button, so a person is reached and can stop the re-paging;
+   de-duplicated; they all go out at once: a lost alert is worth a few extra DMs; the
+   sender's neutral first line hides it on a lock screen), with the alert's Acknowledge
+   button, so a person is reached and can stop the re-paging;
 2. records the failure in ``alert_failures`` (``/alerts status`` shows the last 24 hours);
 3. logs it at error level (ids and the Discord code only).
 
@@ -31,22 +32,17 @@ from bot.services.outbox import DM
 log = logging.getLogger("iopbot.alerts")
 
 FALLBACK_KIND = "alert_fallback_dm"
-# A DM's first line is what a locked phone shows: neutral, no program or clinical words.
-FALLBACK_FIRST_LINE = "Something needs your attention now."
 
 StaffLookup = Callable[[], tuple[list[int], list[int]]]
 
 
 def fallback_text(what: str, code: int | None) -> str:
     reason = f"Discord refused it (code {code})" if code else "it could not be delivered"
-    return "\n".join(
-        [
-            FALLBACK_FIRST_LINE,
-            "",
-            f"{what} could not be posted in the staff channel: {reason}. Please follow up "
-            "with the person directly, acknowledge it below, and ask an admin to check the "
-            "bot's access to the staff channel (`/alerts status`).",
-        ]
+    # The sender puts the neutral program.dm_preview line first (a locked phone shows it).
+    return (
+        f"{what} could not be posted in the staff channel: {reason}. Please follow up "
+        "with the person directly, acknowledge it below, and ask an admin to check the "
+        "bot's access to the staff channel (`/alerts status`)."
     )
 
 

@@ -34,10 +34,11 @@ What the path does, and nothing more (DESIGN.md "Privacy and safety rules"):
    page the on-call role at once and again until acknowledged, concern matches are a
    "high" alert with the 4-hour re-escalation; de-duplicated per person within
    ``settings.safety.alert_dedupe_minutes`` (a concern never hides a later urgent match);
-3. for a new alert, a private DM (outbox kind ``crisis_resources``) whose first line is
-   neutral, with the configured resources (plus the category's, e.g. Poison Control for
-   overdose intent), an honest word when it is outside staffed hours, and the
-   "My safety plan" button (``SAFETY_PLAN_CUSTOM_ID``, handled by the safety-plan cog).
+3. for a new alert, a private DM (outbox kind ``crisis_resources``; the sender puts the
+   neutral ``program.dm_preview`` line first) with the configured resources (plus the
+   category's, e.g. Poison Control for overdose intent), an honest word when it is
+   outside staffed hours, and the "My safety plan" button (``SAFETY_PLAN_CUSTOM_ID``,
+   handled by the safety-plan cog).
 
 If the DM is undeliverable (50007, DMs closed), the dispatcher hook registered by
 :func:`register_crisis_hooks` posts a follow-up in the staff channel asking a facilitator
@@ -116,11 +117,8 @@ def crisis_resources_text(
     *,
     category: str | None = None,
     facilitator_told: bool = True,
-    dm: bool = False,
 ) -> str:
-    """The private reply: resources (plus the category's own), and when staff are here.
-
-    ``dm=True`` for a DM: a neutral first line comes first (a locked phone shows it)."""
+    """The private reply: resources (plus the category's own), and when staff are here."""
     settings = services.settings
     resources = [(r.name, r.contact) for r in settings.safety.resources]
     extra = settings.safety.category_resources.get(category or "", [])
@@ -130,7 +128,6 @@ def crisis_resources_text(
         settings.program.staffed_hours,
         facilitator_told=facilitator_told,
         staffed_now=staffed_now(services) if facilitator_told else None,
-        dm=dm,
     )
 
 
@@ -246,7 +243,7 @@ async def _respond(
             kind=CRISIS_DM_KIND,
             target=DM(user_id),
             notice=Notice(
-                content=crisis_resources_text(services, category=where.category, dm=True),
+                content=crisis_resources_text(services, category=where.category),
                 buttons=(safety_plan_button(),),
                 meta={"alert_id": alert_id, "name": display_name[:100]},
             ),

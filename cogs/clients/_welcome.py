@@ -1,7 +1,7 @@
 """The enrollment welcome: one private DM to a newly enrolled client.
 
-Its first line is neutral (a locked phone shows it); then what the bot does for them and
-how crisis screening works (who sees alerts).
+The sender puts the neutral ``program.dm_preview`` line first (a locked phone shows it);
+then what the bot does for them and how crisis screening works (who sees alerts).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.safety import SafetyRepository
 from bot.domain.crisis import detect_crisis, resources_text
 from bot.domain.moderation import AUTOMOD_CRISIS_RULE
+from bot.domain.text import with_preview
 from bot.services.container import Services
 from bot.services.crisis import (
     handle_crisis_text,
@@ -31,14 +32,13 @@ from cogs.safety._view_message import ViewMessageButton
 log = logging.getLogger("iopbot.safety")
 
 
-def help_now_text(services: Services, *, dm: bool = False) -> str:
+def help_now_text(services: Services) -> str:
     """Settings only: no database, so it answers even when storage is down."""
     settings = services.settings
     return resources_text(
         [(r.name, r.contact) for r in settings.safety.resources],
         settings.program.staffed_hours,
         facilitator_told=False,
-        dm=dm,
     )
 
 
@@ -180,7 +180,10 @@ class SafetyCog(IopCog):
                 log.warning("crisis.direct_dm_no_user", extra={"user_id": uid})
                 return
             try:
-                await person.send(help_now_text(self.services, dm=True), view=safety_plan_view())
+                preview = self.services.settings.program.dm_preview
+                await person.send(
+                    with_preview(preview, help_now_text(self.services)), view=safety_plan_view()
+                )
             except discord.HTTPException:
                 log.warning("crisis.direct_dm_failed", extra={"user_id": uid})
 

@@ -18,8 +18,8 @@ async def test_a_new_client_gets_one_welcome_that_explains_screening(tmp_path):
         assert len(welcome) == 1
         text = welcome[0].content
         first = text.splitlines()[0]
-        assert first == WELCOME_FIRST_LINE
-        assert w.settings.program.name not in first
+        assert first == w.settings.program.dm_preview
+        assert text.splitlines()[1] == WELCOME_FIRST_LINE
         assert "by DM" in text and "group spaces" in text
         assert "only facilitators see these alerts" in text
         assert "not saved" in text

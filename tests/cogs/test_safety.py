@@ -55,7 +55,7 @@ async def test_crisis_message_gets_private_reply_and_one_urgent_alert(tmp_path):
         dms = w.dms(alex)
         assert len(dms) == 1
         assert "988" in dms[0].content
-        assert dms[0].content.splitlines()[0] == "A private note for you."
+        assert dms[0].content.splitlines()[0] == w.settings.program.dm_preview
         assert w.settings.program.staffed_hours in dms[0].content
         assert find_stigma(dms[0].content) == []
 

@@ -9,9 +9,7 @@ from datetime import timedelta
 
 import discord
 
-from bot.domain.crisis import NEUTRAL_FIRST_LINE
 from bot.domain.language import find_stigma
-from bot.services.alert_fallback import FALLBACK_FIRST_LINE
 from bot.services.alert_render import ack_custom_id, outcome_custom_id
 from bot.services.crisis import SAFETY_PLAN_CUSTOM_ID, handle_crisis_text
 from tests.harness import program_world
@@ -83,7 +81,7 @@ async def test_a_dm_to_the_bot_pages_on_call_at_once_and_stores_no_words(tmp_pat
         assert f"iop:crisis:view:{event['id']}" in button_ids(post)
 
         reply = crisis_dms(w, alex)[0]
-        assert reply.content.splitlines()[0] == NEUTRAL_FIRST_LINE
+        assert reply.content.splitlines()[0] == w.settings.program.dm_preview
         assert SAFETY_PLAN_CUSTOM_ID in button_ids(reply)
         assert find_stigma(reply.content) == []
         # The words live only in Discord: no table holds them.
@@ -284,7 +282,7 @@ async def test_refused_alert_post_falls_back_to_dms_and_is_recorded(tmp_path, ca
         for person in (on_call_person, w.facilitator):
             dms = bot_dms(w, person)
             assert len(dms) == 1
-            assert dms[0].content.splitlines()[0] == FALLBACK_FIRST_LINE
+            assert dms[0].content.splitlines()[0] == w.settings.program.dm_preview
             assert "50013" in dms[0].content and CRISIS not in dms[0].content
         order = await w.db.fetchall(
             "SELECT target_id FROM outbox WHERE kind = 'alert_fallback_dm' ORDER BY id"
