@@ -11,6 +11,8 @@ import hashlib
 import importlib.util
 import json
 import logging
+import secrets
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -104,6 +106,8 @@ class IopBot(commands.Bot):
         self._services: Services | None = None
         self._db_lock: DatabaseLock | None = None
         self._kick_pending = False
+        # Start-up steps that failed without stopping the bot (shown by /about, logged).
+        self.degraded: list[str] = []
 
     def reconfigure(self, settings: Settings) -> None:
         """Replace the settings before login (the test harness learns ids after building)."""
@@ -136,19 +140,38 @@ class IopBot(commands.Bot):
         self._services = self._build_services()
         await self.sender.load_known_channels()
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
-        await self.services.dispatcher.release_stale_claims()
         self.services.jobs.every(
             DISPATCH_JOB,
             self.services.dispatcher.run_once,
             timedelta(seconds=self.settings.outbox.poll_seconds),
         )
         for module in cog_modules(self.settings):
-            await self.load_extension(module)
-        await self.sync_commands()
+            await self._startup_step(
+                f"feature {module.removeprefix('cogs.')}", self.load_extension(module)
+            )
+        # After the features registered their hooks: a notice found delivered runs on_sent.
+        await self._startup_step("outbox recovery", self.services.dispatcher.release_stale_claims())
+        await self._startup_step("slash command sync", self.sync_commands())
         if self.autostart_jobs:
             self.services.jobs.start()
             self.services.tasks.spawn(self.run_due_work(), name="startup-catch-up")
         self.services.tasks.spawn(self._verify_guild_setup(), name="verify-guild-setup")
+
+    async def _startup_step(self, what: str, step: Coroutine[Any, Any, object]) -> bool:
+        """Run one start-up step that is not fatal: on an exception, log it as JSON with a
+        reference code, note ``what`` as degraded, and carry on."""
+        try:
+            await step
+        except Exception as exc:
+            ref = secrets.token_hex(2).upper()
+            self.degraded.append(f"{what} (ref {ref})")
+            log.error(
+                "startup.degraded",
+                exc_info=(type(exc), exc, exc.__traceback__),
+                extra={"ref": ref, "step": what},
+            )
+            return False
+        return True
 
     def _build_services(self) -> Services:
         settings, db, clock = self.settings, self.db, self.clock
@@ -163,6 +186,7 @@ class IopBot(commands.Bot):
             clock=clock,
             send=self.sender,
             settings=settings.outbox,
+            history=self.sender.recent_messages,
         )
         outbox.on_due_now(self.kick_dispatcher)
         alert_repo = AlertRepository(db)
