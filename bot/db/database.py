@@ -22,6 +22,7 @@ import asyncio
 import itertools
 import logging
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -97,6 +98,8 @@ class Database:
         self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
+        # Tasks that committed a write (the error handler asks: was anything saved?).
+        self._committed: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 
     @property
     def is_open(self) -> bool:
@@ -168,6 +171,8 @@ class Database:
                 except BaseException:
                     await self._settle(conn)
                     raise
+                if self._owner is not None:
+                    self._committed.add(self._owner)
             finally:
                 self._owner = None
 
@@ -202,6 +207,11 @@ class Database:
     async def _run(conn: aiosqlite.Connection, sql: str) -> None:
         cursor = await conn.execute(sql)
         await cursor.close()
+
+    def committed_in_current_task(self) -> bool:
+        """Whether the running task (e.g. one interaction's handler) committed a write."""
+        task = asyncio.current_task()
+        return task is not None and task in self._committed
 
     def _holds_transaction(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()

@@ -15,7 +15,7 @@ from bot.domain.consent import expiry_text
 from bot.domain.family_notices import discord_time
 from bot.services.components import FixedButton
 from bot.services.container import Services
-from bot.services.errors import UserError, guarded, reply_ephemeral
+from bot.services.errors import UserError, guarded, note_done, reply_ephemeral
 from cogs.family._common import Family, log, tell_staff
 from cogs.family._consent import CANCEL_CUSTOM_ID, confirm_grant
 
@@ -135,6 +135,10 @@ class ConsentConfirmButton(
             user_id=interaction.user.id,
             contact_id=self.contact_id,
             expires_on=self.expires_on,
+        )
+        note_done(
+            interaction,
+            f"Your consent is saved: {terms.recipient_name} will get family-session notices.",
         )
         await interaction.response.edit_message(
             content=(
