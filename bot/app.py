@@ -7,6 +7,7 @@ starts the jobs. ``close()`` stops all of it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import json
@@ -38,7 +39,8 @@ from bot.services.container import Services
 from bot.services.dispatcher import Dispatcher
 from bot.services.errors import handle_interaction_error
 from bot.services.jobs import Jobs
-from bot.services.outbox import Outbox
+from bot.services.notices import Notice
+from bot.services.outbox import ChannelTarget, Outbox
 from bot.services.permissions import Permissions
 from bot.services.sender import DiscordSender, make_limiter
 from bot.services.tasks import TaskGroup
@@ -48,6 +50,9 @@ log = logging.getLogger("iopbot.app")
 CORE_COGS = ("clients", "alerts")
 DISPATCH_JOB = "outbox:dispatch"
 COMMANDS_HASH_KEY = "commands_hash"
+GATEWAY_FAILURES = 5
+# Errors no reconnect can fix: they end the process (bot/cli.py gives each an exit code).
+FATAL_GATEWAY_ERRORS = (discord.LoginFailure, discord.PrivilegedIntentsRequired)
 
 
 def point_discord_at(api_base: str) -> None:
@@ -106,8 +111,9 @@ class IopBot(commands.Bot):
         self._services: Services | None = None
         self._db_lock: DatabaseLock | None = None
         self._kick_pending = False
-        # Start-up steps that failed without stopping the bot (shown by /about, logged).
+        # Start-up steps that failed without stopping the bot (logged, told to the mod log).
         self.degraded: list[str] = []
+        self._ready_count = 0
 
     def reconfigure(self, settings: Settings) -> None:
         """Replace the settings before login (the test harness learns ids after building)."""
@@ -265,6 +271,63 @@ class IopBot(commands.Bot):
         await self.wait_until_ready()
         for problem in self.missing_setup():
             log.warning("setup.missing", extra={"problem": problem})
+        if self.degraded:
+            await self._announce_degraded()
+
+    async def _announce_degraded(self) -> None:
+        """Tell the staff (mod log) what did not start; the log has the tracebacks."""
+        log.warning("startup.running_degraded", extra={"degraded": self.degraded})
+        channel_id = self.settings.channels.mod_log
+        if channel_id is None:
+            return
+        started = self.clock.now()
+        text = (
+            "iopbot is running with reduced function; these did not start: "
+            + "; ".join(self.degraded)
+            + ". Everything else works. The log has details under each ref."
+        )
+        async with self.db.transaction() as tx:
+            await self.services.outbox.enqueue(
+                tx,
+                dedupe_key=f"degraded:{started.isoformat()}",
+                kind="bot_status",
+                target=ChannelTarget(channel_id),
+                notice=Notice(content=text[:1900]),
+            )
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """An event handler raised: log it as JSON with a reference code and carry on."""
+        ref = secrets.token_hex(2).upper()
+        log.error("event.error", exc_info=True, extra={"ref": ref, "event": event_method})
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Stay connected through gateway errors discord.py does not handle itself (e.g. a
+        payload it can't parse): log with a ref, wait, connect again. Give up only after
+        ``GATEWAY_FAILURES`` unexpected failures in a row without a READY in between."""
+        failures = 0
+        while True:
+            ready_before = self._ready_count
+            try:
+                await super().connect(reconnect=reconnect)
+                return
+            except FATAL_GATEWAY_ERRORS:
+                raise
+            except Exception as exc:
+                if self.is_closed() or not reconnect:
+                    raise
+                failures = 1 if self._ready_count > ready_before else failures + 1
+                ref = secrets.token_hex(2).upper()
+                log.error(
+                    "gateway.error",
+                    exc_info=(type(exc), exc, exc.__traceback__),
+                    extra={"ref": ref, "failures": failures},
+                )
+                if failures >= GATEWAY_FAILURES:
+                    raise
+                await asyncio.sleep(min(2**failures, 60))
+
+    async def on_ready(self) -> None:
+        self._ready_count += 1
 
     def missing_setup(self) -> list[str]:
         """Configured roles and channels that do not exist in the server."""
@@ -287,7 +350,7 @@ class IopBot(commands.Bot):
 
     async def close(self) -> None:
         if self._services is not None:
-            self._services.jobs.shutdown()
+            await self._services.jobs.stop()
             await self._services.tasks.cancel_all()
         await super().close()
         await self.db.close()
