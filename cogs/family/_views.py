@@ -62,19 +62,27 @@ class RsvpButton(
         verb = "will be at" if self.yes else "can't make"
         now = family.now()
         async with services.db.transaction() as tx:
-            await family.sessions.respond(tx, session.id, user_id, answer, now)
-            await tell_staff(
-                family,
-                tx,
-                dedupe_key=f"family:rsvp:{session.id}:{user_id}:{now.isoformat()}",
-                content=(
-                    f"{name} {verb} family session #{session.id} "
-                    f"({discord_time(session.starts_at, 'f')})."
-                ),
-                subject_user_id=session.client_id,
-                mention_user_id=session.facilitator_id,
-            )
-        log.info("family.rsvp", extra={"session_id": session.id, "user_id": user_id})
+            earlier = await family.sessions.respond(tx, session.id, user_id, answer, now)
+            if earlier == answer:  # a repeated click: the staff already know
+                changed = False
+            else:
+                changed = True
+                # Keyed by the interaction: a re-delivered click is the same notice.
+                await tell_staff(
+                    family,
+                    tx,
+                    dedupe_key=f"family:rsvp:{session.id}:{user_id}:{interaction.id}",
+                    content=(
+                        f"{name} {verb} family session #{session.id} "
+                        f"({discord_time(session.starts_at, 'f')})."
+                    ),
+                    subject_user_id=session.client_id,
+                    mention_user_id=session.facilitator_id,
+                )
+        log.info(
+            "family.rsvp",
+            extra={"session_id": session.id, "user_id": user_id, "changed": changed},
+        )
         await reply_ephemeral(
             interaction,
             (
