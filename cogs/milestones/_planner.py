@@ -268,16 +268,29 @@ class Planner:
         record: SobrietyRecord | None,
         now: datetime,
     ) -> ms.Timing:
+        return self.timing_for(m.scheme, m.streak, m.due_at, client, record, now)
+
+    def timing_for(
+        self,
+        scheme: str,
+        streak: int,
+        due_at: datetime,
+        client: Client | None,
+        record: SobrietyRecord | None,
+        now: datetime,
+    ) -> ms.Timing:
+        """How a milestone celebrated at ``due_at`` will be treated ("prior" and "stale"
+        ones are recorded but never announced)."""
         if client is None:
             return "stale"
-        if m.scheme == ms.SOBRIETY:
-            if record is None or record.streak_start is None or record.streak_number != m.streak:
+        if scheme == ms.SOBRIETY:
+            if record is None or record.streak_start is None or record.streak_number != streak:
                 return "prior"  # the date was removed or a new streak began: not announced
             not_before = record.counting_since
         else:
             not_before = client.enrolled_at
         return ms.classify(
-            m.due_at,
+            due_at,
             now,
             not_before=not_before,
             stale_after=timedelta(days=self.settings.stale_after_days),

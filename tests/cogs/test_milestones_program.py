@@ -94,6 +94,26 @@ async def test_upcoming_shows_private_sobriety_milestones_without_days(tmp_path)
         del riley
 
 
+async def test_upcoming_leaves_out_celebrated_and_never_sent_milestones(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex, sam, riley = w.clients
+        # The first week falls today (Mon 03-02), celebrated at 09:00 local. Enrolled at
+        # 12:00 UTC: in Berlin (Sam) 09:00 has passed, so the planner records Sam's without
+        # a word; Chicago (Alex) and Los Angeles (Riley) are still to come.
+        await enroll_all(w, start_date="2026-02-23")
+        text = (await w.facilitator.slash(w.cohort, "milestones upcoming")).response.content
+        assert "Mon 2026-03-02: Alex: the first week in the program" in text
+        assert "Mon 2026-03-02: Riley: the first week in the program" in text
+        assert "Sam:" not in text
+        # 09:00 Chicago passes: Alex's is celebrated and no longer upcoming; Riley's is.
+        await w.advance(timedelta(hours=3, minutes=30), step=timedelta(minutes=30))
+        assert any("first week" in m.content for m in w.dms(alex))
+        text = (await w.facilitator.slash(w.cohort, "milestones upcoming")).response.content
+        assert "Alex:" not in text
+        assert "Mon 2026-03-02: Riley: the first week in the program" in text
+        del sam, riley
+
+
 async def test_export_and_delete_a_members_milestone_data(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         alex, sam, _ = w.clients
