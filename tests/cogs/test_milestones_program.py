@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.domain.language import find_stigma
+from bot.domain.milestones import Tally
 from tests.cogs.test_milestones_helpers import cog, enroll_all, put_in_cohort
 from tests.harness import program_world
 
@@ -157,3 +158,31 @@ async def test_reloading_the_extension_does_not_double_jobs_or_buttons(tmp_path)
         assert w.bot.get_cog("ProgramCog") is not None
         await w.bot.unload_extension("cogs.milestones")
         assert "milestones:plan" not in jobs.job_ids()
+
+
+async def test_a_streak_reset_during_the_planner_run_records_nothing_for_the_old_streak(
+    tmp_path,
+):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll_all(w)
+        await alex.slash(w.cohort, "sobriety set", date="2026-01-31")  # 30 days on 03-02
+        milestones = w.bot.get_cog("MilestonesCog")  # (a reload elsewhere makes a new class)
+        planner, repo = milestones.planner, milestones.repo
+        real = planner.sources.sessions_attended_by_client
+
+        async def reset_meanwhile():
+            # Alex restarts the count while the planner is between its reads and its write.
+            async with w.db.transaction() as tx:
+                await repo.save_tally(
+                    tx, alex.id, Tally(streak_start=date(2026, 3, 2), streak=2), w.clock.now()
+                )
+            return await real()
+
+        planner.sources.sessions_attended_by_client = reset_meanwhile
+        await planner.record_all_due(w.clock.now())
+        rows = await w.db.fetchall(
+            "SELECT n, streak FROM milestones WHERE user_id = ? AND scheme = 'sobriety'",
+            (alex.id,),
+        )
+        assert [tuple(r) for r in rows] == []  # not "30 days" for the streak that just ended
