@@ -174,8 +174,8 @@ class DiscordSender:
         seen: list[SeenMessage] = []
         since = discord.Object(discord.utils.time_snowflake(after))
         async for message in channel.history(limit=HISTORY_LIMIT, after=since, oldest_first=True):
-            if message.author.id != me:
-                continue
+            if message.author.id != me or message.interaction_metadata is not None:
+                continue  # others' messages, and the bot's replies to commands and buttons
             seen.append(
                 SeenMessage(
                     id=message.id,
