@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import discord
 from discord import app_commands
@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.clients import Client
-from bot.domain.checkins import USED_LABELS
+from bot.domain.checkins import SAFETY_LABELS, USED_LABELS
 from bot.domain.dates import BadDate, check_range, parse_date
 from bot.domain.localtime import (
     BadTime,
@@ -26,13 +26,13 @@ from bot.domain.localtime import (
 )
 from bot.services.container import Services
 from bot.services.dispatcher import KindHooks
-from bot.services.errors import UserError, reply_ephemeral
+from bot.services.errors import UserError, handle_interaction_error, reply_ephemeral
 from bot.services.permissions import facilitator_only
 from cogs.checkins._history import load_history, report_clients, report_rows, send_history
-from cogs.checkins._modal import open_checkin_modal
+from cogs.checkins._modal import MODAL_PREFIX
 from cogs.checkins._planner import PROMPT_KIND, Planner
 from cogs.checkins._render import checkins_csv, report_message
-from cogs.checkins._submit import require_client
+from cogs.checkins._submit import handle_checkin_submit, open_checkin_modal, require_client
 from cogs.checkins._views import DYNAMIC_ITEMS
 
 log = logging.getLogger("iopbot.checkins")
@@ -75,6 +75,20 @@ class CheckinsCog(IopCog):
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.services.dispatcher.unregister(PROMPT_KIND)
         self.services.jobs.remove(PLAN_JOB)
+
+    @commands.Cog.listener("on_interaction")
+    async def on_checkin_form(self, interaction: discord.Interaction[Any]) -> None:
+        """Every submitted check-in form, read from the interaction (works after a restart:
+        the form is never kept in discord.py's in-memory modal store)."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        custom_id = str(cast(dict[str, Any], interaction.data or {}).get("custom_id", ""))
+        if not custom_id.startswith(MODAL_PREFIX):
+            return
+        try:
+            await handle_checkin_submit(self.services, interaction)
+        except Exception as exc:
+            await handle_interaction_error(interaction, exc)
 
     # ----- clients -----------------------------------------------------------------------
 
@@ -257,6 +271,7 @@ class CheckinsCog(IopCog):
                     "craving": c.craving,
                     "used": USED_LABELS[c.used],
                     "sleep_hours": c.sleep_hours,
+                    "safety_thoughts": None if c.safety is None else SAFETY_LABELS[c.safety],
                     "note": c.note,
                     "submitted_at": c.submitted_at.isoformat(),
                     "replaced": c.replaced,

@@ -29,7 +29,7 @@ from bot.domain.checkins import (
 )
 from bot.domain.language import find_stigma
 
-GOOD = {"mood": "6", "craving": "2", "used": "no", "sleep": "7", "note": ""}
+GOOD = {"mood": "6", "craving": "2", "used": "no", "sleep": "7", "note": "", "safety": "no"}
 D = date(2026, 3, 10)
 
 
@@ -38,7 +38,7 @@ def parse(**changes: str | None) -> CheckinAnswers:
 
 
 def test_good_answers_are_read():
-    assert parse(note="  a note  ") == CheckinAnswers(6, 2, "no", 7.0, "a note")
+    assert parse(note="  a note  ") == CheckinAnswers(6, 2, "no", 7.0, "a note", "no")
     assert parse(note="   ").note is None
     assert parse(sleep="6,5").sleep_hours == 6.5
     assert parse(sleep="7.25 hours").sleep_hours == 7.25
