@@ -28,11 +28,17 @@ from bot.services.container import Services
 from bot.services.dispatcher import KindHooks
 from bot.services.errors import UserError, handle_interaction_error, reply_ephemeral
 from bot.services.permissions import facilitator_only
+from bot.services.timezones import KEEP, replan_checkin_prompt
 from cogs.checkins._history import load_history, report_clients, report_rows, send_history
 from cogs.checkins._modal import MODAL_PREFIX
 from cogs.checkins._planner import PROMPT_KIND, Planner
 from cogs.checkins._render import checkins_csv, report_message
-from cogs.checkins._submit import handle_checkin_submit, open_checkin_modal, require_client
+from cogs.checkins._submit import (
+    NOT_A_CLIENT,
+    handle_checkin_submit,
+    open_checkin_modal,
+    require_client,
+)
 from cogs.checkins._views import DYNAMIC_ITEMS
 
 log = logging.getLogger("iopbot.checkins")
@@ -117,8 +123,7 @@ class CheckinsCog(IopCog):
     ) -> None:
         services = self.services
         client = await require_client(services, interaction.user.id)
-        setting = await self.repo.setting(client.user_id)
-        local_time = setting.local_time if setting else None
+        local_time: str | None = KEEP
         if time is not None:
             try:
                 local_time = parse_hhmm(time).strftime("%H:%M")
@@ -131,12 +136,16 @@ class CheckinsCog(IopCog):
             except BadTimezone as exc:
                 raise UserError(str(exc)) from None
         now = services.clock.now()
-        async with services.db.transaction() as tx:
+        async with services.db.transaction() as tx:  # fresh reads inside: no stale overwrite
             if zone.key != client.timezone.key:
                 await services.clients.set_timezone(tx, client.user_id, zone, now)
-                client = await services.clients.get_in(tx, client.user_id) or client
-            next_at = await self.planner.reschedule(tx, client, local_time, now)
-        wall = local_time or services.settings.checkins.default_time
+            next_at = await replan_checkin_prompt(
+                services, tx, client.user_id, now, local_time=local_time
+            )
+            setting = await self.repo.setting_in(tx, client.user_id)
+        if next_at is None:
+            raise UserError(NOT_A_CLIENT)
+        wall = (setting.local_time if setting else None) or services.settings.checkins.default_time
         verb = "is now" if time or timezone else "is"
         await reply_ephemeral(
             interaction,

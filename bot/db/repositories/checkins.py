@@ -298,6 +298,14 @@ class CheckinRepository:
         )
         return row is not None
 
+    async def prompt_recorded_in(self, tx: Transaction, user_id: int, local_date: date) -> bool:
+        """Whether the planner already handled ``local_date`` (queued, late or skipped)."""
+        row = await tx.fetchone(
+            "SELECT 1 FROM checkin_prompts WHERE user_id = ? AND local_date = ?",
+            (user_id, day(local_date)),
+        )
+        return row is not None
+
     async def mark_undeliverable(self, tx: Transaction, user_id: int, local_date: date) -> None:
         await tx.execute(
             "UPDATE checkin_prompts SET undeliverable = 1 WHERE user_id = ? AND local_date = ?",
