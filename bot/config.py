@@ -244,8 +244,8 @@ class CheckinSettings(Section):
     harm_reduction_info: str = (
         "If you use, try not to use alone and keep naloxone (Narcan) close by. Fentanyl now "
         "turns up in cocaine, meth and other stimulants, and in pills that look like "
-        "prescription ones: test strips help. After days or weeks without using, your body "
-        "handles much less than before, so an old amount can be an overdose. The SAMHSA "
+        "prescription ones: test strips help. After days or weeks without using, your "
+        "tolerance drops: an amount you used to take can now be an overdose. The SAMHSA "
         "helpline (1-800-662-4357) is free and open 24/7."
     )
     coping_info: str = (

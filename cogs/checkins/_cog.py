@@ -26,7 +26,7 @@ from bot.domain.localtime import (
 )
 from bot.services.container import Services
 from bot.services.dispatcher import KindHooks
-from bot.services.errors import UserError, handle_interaction_error, reply_ephemeral
+from bot.services.errors import UserError, guarded, reply_ephemeral
 from bot.services.permissions import facilitator_only
 from bot.services.timezones import KEEP, replan_checkin_prompt
 from cogs.checkins._history import load_history, report_clients, report_rows, send_history
@@ -89,12 +89,12 @@ class CheckinsCog(IopCog):
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         custom_id = str(cast(dict[str, Any], interaction.data or {}).get("custom_id", ""))
-        if not custom_id.startswith(MODAL_PREFIX):
-            return
-        try:
-            await handle_checkin_submit(self.services, interaction)
-        except Exception as exc:
-            await handle_interaction_error(interaction, exc)
+        if custom_id.startswith(MODAL_PREFIX):
+            await self._checkin_form(interaction)
+
+    @guarded
+    async def _checkin_form(self, interaction: discord.Interaction[Any]) -> None:
+        await handle_checkin_submit(self.services, interaction)
 
     # ----- clients -----------------------------------------------------------------------
 

@@ -110,3 +110,19 @@ async def test_form_answers_first_even_while_the_database_is_locked(tmp_path):
         assert [c[0] for c in interaction.calls] == ["defer", "followup"]
         assert "saved" in interaction.calls[1][1]
         assert await w.count("SELECT COUNT(*) FROM checkins") == 1
+
+
+async def test_a_forged_submission_outside_the_choices_is_refused_and_saves_nothing(tmp_path):
+    """A client's app only sends the offered options; anything else is refused clearly."""
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        for forged in ({"used": "maybe"}, {"safety": "perhaps"}, {"used": "<@&1>"}):
+            interaction = _FakeInteraction(
+                alex.id, f"iop:checkin:modal:{alex.id}:2026-03-02", {**GOOD, **forged}
+            )
+            await w.bot.get_cog("CheckinsCog").on_checkin_form(interaction)
+            ((kind, text),) = interaction.calls
+            assert kind == "send" and text.startswith("I couldn't save your check-in"), text
+        assert await w.count("SELECT COUNT(*) FROM checkins") == 0
+        assert await w.count("SELECT COUNT(*) FROM alerts") == 0
