@@ -159,28 +159,7 @@ async def save_checkin(
         saved = await repo.save(
             tx, user_id=client.user_id, local_date=day, answers=answers, now=now
         )
-        safety_yes = answers.safety == "yes"
-        if safety_yes:
-            await handle_crisis_text(
-                services,
-                tx,
-                user_id=client.user_id,
-                display_name=client.display_name,
-                source=SAFETY_SOURCE,
-                text=None,
-                source_ref=saved.checkin_id,
-            )
-        crisis = False
-        if answers.note:
-            crisis = await handle_crisis_text(
-                services,
-                tx,
-                user_id=client.user_id,
-                display_name=client.display_name,
-                source="checkin_note",
-                text=answers.note,
-                source_ref=saved.checkin_id,
-            )
+        crisis = await _crisis_paths(services, tx, client, answers, saved.checkin_id)
         fired: list[str] = []
         for rule in answer_risks(answers, thresholds, crisis_in_note=False):
             alert_id = await raise_checkin_alert(
@@ -202,8 +181,37 @@ async def save_checkin(
         used=answers.used,
         local_date=day,
         today=today,
-        safety_yes=safety_yes,
+        safety_yes=answers.safety == "yes",
         coping=needs_coping(answers, thresholds),
+    )
+
+
+async def _crisis_paths(
+    services: Services, tx: Transaction, client: Client, answers: CheckinAnswers, checkin_id: int
+) -> bool:
+    """The safety item's "yes" (unconditionally) and the note (if it is crisis language)
+    run the crisis path: an urgent alert, resources by DM, a crisis event. True when the
+    note was crisis language."""
+    if answers.safety == "yes":
+        await handle_crisis_text(
+            services,
+            tx,
+            user_id=client.user_id,
+            display_name=client.display_name,
+            source=SAFETY_SOURCE,
+            text=None,
+            source_ref=checkin_id,
+        )
+    if not answers.note:
+        return False
+    return await handle_crisis_text(
+        services,
+        tx,
+        user_id=client.user_id,
+        display_name=client.display_name,
+        source="checkin_note",
+        text=answers.note,
+        source_ref=checkin_id,
     )
 
 

@@ -126,3 +126,27 @@ async def test_a_forged_submission_outside_the_choices_is_refused_and_saves_noth
             assert kind == "send" and text.startswith("I couldn't save your check-in"), text
         assert await w.count("SELECT COUNT(*) FROM checkins") == 0
         assert await w.count("SELECT COUNT(*) FROM alerts") == 0
+
+
+def test_submitted_values_reads_labels_action_rows_and_choices():
+    from cogs.checkins._modal import parse_modal_custom_id, submitted_values
+
+    payload = [
+        {"type": 18, "component": {"type": 4, "custom_id": "mood", "value": "6"}},
+        {"type": 1, "components": [{"type": 4, "custom_id": "sleep", "value": "7"}]},
+        {"type": 18, "component": {"type": 21, "custom_id": "used", "value": None}},
+        {"type": 18, "component": {"type": 22, "custom_id": "many", "values": ["a", "b"]}},
+        {"type": 18, "component": {"type": 23, "custom_id": "box", "value": True}},
+        {"type": 10, "content": "a text display has no answer"},
+    ]
+    assert submitted_values(payload) == {
+        "mood": "6",
+        "sleep": "7",
+        "used": None,
+        "many": "a,b",
+        "box": "true",
+    }
+    assert parse_modal_custom_id("iop:checkin:modal:42:2026-03-02") == (42, date(2026, 3, 2))
+    assert parse_modal_custom_id("iop:checkin:modal:42") == (42, None)  # an older form
+    assert parse_modal_custom_id("iop:checkin:modal:42:2026-02-31") == (42, None)
+    assert parse_modal_custom_id("iop:checkin:modal:x") is None
