@@ -88,6 +88,7 @@ class CogSettings(Section):
             "moderation",
             "safety",
             "checkins",
+            "safetyplan",
             "milestones",
             "family",
             "data",
@@ -295,8 +296,41 @@ class FamilySettings(Section):
     )
 
 
+class PlanPartSettings(Section):
+    """A program's own wording for one part of the safety plan (empty keeps iopbot's)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=45)
+    prompt: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class SafetyPlanSettings(Section):
+    # One optional table per part; bot/domain/safetyplan.py holds the default wording.
+    warning_signs: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    coping: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    distraction: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    support: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    professionals: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    environment: PlanPartSettings = Field(default_factory=PlanPartSettings)
+
+    def overrides(self) -> dict[str, tuple[str | None, str | None]]:
+        return {
+            key: (part.title, part.prompt)
+            for key, part in (
+                ("warning_signs", self.warning_signs),
+                ("coping", self.coping),
+                ("distraction", self.distraction),
+                ("support", self.support),
+                ("professionals", self.professionals),
+                ("environment", self.environment),
+            )
+        }
+
+
 class RetentionSettings(Section):
     checkin_answers_days: int = Field(default=365 * 2, ge=1)
+    # Safety plans are clinical data like check-in answers: kept this long after their
+    # last change, then removed by the daily purge.
+    safety_plan_days: int = Field(default=365 * 2, ge=1)
     outbox_days: int = Field(default=90, ge=1)
     audit_days: int = Field(default=365 * 6, ge=365 * 6)
     disclosures_days: int = Field(default=365 * 6, ge=365 * 6)
@@ -331,6 +365,7 @@ class Settings(BaseSettings):
     checkins: CheckinSettings = Field(default_factory=CheckinSettings)
     milestones: MilestoneSettings = Field(default_factory=MilestoneSettings)
     family: FamilySettings = Field(default_factory=FamilySettings)
+    safetyplan: SafetyPlanSettings = Field(default_factory=SafetyPlanSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     _toml_path: ClassVar[Path | None] = None
