@@ -107,7 +107,7 @@ def reply_view(outcome: SubmitOutcome) -> discord.ui.View | None:
             discord.ui.Button(
                 label="My safety plan",
                 custom_id=SAFETY_PLAN_CUSTOM_ID,
-                style=discord.ButtonStyle.danger,
+                style=discord.ButtonStyle.secondary,
             )
         )
     if outcome.safety_yes or outcome.used == "yes" or outcome.coping:

@@ -42,7 +42,7 @@ async def test_default_form_asks_five_questions_with_the_safety_item_as_a_choice
 
 
 async def test_safety_yes_gives_resources_and_plan_at_once_and_pages_staff(tmp_path):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with program_world(tmp_path, cogs=(*COGS, "safetyplan")) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         result = await submit(w, alex, mood="5", craving="4", safety="yes", note="long day")
@@ -53,6 +53,8 @@ async def test_safety_yes_gives_resources_and_plan_at_once_and_pages_staff(tmp_p
         assert text.count("Thank you") == 1
         assert "saved" in text
         assert _buttons(result) == ["iop:safetyplan:show", "iop:checkin:talk"]
+        plan = await alex.click(result.response.message, custom_id="iop:safetyplan:show")
+        assert plan.ephemeral and reply_text(plan)  # the safety-plan cog answers privately
         checkin = await w.db.fetchone("SELECT id, safety FROM checkins")
         assert checkin["safety"] == "yes"
         event = await w.db.fetchone("SELECT source, source_ref, alert_id FROM crisis_events")
