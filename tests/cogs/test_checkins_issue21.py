@@ -117,3 +117,17 @@ async def test_item7_form_submitted_after_a_restart_is_saved(tmp_path):
         assert done.ephemeral
         assert "saved" in reply_text(done)
         assert await w.db.fetchval("SELECT mood FROM checkins") == 8
+
+
+async def test_item5_reenrolling_in_another_zone_replans_at_once(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await jump_to(w, datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
+        result = await w.facilitator.slash(
+            w.cohort, "client enroll", member=alex, timezone="Asia/Tokyo"
+        )
+        assert "Updated the enrollment" in reply_text(result)
+        setting = await CheckinRepository(w.db).setting(alex.id)
+        assert setting is not None and setting.planned_zone == "Asia/Tokyo"
+        assert setting.next_prompt_at == datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
