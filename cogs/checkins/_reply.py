@@ -22,10 +22,9 @@ from cogs.checkins._modal import SAFETY_PLAN_CUSTOM_ID
 
 TALK_CUSTOM_ID = "iop:checkin:talk"
 
-SAFETY_OPENING = (
-    "Thank you for telling me. You don't have to carry this alone: your care team has "
-    "been alerted right away and someone will reach out to you."
-)
+# The crisis resources text that follows says a facilitator was told, and honestly when
+# the space is staffed: nothing here promises more.
+SAFETY_OPENING = "Thank you for telling me."
 TALK_INVITE = (
     "If you'd like to talk with a facilitator, press the button below and I'll let them "
     "know privately."

@@ -50,6 +50,8 @@ async def test_safety_yes_gives_resources_and_plan_at_once_and_pages_staff(tmp_p
         text = reply_text(result)
         assert text.startswith("Thank you for telling me.")
         assert "988" in text  # the configured crisis resources, in the reply itself
+        assert "A facilitator has been told privately" in text
+        assert "This space is staffed" in text  # honest about when someone will see it
         assert text.count("Thank you") == 1
         assert "saved" in text
         assert _buttons(result) == ["iop:safetyplan:show", "iop:checkin:talk"]
