@@ -142,7 +142,7 @@ async def test_migration_0015_keeps_existing_checkins_and_their_ids(tmp_path):
                 "VALUES (41, 7, '2026-03-01', 5, 3, 'prefer_not', 6.5, 'kept', ?, ?, 2)",
                 (NOW.isoformat(), NOW.isoformat()),
             )
-        applied = await migrate(database)
+        applied = await migrate(database, _migrations_before(16, tmp_path / "with15"))
         assert [m.version for m in applied] == [15]
         stored = await CheckinRepository(database).get(41)
         assert stored is not None

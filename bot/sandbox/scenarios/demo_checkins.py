@@ -50,7 +50,7 @@ def _questions(modal: dict[str, Any]) -> dict[str, str]:
 
 
 def _prompts(ctx: ScenarioContext, user: WorldUser) -> list[dict[str, Any]]:
-    return [m for m in ctx.dms(user) if m.get("content") == PROMPT]
+    return [m for m in ctx.dms(user) if m.get("content", "").endswith(f"\n{PROMPT}")]
 
 
 def _next_nine(user: WorldUser, now: datetime) -> datetime:
