@@ -1,0 +1,254 @@
+"""More phrase rules (the ways people circle around the words) and the cue score.
+
+The cue score catches what no single phrase does: a means, a time, a goodbye, a request
+for help, each harmless alone ("the bridge", "tonight", "thank you all"), together a
+plan. Each cue counts once; a message whose surviving cues weigh 2 or more fires, with the
+category of its strongest family.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.crisis.rules import Rule, rule
+
+R = r"[^|,]{0,40}?"  # a few words within the clause
+
+MORE: tuple[Rule, ...] = (
+    rule(
+        "on_purpose",
+        "method",
+        r"\b(?:crash\w*|driv\w*|drove|step\w*|walk\w*|jump\w*|swerv\w*) (?:\w+ ){0,4}on purpose\b",
+    ),
+    rule(
+        "took_on_purpose",
+        "overdose_intent",
+        r"\b(?:took|take|taking|swallowed|od|oded|overdosed|used|shot) (?:\w+ ){0,5}(?:on "
+        r"purpose|to (?:not wake up|die|end it|never wake up))\b",
+        "S",
+    ),
+    rule(
+        "cut_on_purpose",
+        "self_harm",
+        r"\b(?:cut|burn\w*|hurt|hit|scratch\w*|punch\w*) (?:\w+ ){0,4}on purpose\b",
+        "S",
+    ),
+    rule(
+        "walk_into_water",
+        "method",
+        r"\b(?:walk|walking|swim|swimming|drive|driving|go|going) (?:\w+ )?(?:into|out into|"
+        r"to) (?:the )?(?:lake|river|ocean|sea|water|traffic|cliffs?|bridge|tracks|train "
+        r"tracks)\b(?= (?:and (?:not|never)|tonight|to end|now|\||,|$))",
+        "S",
+    ),
+    rule(
+        "not_safe",
+        "intent",
+        r"\bcant (?:promise|guarantee|say|keep) (?:that )?(?:ill|i will|im|i can|i am|myself)? ?"
+        r"(?:be |stay |keep myself )?safe\b|\b(?:dont|do not) (?:feel|think (?:im|ill be)) safe "
+        r"(?:with myself|tonight|right now|alone|anymore|at home)\b|\bnot safe (?:with myself|"
+        r"tonight|right now|alone)\b|\bscared (?:of )?what (?:ill|i will|i might|i could|im "
+        r"going to) do\b|\bdont trust myself\b|\bafraid (?:ill|i will|i might) (?:do something|"
+        r"hurt myself|act on it)\b",
+    ),
+    rule(
+        "think_dying",
+        "active_ideation",
+        r"\b(?:thinking|thought|think|dream\w*|daydream\w*|fantasi\w*|picturing|imagin\w*|"
+        r"obsess\w*) (?:about |of )?(?:dying|being dead|my death|death|my (?:own )?funeral|not "
+        r"existing|not being here|not being alive|myself dead|killing myself|ending it|ending "
+        r"things|it all ending|ending my life|how to end it|how id do it|how i would do it|"
+        r"how to do it)\b",
+        "S",
+    ),
+    rule(
+        "si_score",
+        "active_ideation",
+        r"\b(?:si|suicidal thoughts|suicidal ideation|sh|self harm) (?:[1-9]|10|yes|y|present|"
+        r"active|passive|high)\b(?! (?:years?|months?|weeks?|days?|yrs)\b)",
+    ),
+    rule(
+        "not_wanting_exist",
+        "passive_ideation",
+        r"\bnot (?:wanting|want|wanna|wishing) to (?:exist|be alive|live|be here|wake up)\b|"
+        r"\b(?:is|was) to not (?:be alive|exist|be here|wake up|live)\b",
+    ),
+    rule(
+        "hope_something_happens",
+        "passive_ideation",
+        r"\b(?:hoping|hope|wish|wishing|praying|pray) (?:that )?(?:something|someone|somebody|a "
+        r"(?:car|truck|bus|train|drunk driver)) (?:\w+ ){0,2}(?:happens to|hits|kills|takes|runs "
+        r"over|would hit|would kill|ends) me\b",
+    ),
+    rule(
+        "wouldnt_mind",
+        "passive_ideation",
+        r"\b(?:wouldnt (?:mind|care|be (?:so )?bad|be the worst)|be (?:ok|okay|fine|relieved|at "
+        rf"peace)|welcome it|be (?:so much |a lot )?(?:easier|better|a relief))\b{R}\b(?:if|"
+        rf"when)\b{R}\b(?:died|die|dead|stopped|didnt wake up|wasnt alive|wasnt here|gone|took "
+        r"me|passed|hit me|never woke up)\b|\bif (?:i|my heart|god|somebody|someone)\b"
+        rf"{R}\b(?:died|die|dead|stopped|took me|hit me|wasnt alive|gone)\b{R}\b(?:wouldnt "
+        r"mind|wouldnt care|be ok|be fine|be okay|be a relief|be easier|not be so bad|wouldnt "
+        r"be so bad|id be fine|id be ok)\b|\bwouldnt care if i died\b",
+    ),
+    rule(
+        "why_still_here",
+        "passive_ideation",
+        r"\b(?:dont know|idk|not sure) why (?:im|i am|i) (?:still )?(?:here|alive|living|"
+        r"breathing|exist)\b|\bwhy (?:he|god|they) (?:keeps|kept|keep) me (?:here|alive)\b",
+    ),
+    rule(
+        "death_relief",
+        "passive_ideation",
+        r"\b(?:dying|death|being dead|not existing|not being alive|not being here|not waking up|"
+        r"ending it|never waking up) (?:would be|sounds|seems|feels|looks|is|would feel) (?:\w+ )?"
+        r"(?:a relief|peaceful|nice|good|better|easier|like (?:a relief|peace|freedom|the answer|"
+        r"the only way|relief|rest)|the answer|the only way|freeing|tempting|appealing|"
+        r"restful)\b",
+    ),
+    rule(
+        "waste_of_space",
+        "passive_ideation",
+        r"\b(?:im|i am|feel like|just|such) (?:a |such a |just a )?waste of (?:space|air|oxygen|"
+        r"life|a life|skin)\b|\bjust taking up (?:space|air|oxygen)\b|\b(?:the world|nobody|no "
+        r"one|everyone|my family|they) (?:doesnt|dont|wont|wouldnt) (?:need|want) me (?:here|"
+        r"around|anymore|alive)?(?= *(?:\||,|$))",
+    ),
+    rule(
+        "not_meant_alive",
+        "passive_ideation",
+        r"\b(?:dont think|not sure) (?:im|i am|i was|i was ever) meant to (?:be alive|be here|"
+        r"live|exist)\b|\bwasnt meant to (?:be alive|survive|live|be here)\b",
+    ),
+    rule(
+        "waiting_to_die",
+        "passive_ideation",
+        r"\bwaiting (?:to die|for (?:death|the end|it to end|my time|it all to end))\b",
+    ),
+    rule(
+        "mad_revived",
+        "passive_ideation",
+        r"\b(?:mad|angry|pissed|upset|wish) (?:that )?(?:they|he|she|someone|somebody|you|the "
+        r"\w+|nobody|no one) (?:\w+ )?(?:narcanned|revived|saved|brought me back|found me|"
+        r"hadnt (?:found|saved|narcanned)|didnt (?:find|save))\b|\bwish (?:id|i had|i would "
+        r"have) (?:died|never woken|not woken|stayed dead|not survived)\b",
+    ),
+    rule(
+        "god_take_me",
+        "passive_ideation",
+        r"\b(?:god|lord|jesus|he|him) (?:to )?(?:would |will |could )?(?:just )?(?:take me|call "
+        r"me home|bring me home|let me die|take me home|let me go)\b|\b(?:going|go|ready to go) "
+        r"home to (?:the lord|god|jesus|heaven)\b|\b(?:ready to|want to|cant wait to) (?:go "
+        r"home|go be with|meet) (?:to )?(?:the lord|god|jesus|my maker)\b|\b(?:id rather|want "
+        r"to|i want to) be with (?:him|god|jesus|the lord)\b|\bim ready whenever he is\b",
+    ),
+    rule(
+        "no_point_alive",
+        "passive_ideation",
+        r"\bpoint (?:in |of )?(?:\w+ ){0,4}(?:staying alive|being alive|living|existing|waking "
+        r"up)\b|\b(?:my life|life|everything) (?:has|have) no (?:point|purpose|meaning)\b",
+    ),
+    rule(
+        "rather_dead_than",
+        "passive_ideation",
+        r"\b(?:rather|prefer to) (?:be dead|die|not exist|not wake up) than (?:keep|feel|live|"
+        r"do another|go on|be like this|deal with|wake up|face|be here|stay|continue|go back|"
+        r"relapse|use|be)\b",
+    ),
+    rule(
+        "spanish",
+        "active_ideation",
+        r"\b(?:quiero morir(?:me)?|me quiero morir|quisiera morir|no quiero vivir|matarme|me voy "
+        r"a matar|quitarme la vida|no quiero despertar|quisiera no despertar|cansad[oa] de vivir|"
+        r"ya no quiero estar aqui|mejor muert[oa]|acabar con (?:todo|mi vida))\b",
+    ),
+    rule(
+        "kill_me_now",
+        "active_ideation",
+        r"\b(?:wish|want|need) (?:someone|somebody|something|god) (?:to|would) (?:just )?kill "
+        r"me\b",
+    ),
+)
+
+# Cue id, family (a category), weight, pattern. Each survives the same scope rules.
+CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
+    (cue_id, family, weight, re.compile(pattern))
+    for cue_id, family, weight, pattern in (
+        (
+            "means",
+            "method",
+            1.0,
+            r"\b(?:gun|pistol|firearm|revolver|shotgun|rope|noose|knot|cord|beam|rafters?|"
+            r"bridge|train tracks|tracks|cliffs?|ledge|rooftop|roof|overpass|top of the "
+            r"(?:garage|building|parking \w+)|blades?|razors?|knife|car running|exhaust|lake|"
+            r"river|belt|extension cord|bullets?|ammo|charcoal|helium|motel)\b",
+        ),
+        (
+            "pills",
+            "overdose_intent",
+            1.0,
+            r"\b(?:pills|tabs|bars|meds|medication|sleeping pills|percs|oxys?|xanax|fent|"
+            r"fentanyl|benzos|insulin|tylenol|stash|stashed|whole bottle|the bottle|all [0-9]+|"
+            r"[0-9]+ of them|months? of)\b",
+        ),
+        (
+            "goodbye",
+            "plan_preparation",
+            1.0,
+            r"\b(?:goodbye|goodbyes|farewell|final check in|last check in|final message|last "
+            r"message|consider this my (?:final|last)|whoever finds me|(?:wasnt|not) (?:your|"
+            r"their|anyones|his|her) fault|tell (?:my \w+|them|her|him|everyone) (?:im sorry|i "
+            r"love|i loved|i said)|im sorry for everything|please dont be mad|forgive me|who gets "
+            r"what|instructions for|passwords|letters? (?:to|for)|wrote (?:my |a |out )?(?:\w+ )?"
+            r"(?:letters?|notes?)|my will|made my peace|said my prayers|nothing left to (?:settle|"
+            r"say|do)|where im going|not coming back|not come back|never come back|before i go|"
+            r"wont need (?:it|them|this|my)|after (?:tonight|this weekend|this week|today)|or ever|"
+            r"ever again|gave (?:\w+ ){0,3}(?:away|to my)|left (?:my \w+ )?(?:\w+ )?with my|"
+            r"returned everything|canceled|cancelled|bags are packed|thank (?:you|u) (?:all )?for "
+            r"(?:everything|trying|always|being there)|thank you all|love you all|love yall|i "
+            r"love you guys|take care of (?:my|each other|yourselves)|dont worry about me|"
+            r"wanted to thank|before i go|one last|last time)\b",
+        ),
+        (
+            "now",
+            "intent",
+            0.5,
+            r"\b(?:tonight|this weekend|right now|before anyone wakes|when (?:nobody|no one)s? "
+            r"(?:home|around)|after work|after group|now|today)\b",
+        ),
+        (
+            "doing_it",
+            "intent",
+            1.0,
+            r"\b(?:do it|doing it|go through with it|end it|ending it|the means|the intent|i "
+            r"know how|know exactly how|what i need|everything i need|have a plan|my plan|plan "
+            r"is|the night|heading (?:out|to|there)|on my way|scoped (?:it )?out|went and looked|"
+            r"already went|in my (?:hand|lap|pocket|car|bag|drawer)|on the (?:bridge|ledge|roof|"
+            r"tracks)|im on|im at the|ready to go|time to go|its time|im done|done done|"
+            r"serious this time|not (?:be )?alive|wont be (?:here|around|alive|at)|make it "
+            r"(?:past|through) (?:tonight|the night))\b",
+        ),
+        (
+            "help_now",
+            "intent",
+            1.0,
+            r"\b(?:need help (?:now|tonight|right now|asap|please)|help (?:me )?please|please "
+            r"(?:call|check on) me|call me (?:asap|now|please|before)|check on me|im scared|"
+            r"someone (?:call|help)|please help|help now|need help|sos)\b",
+        ),
+        (
+            "thoughts",
+            "active_ideation",
+            1.0,
+            r"\b(?:dying|dead|death|die|suicid\w*|the thoughts|those thoughts|dark thoughts|"
+            r"end it all|not wake up|numb|hopeless|worthless|no way out|cant do this|give up|"
+            r"giving up|the urge|urges|relapsed|used again|picked up)\b",
+        ),
+        (
+            "harm",
+            "self_harm",
+            1.0,
+            r"\b(?:cut|cutting|cuts|burned|burn|bleed|bleeding|blood|scars?|wounds?|sh)\b",
+        ),
+    )
+)

@@ -1,0 +1,211 @@
+"""Scope rules: when a matched phrase is not about the writer, now.
+
+Each check looks at the match inside its clause (the text between sentence ends and
+turning words such as "but") or, for the frames that colour a whole message (a song, a
+training, a video game), at the message. A message can hold a denied clause and a real
+one ("i'm not okay. i want to die"): every match is judged on its own, and one match that
+survives is enough.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.crisis.normalize import CLAUSE
+
+# Negation and denial just before the match, with only these words in between.
+_NEG_CUES = frozenset(
+    "not never dont didnt doesnt wont wouldnt isnt arent wasnt werent havent hasnt hadnt no "
+    "nor without denies denied deny denying zero none neither shouldnt nothing".split()
+)
+_FILLER = frozenset(
+    "i im ive id ill me am is are was be been being going to want wanting wanted plan planning "
+    "plans planned thinking think thought thoughts of about have having had has any ever feel "
+    "feeling felt really actually currently seriously truly would will do did does try trying "
+    "get getting intention intentions intend intent desire desires urges urge a an the that it "
+    "ideation active passive right now today tonight at all even anymore longer more actively "
+    "like so such with some current experiencing acting act on reporting report endorse "
+    "endorses endorsing hi or and si sh homicidal self harm harming suicidal risk again "
+    "gonna going need needing wish wishing considering consider could can myself in this "
+    "these those kind type sort recent recently lately since last check week".split()
+)
+# A negation word that does not negate what follows ("not okay", "no one", "not gonna lie").
+_NOT_NEGATING = re.compile(
+    r"\b(?:not|no|dont|never) (?:sure|know|okay|ok|fine|good|alright|lie|lying|kidding|joking|"
+    r"one|point|reason|hope|way|matter|safe|well|doing well|better|coping|cap|joke|more|longer"
+    r"(?= want)|think i can|feel like i can|care|understand|see)\b"
+)
+_SUFFIX_DENIAL = re.compile(
+    r"^ (?:(?:thoughts|urges|ideation|or \w+|and \w+|today|currently|at this time|at the moment|"
+    r"right now|this week|since (?:the )?last(?: check in)?|are|is|have been|has been|were|was|"
+    r"s)\s?){0,4}(?:no|none|nope|nah|denied|denies|negative|zero|0|not present|not today|not "
+    r"really|not at all|not anymore|n a|absent)\b|^ (?:are|is|have been|has been|were) "
+    r"(?:gone|resolved|under control|managed|much better)\b"
+    r"(?! (?:joke|lie|cap|really|seriously|one|point|reason|way|hope|future|idea|clue))"
+)
+_PAST = re.compile(
+    r"\b(?:used to|use to|years? ago|months? ago|[0-9]+ (?:years?|yrs|months?) (?:ago|back|"
+    r"since)|since my (?:attempt|overdose|last attempt)|back (?:then|when|in (?:the day|[0-9]+|"
+    r"high school|college|my))|in (?:the past|my past|20[0-9][0-9]|19[0-9][0-9]|high school|"
+    r"college|my (?:teens|twenties|20s|active addiction|addiction|using days|drinking days|old "
+    r"life))|when i was (?:using|drinking|younger|a (?:kid|teen|teenager)|in (?:active|my|high "
+    r"school|college|the depths)|[0-9]+|at my (?:lowest|worst)|still (?:using|drinking)|"
+    r"first|deep in|new|sick)|at my (?:lowest|worst)|before (?:i got|getting|recovery|treatment|"
+    r"rehab|sobriety|i came|i started|i found|this program|the program|i got sober|i got clean)|"
+    r"(?:the )?old me|there (?:was|were) (?:a time|times|days|nights|moments|years|periods)|"
+    r"last (?:year|spring|summer|fall|winter|christmas)|a few years|for years i|i once|"
+    r"my (?:first|last|old|previous) attempts?|survived|that was (?:then|years)|those days|"
+    r"early recovery|first got (?:sober|clean)|a long time ago|long ago|way back|in detox|"
+    r"in rehab|in the hospital|hospitalized|my attempt|(?:an|my) attempt|when i first)\b"
+)
+_RECENT = re.compile(
+    r"\b(?:now|right now|today|tonight|again|lately|these days|this (?:week|weekend|morning|"
+    r"time|month)|currently|recently|starting|coming back|came back|creeping|last night|"
+    r"yesterday|earlier|the other day|an hour ago|this afternoon|all day|every day|every "
+    r"night|still|rn|anymore)\b"
+)
+_RECOVERED = re.compile(
+    r"\b(?:havent|haven t|have not|not since|no longer|dont anymore|not anymore|clean from|free "
+    r"from|free of|[0-9]+ (?:days?|weeks?|months?|years?|yrs) (?:\w+ )?(?:free|clean|sober|"
+    r"without|since|no)|(?:sh|si|self harm|cutting|suicide|attempt) free|grateful|thankful|glad "
+    r"(?:i|im)|still here|im alive|proud|made it|got help|today i|now i|im safe)\b"
+)
+_PAST_VERB = re.compile(
+    r"\b(?:wanted|tried|attempted|was|were|had|overdosed|oded|cut|cutting|hurt|thought|felt|"
+    r"used|did|took|wrote|gave|planned|survived|would|couldnt|kept)\b"
+)
+_EDU = re.compile(
+    r"\b(?:warning signs?|signs of|risk factors?|statistics|stats|rates?|prevention|awareness|"
+    r"hotline|lifeline|988|crisis line|crisis text|training|qpr|first aid|psychoeducation|"
+    r"handout|worksheet|article|study|studies|research|according to|news|reported|headline|"
+    r"documentary|podcast|episode|movie|film|tv show|series|character|book|novel|author|"
+    r"chapter|song|lyrics?|album|rapper|singer|band|poem|poet|quote|quoted|essay|paper|"
+    r"lecture|professor|assignment|presentation|definition|what does|what do|how do (?:you|"
+    r"i|we) (?:help|support|talk|ask|know|tell)|how to (?:help|support|talk|ask|tell|respond)|if "
+    r"someone|when someone|someone who|people who|those who|a person who|clients who|ask "
+    r"directly|asking about|talk about suicide|talking about suicide|does asking|myth|myths|"
+    r"facts?|screening|screener|assessment|c ssrs|columbia|intake|questionnaire|phq|"
+    r"the question|asked (?:me )?if|asks? if|asked whether|video|narcan|naloxone|means "
+    r"restriction|safety planning|difference between|is it normal|common in|"
+    r"learned|taught|teaches|we talked|we discussed|discussion|group topic|topic|"
+    r"counselor said|therapist said|speaker|share about|recovery position|fentanyl test "
+    r"strips?|test strips?|harm reduction|clinical|clinician|patients?|term|terms|"
+    r"glossary|abbreviation|stands for|meaning)\b"
+)
+_AFFIRMED = re.compile(
+    r"\b(?:i said yes|honestly yes|and yes|i told (?:her|him|them) (?:the truth|yes)|said yes|"
+    r"i do|i am|i have been|lately i|right now i|and i do)\b"
+)
+_OTHER_SUBJECT = frozenset(
+    "he she they hes shes theyre theyve theyd him her them you youre u someone somebody "
+    "anyone people person friend friends brother sister mom mum dad mother father son daughter "
+    "cousin uncle aunt wife husband boyfriend girlfriend partner roommate sponsor sponsee "
+    "buddy kid kids child guy girl man woman patient patients client clients member members "
+    "neighbor coworker classmate teen teens grandma grandpa nephew niece fiance ex folks "
+    "teenagers veteran veterans celebrity bro sis homie homeboy dude his hers their your "
+    "whoever everyone somebodys others parents parent family relative".split()
+)
+_FIRST_PERSON = frozenset("i im ive id ill me myself".split())
+_LAUGH = re.compile(r"\b(?:lol|just kidding|j k|jokes?|joking|kidding|lolz|xd)\b")
+_SERIOUS = re.compile(
+    r"\b(?:for real|not joking|no joke|im serious|seriously|not kidding|i mean it|like "
+    r"actually|not even joking|honestly)\b"
+)
+_TRIVIAL = re.compile(
+    r"\b(?:homework|exam|exams|test|finals|midterms?|class|traffic|meeting|boss|monday|"
+    r"mondays|zoom|commute|line at|dmv|taxes|hangover|cringe|embarrass\w*|awkward|song|"
+    r"dentist|customer service|spreadsheet|excel|laundry|dishes|math|chemistry|paperwork|"
+    r"printer|wifi|heat|weather|allergies|pollen|cramps|hiccups|refs|game|fans|lakers|"
+    r"cowboys|team|coffee|caffeine|sugar|netflix|show|episode|meme|tiktok|video|joke|"
+    r"group chat|texted|crush|outfit|hair|shoes|feet|kids are|"
+    r"toddler|teething|deadline|overtime|stairs|gym|leg day|workout|cardio|miles|hike)\b"
+)
+_GAMING = re.compile(
+    r"\b(?:game|gaming|gamer|fortnite|minecraft|valorant|cod|warzone|apex|elden ring|dark "
+    r"souls|boss fight|boss|level|respawn\w*|raid|pvp|controller|xbox|ps5|playstation|steam|"
+    r"lobby|noob|teammates?|squad|grenade|npc|speedrun|hp|health bar|sims|permadeath|"
+    r"roblox|league|overwatch|zelda|mario|pokemon|nuzlocke|hardcore mode|campaign|"
+    r"checkpoint|save file|my character|the character)\b"
+)
+# Rules whose words also say ordinary things in a game ("kill myself with my own grenade").
+_GAME_PRONE = frozenset({"kill_myself", "kms", "want_to_die", "jump", "shoot", "off_myself"})
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = text.rfind(CLAUSE, 0, start)
+    right = text.find(CLAUSE, end)
+    return left + 1, len(text) if right < 0 else right
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """A denial just before the match ("im not going to kill myself", "no si") or right
+    after it ("si: no", "self harm thoughts none")."""
+    left, right = clause_bounds(text, start, end)
+    prefix = text[left:start]
+    comma = prefix.rfind(",")
+    prefix = prefix[comma + 1 :] if comma >= 0 else prefix
+    words = prefix.split()[-8:]
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        if word in _NEG_CUES:
+            if _NOT_NEGATING.match(" ".join(words[index:])):
+                return False
+            return True
+        if word not in _FILLER:
+            break
+    suffix = text[end:right]
+    comma = suffix.find(",")
+    return bool(_SUFFIX_DENIAL.match(suffix if comma < 0 else suffix[:comma]))
+
+
+def other_subject(text: str, start: int, end: int) -> bool:
+    """The sentence's subject before the match is someone else ("my brother is suicidal",
+    "if you feel suicidal")."""
+    left, _ = clause_bounds(text, start, end)
+    words = text[left:start].replace(",", " ").split()
+    for word in reversed(words):
+        if word in _FIRST_PERSON:
+            return False
+        if word in _OTHER_SUBJECT:
+            return True
+    return False
+
+
+def past_recovery(text: str, start: int, end: int) -> bool:
+    """Told as a past the writer has come through ("i used to cut", "four years ago i
+    wanted to die. now i want to serve")."""
+    left, right = clause_bounds(text, start, end)
+    clause = text[left:right]
+    if _RECENT.search(clause) and not _RECOVERED.search(clause):
+        return False
+    if _PAST.search(clause) or _RECOVERED.search(clause):
+        return True
+    match = text[start:end]
+    return bool(_PAST_VERB.search(match) and _RECOVERED.search(text) and not _RECENT.search(clause))
+
+
+def education(text: str, start: int, end: int, first_person: bool) -> bool:
+    """Teaching, news, a song or a screening question: the clause carries the frame, or the
+    message does and the match is not said in the first person."""
+    left, right = clause_bounds(text, start, end)
+    clause = text[left:right]
+    if _EDU.search(clause):
+        return not _AFFIRMED.search(text[end:right])
+    return bool(not first_person and _EDU.search(text) and not _AFFIRMED.search(text))
+
+
+def hyperbole(text: str, start: int, end: int) -> bool:
+    """A joke or an everyday complaint ("this exam makes me want to die lol")."""
+    if _SERIOUS.search(text):
+        return False
+    left, right = clause_bounds(text, start, end)
+    return bool(_LAUGH.search(text) or _TRIVIAL.search(text[left:right]))
+
+
+def gaming(text: str, start: int, end: int, rule_id: str) -> bool:
+    left, right = clause_bounds(text, start, end)
+    return rule_id in _GAME_PRONE and bool(_GAMING.search(text[left:right]))
+
+
+def first_person(match_text: str) -> bool:
+    return any(word in _FIRST_PERSON or word == "my" for word in match_text.split())
