@@ -174,7 +174,7 @@ OVERDOSE: tuple[Rule, ...] = (
         r"\b(?:enough|so much|so many|a lot of|as much as i can|as much as possible|everything|"
         r"all of it|it all|the whole \w+|way too much|too much) (?:\w+ ){0,4}(?:to (?:not wake up|"
         r"never wake up|die|end it|stop my heart|make it stop|kill me|be done|od|overdose|not come "
-        r"back|sleep forever|go to sleep for good|finish it|do it)|so (?:that )?i (?:dont|wont|"
+        r"back|sleep forever|go to sleep for good|finish it|do it)|(?:so (?:that )?)?i (?:dont|wont|"
         r"never|cant) (?:wake|come back|feel))\b",
     ),
     rule(
@@ -326,7 +326,9 @@ SELF_HARM: tuple[Rule, ...] = (
         r"\b(?:want|wanna|wanted|wanting|urge|urges|urged|need|needing|craving|crave|itching|"
         r"tempted|thinking about|thought about|going|tried|trying|fighting the urge|resisting "
         r"the urge) (?:to |about )?(?:\w+ ){0,2}(?:cut|cutting|burn|burning|hurt|hurting|harm|"
-        r"harming|sh|scratch|bleed|carve|hit)(?: myself| me)?\b(?! (?:my|the|it|them|him|her|"
+        r"harming|sh|scratch|bleed|carve|hit|slice)(?: myself| me)?\b(?! (?:my (?:hair|bangs|nails|"
+        r"losses|lawn|grass|food|meat|steak|hours|budget|spending|coffee|carbs|sugar|"
+        r"hand cooking)|the|it|them|him|her|"
         r"people|carbs|sugar|back|ties|class|corners|down|out|a|some|off|you|this|that|loose|"
         r"in line|their)\b)",
         "S",

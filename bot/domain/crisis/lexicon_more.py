@@ -16,6 +16,105 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
+        "been_cutting",
+        "self_harm",
+        r"\b(?:been|im|i am|started|keep|kept|still|was|in the \w+) cutting\b(?! (?:back|down|out|"
+        r"carbs|class|ties|corners|it close|my hair|hair|coupons|people|off|the|onions|wood|"
+        r"grass|lawn|paper|fabric|sugar|meat|veggies|vegetables))|\bcutting (?:right now|again|"
+        r"tonight|now)\b|\b(?:picking at|covered in|hiding) (?:the |my )?(?:cuts|scabs|wounds|"
+        r"scars|burns|bruises)\b|\b(?:took apart|broke open|broke) (?:a |the |my )?(?:pencil )?"
+        r"sharpener\b|\b(?:till|until|til) (?:it|i|they) (?:bled|bleeds|bleed)\b|\bme corte\b|"
+        r"\bcortarme\b",
+        "S",
+    ),
+    rule(
+        "self_harm_on_purpose",
+        "self_harm",
+        r"\b(?:banged|bang|banging|hit|hitting|punched|burned|burnt|scratched|cut|starved|"
+        r"slammed) (?:\w+ ){0,8}on purpose\b",
+        "S",
+    ),
+    rule(
+        "deserve_pain",
+        "self_harm",
+        r"\b(?:i )?deserve (?:to (?:hurt|bleed|suffer|be hurt|feel pain|be punished)|the pain|"
+        r"pain|it to hurt)\b",
+    ),
+    rule(
+        "deserve_die",
+        "passive_ideation",
+        r"\b(?:i )?(?:deserve to die|dont deserve to (?:live|be alive|be here|exist))\b",
+    ),
+    rule(
+        "means_in_hand",
+        "method",
+        r"\b(?:sitting|lying|laying|standing) (?:here |in \w+ )?with (?:a|the|my) (?:razor|blade|"
+        r"knife|gun|rope|pills|bottle of pills)\b|\b(?:the|a|my) (?:blade|razor|gun|knife|rope|"
+        r"pills) (?:is |are )?(?:out|in my hand|in my lap|next to me|ready|loaded)\b|\bhave "
+        r"(?:the|a|my) (?:blade|razor|gun|knife|rope|pills) out\b",
+    ),
+    rule(
+        "dont_save_me",
+        "plan_preparation",
+        r"\b(?:dont|do not) (?:call (?:911|anyone|an ambulance|for help)|narcan me|save me|"
+        r"revive me|try to save me|come looking|look for me)\b|\bdont want to be (?:saved|found|"
+        r"revived|narcanned|rescued)\b",
+    ),
+    rule(
+        "poison",
+        "method",
+        r"\b(?:drink|drinking|drank|swallow\w*|ate|eat|eating) (?:some |the )?(?:antifreeze|"
+        r"bleach|rat poison|drain cleaner|poison)\b",
+    ),
+    rule(
+        "lethal_batch",
+        "overdose_intent",
+        r"\b(?:batch|bag|stuff|dope|pills|shit) (?:thats |that is |is |has been )?(?:killing|"
+        r"dropping) people\b|\b(?:dose|amount|shot|hit)\b[^|]{0,30}\bwould kill\b|\bstops? my "
+        r"heart\b|\b(?:laced|fent|fentanyl)\b[^|]{0,25}\bdont care\b|\bbetter if it is\b",
+        "S",
+    ),
+    rule(
+        "use_on_purpose",
+        "overdose_intent",
+        r"\b(?:use|using|get|getting|shoot|shooting|do|doing|take|taking|become) (?:\w+ ){0,6}"
+        r"(?:on purpose|not for fun|not to get high)\b|\b(?:use|using|shot|do) (?:so much|too "
+        r"much|more than)\b[^|]{0,30}\b(?:dont|wont|never|hope it works|on purpose)\b",
+        "S",
+    ),
+    rule(
+        "every_pill",
+        "overdose_intent",
+        r"\b(?:take|taking|took|swallow\w*|pop|popping) every (?:single )?(?:pill|tablet|one of "
+        r"(?:my|the|them))\b",
+    ),
+    rule(
+        "permanent_solution",
+        "active_ideation",
+        r"\b(?:final|permanent|easy|only) (?:exit|solution|way out|escape|answer)\b(?! to a "
+        r"temporary)",
+        "S",
+    ),
+    rule(
+        "grave_emoji",
+        "active_ideation",
+        r"\b(?:ready for|want|wanna|need|me|put me in|me with) (?:the |a |my )?(?:grave|coffin)\b|"
+        r"\b(?:grave|coffin) (?:me|soon|time|for me|please)\b",
+    ),
+    rule(
+        "log_off",
+        "active_ideation",
+        r"\blog(?:ging)? off (?:for good|forever|permanently)\b|\bready to be done\b|"
+        r"\b(?:going to|want to|ready to|about to|planning to) end things\b",
+        "C",
+    ),
+    rule(
+        "catch_bus",
+        "active_ideation",
+        r"\bcatch(?:ing)? the (?:bus|train)\b",
+        "C",
+    ),
+    rule(
         "on_purpose",
         "method",
         r"\b(?:crash\w*|driv\w*|drove|step\w*|walk\w*|jump\w*|swerv\w*) (?:\w+ ){0,4}on purpose\b",
@@ -189,6 +288,7 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             1.0,
             r"\b(?:pills|tabs|bars|meds|medication|sleeping pills|percs|oxys?|xanax|fent|"
             r"fentanyl|benzos|insulin|tylenol|stash|stashed|whole bottle|the bottle|all [0-9]+|"
+            r"shot|dose|batch|copped|a ton|"
             r"[0-9]+ of them|months? of)\b",
         ),
         (
@@ -225,7 +325,8 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"is|the night|heading (?:out|to|there)|on my way|scoped (?:it )?out|went and looked|"
             r"already went|in my (?:hand|lap|pocket|car|bag|drawer)|on the (?:bridge|ledge|roof|"
             r"tracks)|im on|im at the|ready to go|time to go|its time|im done|done done|"
-            r"serious this time|not (?:be )?alive|wont be (?:here|around|alive|at)|make it "
+            r"serious this time|not (?:be )?alive|not for fun|not to get high|on purpose|"
+            r"wont be (?:here|around|alive|at)|make it "
             r"(?:past|through) (?:tonight|the night))\b",
         ),
         (

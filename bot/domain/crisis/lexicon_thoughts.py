@@ -94,7 +94,7 @@ ACTIVE: tuple[Rule, ...] = (
         "si_abbrev",
         "active_ideation",
         r"\b(?:my|having|have|had|passive|active|the|some|bad|heavy|strong|getting|been|with|"
-        r"more|increased|intense|constant|lots of|lot of) si\b|\bsi (?:is|has|was|again|today|"
+        r"more|increased|intense|constant|lots of|lot of|and|both) si\b|\bsi (?:is|has|was|again|today|"
         r"thoughts|urges|bad|back|right now|tonight|creeping|hitting|getting|pretty|really|"
         r"kicking|loud|high|heavy|spiking|worse)\b",
         "S",

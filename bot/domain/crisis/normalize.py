@@ -41,6 +41,7 @@ _EMOJI = {
     "\U0001f480": " lol ",  # 💀 (in chat: "I'm dying of laughter")
     "\u2620": " lol ",  # ☠
     "\U0001f44b": " wave ",  # 👋
+    "\U0001f91d": " with ",  # 🤝
 }
 _EMOJI_RE = re.compile("|".join(map(re.escape, _EMOJI)))
 
@@ -131,6 +132,9 @@ _WORDS = {
     "b4": "before",
     "nvr": "never",
     "ion": "i dont",
+    "cuttin": "cutting",
+    "shd": "did sh",
+    "shing": "doing sh",
     "wnat": "want",
     "watn": "want",
     "agian": "again",
@@ -287,6 +291,9 @@ def _squeeze(text: str, keep: int) -> str:
 def normalize(text: str, *, repeats: int = 2) -> str:
     """Canonical words and clause marks; letters repeated 3+ times kept ``repeats`` times."""
     folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
+    )
     folded = _EMOJI_RE.sub(lambda m: _EMOJI[m.group(0)], folded)
     folded = _OD_FORMS.sub(lambda m: "oding" if m.group(1) == "ing" else "oded", folded)
     folded = _APOSTROPHES.sub("", folded)

@@ -56,19 +56,24 @@ _PAST = re.compile(
     r"last (?:year|spring|summer|fall|winter|christmas)|a few years|for years i|i once|"
     r"my (?:first|last|old|previous) attempts?|survived|that was (?:then|years)|those days|"
     r"early recovery|first got (?:sober|clean)|a long time ago|long ago|way back|in detox|"
-    r"in rehab|in the hospital|hospitalized|my attempt|(?:an|my) attempt|when i first)\b"
+    r"in rehab|in the hospital|hospitalized|my attempt|(?:an|my) attempt|when i first|at [0-9]+|"
+    r"(?:my )?old self|would have|wouldve|once|a stretch|went through|first year|i remember "
+    r"(?:when|being)|back in|as a (?:teen|teenager|kid))\b"
 )
 _RECENT = re.compile(
     r"\b(?:now|right now|today|tonight|again|lately|these days|this (?:week|weekend|morning|"
     r"time|month)|currently|recently|starting|coming back|came back|creeping|last night|"
-    r"yesterday|earlier|the other day|an hour ago|this afternoon|all day|every day|every "
-    r"night|still|rn|anymore)\b"
+    r"yesterday|earlier|the other day|an hour ago|this afternoon|all day|rn)\b"
 )
 _RECOVERED = re.compile(
-    r"\b(?:havent|haven t|have not|not since|no longer|dont anymore|not anymore|clean from|free "
-    r"from|free of|[0-9]+ (?:days?|weeks?|months?|years?|yrs) (?:\w+ )?(?:free|clean|sober|"
-    r"without|since|no)|(?:sh|si|self harm|cutting|suicide|attempt) free|grateful|thankful|glad "
-    r"(?:i|im)|still here|im alive|proud|made it|got help|today i|now i|im safe)\b"
+    r"\b(?:havent (?:\w+ ){0,2}(?:cut|hurt myself|self harmed|harmed|had (?:those|suicidal|si|"
+    r"sh|that)|wanted to die|thought (?:about|of) (?:it|that|suicide)|thought it|felt that)|not "
+    r"since|no longer|dont anymore|not anymore|not where im at|clean from|free from|free of|"
+    r"[0-9]+ (?:days?|weeks?|months?|years?|yrs) (?:\w+ )?(?:free|clean|sober|without|since|"
+    r"no)|(?:sh|si|self harm|cutting|suicide|attempt) free|grateful|thankful|glad (?:i|im)|still "
+    r"here|im alive|proud|made it|got help|today i|now i|im safe|life got better|got better|"
+    r"years sober|new me|helped me|was gone|kinder to myself|different person|out of it|"
+    r"in months|in years|doing (?:so much )?better|im a (?:dad|mom)|now im|im [0-9]+ now)\b"
 )
 _PAST_VERB = re.compile(
     r"\b(?:wanted|tried|attempted|was|were|had|overdosed|oded|cut|cutting|hurt|thought|felt|"
@@ -176,10 +181,9 @@ def past_recovery(text: str, start: int, end: int) -> bool:
     wanted to die. now i want to serve")."""
     left, right = clause_bounds(text, start, end)
     clause = text[left:right]
-    if _RECENT.search(clause) and not _RECOVERED.search(clause):
-        return False
+    recent = bool(_RECENT.search(clause))
     if _PAST.search(clause) or _RECOVERED.search(clause):
-        return True
+        return not recent or bool(_RECOVERED.search(text))
     match = text[start:end]
     return bool(_PAST_VERB.search(match) and _RECOVERED.search(text) and not _RECENT.search(clause))
 
