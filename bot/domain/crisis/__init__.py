@@ -49,7 +49,7 @@ _CONTEXT = re.compile(
     r"overdose|od|cut|bleed|blade|rope|bridge|gun|wake up|burden|miss me|ending|kms|unalive|"
     r"sh|si|calm|ready|enough|wont need|dont need|take care of|be mad at me|not be around|"
     r"wont be|this week|after this|it all|goodbyes|do it|plan|trigger|loaded|ledge|edge|"
-    r"jump|numb|empty|point|relapsed|used|end|letter|note)\b"
+    r"jump|numb|empty|point|relapsed|used|end|letter|note|high|drunk|wasted|tabs)\b"
 )
 # Present-tense timing that turns a thought into intent ("thinking about ending it tonight").
 _SOON = re.compile(
@@ -110,11 +110,14 @@ def _cue_score(text: str) -> str | None:
     total = 0.0
     families: list[str] = []
     for _cue_id, family, weight, pattern in CUES:
+        seen: set[str] = set()
         for match in pattern.finditer(text):
-            if _in_scope(text, match.start(), match.end(), True):
+            if match.group(0) not in seen and _in_scope(text, match.start(), match.end(), True):
+                seen.add(match.group(0))
                 total += weight
                 families.append(family)
-                break
+                if len(seen) == 2:
+                    break
     if total < CUE_THRESHOLD:
         return None
     return min(families, key=PRIORITY.index)

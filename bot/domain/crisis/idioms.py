@@ -27,6 +27,7 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"thirst|hunger|the heat))\b",
     r"\b(?:died|dying|die|dead) (?:laughing|of laughter|lol|from laughing)\b",
     r"\bto die for\b(?! real)",
+    r"\bdie on (?:this|that) hill\b",
     r"\bdead (?:tired|serious|on|wrong|set|end|weight|inside lol|battery|phone|last)\b",
     r"\b(?:phone|battery|laptop|car|plant|plants|charger|tv|remote|computer|headphones|"
     r"airpods|battery|mouse|keyboard|printer|wifi|router|vape|lighter|flashlight|controller|"

@@ -165,7 +165,8 @@ OVERDOSE: tuple[Rule, ...] = (
     rule(
         "take_it_all",
         "overdose_intent",
-        rf"\b{TAKE} (?:it|them|everything|everything i have|all of it|the lot) (?:all )?"
+        rf"\b{TAKE} (?:it|them|everything|everything i (?:have|got)(?: left)?|all of it|the lot) "
+        r"(?:all )?"
         r"(?:at once|tonight|in one go|together|and (?:go|sleep|be done|not wake))\b",
     ),
     rule(
@@ -296,7 +297,9 @@ PLAN: tuple[Rule, ...] = (
         "plan_preparation",
         r"\b(?:saving|saved|stockpil\w*|hoard\w*|stash\w*|collect\w*|been keeping|kept|storing|"
         r"hiding|hid|holding onto|squirrel\w* away) (?:up )?(?:\w+ ){0,3}(?:pills|meds|medication|"
-        r"xanax|bars|oxy\w*|percs|sleeping pills|tablets|scripts?|benzos|seroquel|klonopin)\b",
+        r"xanax|bars|oxy\w*|percs|sleeping pills|tablets|scripts?|benzos|seroquel|klonopin)\b|"
+        r"\b(?:pills|meds|bars|benzos|tablets|oxys?|percs) (?:\w+ )?(?:stashed|saved up|hidden|"
+        r"stockpiled|put away)\b",
         "S",
     ),
     rule(
@@ -377,7 +380,7 @@ SELF_HARM: tuple[Rule, ...] = (
         "blades",
         "self_harm",
         r"\b(?:got|have|bought|grabbed|holding|took out|found|hid|hiding|using|use|sharpened) "
-        r"(?:a |my |the |some |new )?(?:blades?|razors?|razor blades?|box cutter|sharpener)\b",
+        r"(?:a |my |the |some )?(?:new )?(?:blades?|razors?|razor blades?|box cutter|sharpener)\b",
         "C",
     ),
 )

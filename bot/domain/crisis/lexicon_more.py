@@ -16,6 +16,36 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
+        "goodbye_strong",
+        "plan_preparation",
+        r"\btell (?:my \w+|them|her|him|everyone|my \w+ and \w+) (?:that )?(?:im sorry|i love "
+        r"(?:them|her|him|you)|i loved|goodbye)\b|\b(?:wasnt|isnt|not) (?:your|their|anyones|his|"
+        r"her) fault\b|\bwho gets what\b|\bwhoever finds me\b|\bnothing left to (?:settle|say|"
+        r"do)\b|\bpasswords\b|\bconsider this my (?:final|last)\b|\bwhere im going\b|\bthe "
+        r"(?:means|intent)\b|\b(?:have|got) (?:what|everything) i need(?: for it)?\b|\bdont "
+        r"worry about me (?:after|anymore|when)\b|\bthank (?:you|u) for trying\b|\bwrote my "
+        r"goodbyes\b|\bif (?:anyone|someone|somebody) wants my\b|\bi know what (?:im going to|"
+        r"ill|i will|i need to) do\b",
+        "S",
+    ),
+    rule(
+        "garage_car",
+        "method",
+        r"\b(?:car|engine) (?:running|on)\b[^|]{0,40}\bgarage\b|\bgarage\b[^|]{0,40}\b(?:car|"
+        r"engine) (?:running|on)\b|\bletting it run\b|\b(?:measuring|tested|testing|checked|"
+        r"checking) (?:the )?(?:beam|rafters?|rope|knot|belt|closet rod|ceiling fan)\b|"
+        r"\bpracticing (?:tying )?(?:the |a )?(?:knot|noose)\b",
+    ),
+    rule(
+        "meant_to_die",
+        "passive_ideation",
+        r"\bmeant to die\b|\b(?:dont think i|not sure i) deserve to (?:live|be alive|be here)\b|"
+        r"\b(?:only way|only time)\b[^|]{0,30}\b(?:if|when) im dead\b|\bdone living\b|"
+        r"\b(?:you|he|god|lord) (?:want to |wants to )?take me (?:now|home|tonight)\b|"
+        r"\bpara que (?:sigo|seguir) viviendo\b|\bno vale la pena vivir\b|\bcomo lo voy a "
+        r"hacer\b|\bsuicide is all i (?:think|thought) about\b",
+    ),
+    rule(
         "been_cutting",
         "self_harm",
         r"\b(?:been|im|i am|started|keep|kept|still|was|in the \w+) cutting\b(?! (?:back|down|out|"
@@ -157,7 +187,7 @@ MORE: tuple[Rule, ...] = (
         r"obsess\w*) (?:about |of )?(?:dying|being dead|my death|death|my (?:own )?funeral|not "
         r"existing|not being here|not being alive|myself dead|killing myself|ending it|ending "
         r"things|it all ending|ending my life|how to end it|how id do it|how i would do it|"
-        r"how to do it)\b",
+        r"how to do it|the bridge|the tracks|the rope|the pills|the gun|jumping)\b",
         "S",
     ),
     rule(
@@ -210,8 +240,8 @@ MORE: tuple[Rule, ...] = (
         "passive_ideation",
         r"\b(?:im|i am|feel like|just|such) (?:a |such a |just a )?waste of (?:space|air|oxygen|"
         r"life|a life|skin)\b|\bjust taking up (?:space|air|oxygen)\b|\b(?:the world|nobody|no "
-        r"one|everyone|my family|they) (?:doesnt|dont|wont|wouldnt) (?:need|want) me (?:here|"
-        r"around|anymore|alive)?(?= *(?:\||,|$))",
+        r"one|everyone|my family|they) (?:doesnt|dont|wont|wouldnt) (?:need|want) me(?: here|"
+        r" around| anymore| alive)?(?= *(?:\||,|$))",
     ),
     rule(
         "not_meant_alive",
@@ -229,8 +259,9 @@ MORE: tuple[Rule, ...] = (
         "passive_ideation",
         r"\b(?:mad|angry|pissed|upset|wish) (?:that )?(?:they|he|she|someone|somebody|you|the "
         r"\w+|nobody|no one) (?:\w+ )?(?:narcanned|revived|saved|brought me back|found me|"
-        r"hadnt (?:found|saved|narcanned)|didnt (?:find|save))\b|\bwish (?:id|i had|i would "
-        r"have) (?:died|never woken|not woken|stayed dead|not survived)\b",
+        r"hadnt (?:found|saved|narcanned)|didnt (?:find|save))\b|\bwish(?:es)? (?:id|i had|i "
+        r"would have) (?:just )?(?:died|never woken|not woken|stayed dead|not survived|overdosed|"
+        r"oded)\b",
     ),
     rule(
         "god_take_me",
@@ -288,7 +319,7 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             1.0,
             r"\b(?:pills|tabs|bars|meds|medication|sleeping pills|percs|oxys?|xanax|fent|"
             r"fentanyl|benzos|insulin|tylenol|stash|stashed|whole bottle|the bottle|all [0-9]+|"
-            r"shot|dose|batch|copped|a ton|"
+            r"shot|batch|copped|a ton|its enough|enough|"
             r"[0-9]+ of them|months? of)\b",
         ),
         (
@@ -303,8 +334,9 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"(?:letters?|notes?)|my will|made my peace|said my prayers|nothing left to (?:settle|"
             r"say|do)|where im going|not coming back|not come back|never come back|before i go|"
             r"wont need (?:it|them|this|my)|after (?:tonight|this weekend|this week|today)|or ever|"
-            r"ever again|gave (?:\w+ ){0,3}(?:away|to my)|left (?:my \w+ )?(?:\w+ )?with my|"
-            r"returned everything|canceled|cancelled|bags are packed|thank (?:you|u) (?:all )?for "
+            r"ever again|gave (?:\w+ ){0,3}(?:away|to my|to the)|left (?:my \w+ )?(?:\w+ )?with my|"
+            r"returned everything|canceled|cancelled|bags are packed|(?:thank (?:you|u)|thanks) "
+            r"(?:all )?for "
             r"(?:everything|trying|always|being there)|thank you all|love you all|love yall|i "
             r"love you guys|take care of (?:my|each other|yourselves)|dont worry about me|"
             r"wanted to thank|before i go|one last|last time)\b",
@@ -322,7 +354,7 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             1.0,
             r"\b(?:do it|doing it|go through with it|end it|ending it|the means|the intent|i "
             r"know how|know exactly how|what i need|everything i need|have a plan|my plan|plan "
-            r"is|the night|heading (?:out|to|there)|on my way|scoped (?:it )?out|went and looked|"
+            r"is|the night|heading (?:out|there) (?:now|to do it)|on my way to|scoped (?:it )?out|went and looked|"
             r"already went|in my (?:hand|lap|pocket|car|bag|drawer)|on the (?:bridge|ledge|roof|"
             r"tracks)|im on|im at the|ready to go|time to go|its time|im done|done done|"
             r"serious this time|not (?:be )?alive|not for fun|not to get high|on purpose|"

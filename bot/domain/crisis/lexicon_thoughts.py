@@ -197,7 +197,7 @@ PASSIVE: tuple[Rule, ...] = (
         "tired_of_living",
         "passive_ideation",
         r"\b(?:tired|sick|exhausted|done) (?:of|with) (?:living|being alive|existing|life|"
-        r"waking up|fighting|being here|it all|everything|trying|breathing|this life|my life|"
+        r"waking up|fighting|being here|it all|everything|breathing|this life|my life|"
         r"being me|surviving)\b(?! (?:of|in|at))",
     ),
     rule(
@@ -336,7 +336,8 @@ INTENT: tuple[Rule, ...] = (
     rule(
         "doing_it_when",
         "intent",
-        r"\b(?:do(?:ing)? it|end(?:ing)? it|go(?:ing)? through with it) (?:tonight|today|this "
+        r"\b(?:do(?:ing)? it|end(?:ing)? it|go(?:ing)? through with it) (?:before (?:anyone|"
+        r"everyone|they|my \w+) (?:wakes?|gets? home|finds)|tonight|today|this "
         r"weekend|tomorrow|soon|for real|this time|after (?:group|work|everyone|they)|when "
         r"(?:everyone|they|my))\b",
         "C",

@@ -132,6 +132,8 @@ _WORDS = {
     "b4": "before",
     "nvr": "never",
     "ion": "i dont",
+    "thx": "thanks",
+    "ty": "thank you",
     "cuttin": "cutting",
     "shd": "did sh",
     "shing": "doing sh",

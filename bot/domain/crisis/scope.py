@@ -27,7 +27,8 @@ _FILLER = frozenset(
     "like so such with some current experiencing acting act on reporting report endorse "
     "endorses endorsing hi or and si sh homicidal self harm harming suicidal risk again "
     "gonna going need needing wish wishing considering consider could can myself in this "
-    "these those kind type sort recent recently lately since last check week".split()
+    "these those kind type sort recent recently lately since last check week point close "
+    "where near".split()
 )
 # A negation word that does not negate what follows ("not okay", "no one", "not gonna lie").
 _NOT_NEGATING = re.compile(
@@ -39,9 +40,16 @@ _SUFFIX_DENIAL = re.compile(
     r"^ (?:(?:thoughts|urges|ideation|or \w+|and \w+|today|currently|at this time|at the moment|"
     r"right now|this week|since (?:the )?last(?: check in)?|are|is|have been|has been|were|was|"
     r"s)\s?){0,4}(?:no|none|nope|nah|denied|denies|negative|zero|0|not present|not today|not "
+    r"even close|not "
     r"really|not at all|not anymore|n a|absent)\b|^ (?:are|is|have been|has been|were) "
-    r"(?:gone|resolved|under control|managed|much better)\b"
+    r"(?:gone|resolved|under control|managed|much better)\b|^ (?:\w+ ){0,2}(?:hasnt|havent|"
+    r"hadnt|doesnt|didnt|isnt|wasnt|has not|have not) (?:crossed|been|come up|entered|"
+    r"occurred|happened)\b"
     r"(?! (?:joke|lie|cap|really|seriously|one|point|reason|way|hope|future|idea|clue))"
+)
+_ANSWER_NO = re.compile(
+    r"(?:no|nope|nah|none|never|no never|no not at all|not at all|not really|no way|denied|"
+    r"no thoughts)(?: , \w+)?"
 )
 _PAST = re.compile(
     r"\b(?:used to|use to|years? ago|months? ago|[0-9]+ (?:years?|yrs|months?) (?:ago|back|"
@@ -70,10 +78,11 @@ _RECOVERED = re.compile(
     r"sh|that)|wanted to die|thought (?:about|of) (?:it|that|suicide)|thought it|felt that)|not "
     r"since|no longer|dont anymore|not anymore|not where im at|clean from|free from|free of|"
     r"[0-9]+ (?:days?|weeks?|months?|years?|yrs) (?:\w+ )?(?:free|clean|sober|without|since|"
-    r"no)|(?:sh|si|self harm|cutting|suicide|attempt) free|grateful|thankful|glad (?:i|im)|still "
-    r"here|im alive|proud|made it|got help|today i|now i|im safe|life got better|got better|"
-    r"years sober|new me|helped me|was gone|kinder to myself|different person|out of it|"
-    r"in months|in years|doing (?:so much )?better|im a (?:dad|mom)|now im|im [0-9]+ now)\b"
+    r"no)|(?:sh|si|self harm|cutting|suicide|attempt) free|grateful|thankful|glad (?:i|im)|"
+    r"(?:grateful|glad|happy|thankful|and) (?:\w+ ){0,3}still "
+    r"here|im alive|proud|made it|got help|im safe|life got better|got better|"
+    r"years sober|new me|helped me|it was gone|kinder to myself|different person|out of it|"
+    r"in months|in years|doing (?:so much )?better|im a (?:dad|mom)|im [0-9]+ now)\b"
 )
 _PAST_VERB = re.compile(
     r"\b(?:wanted|tried|attempted|was|were|had|overdosed|oded|cut|cutting|hurt|thought|felt|"
@@ -160,7 +169,10 @@ def negated(text: str, start: int, end: int) -> bool:
             break
     suffix = text[end:right]
     comma = suffix.find(",")
-    return bool(_SUFFIX_DENIAL.match(suffix if comma < 0 else suffix[:comma]))
+    if _SUFFIX_DENIAL.match(suffix if comma < 0 else suffix[:comma]):
+        return True
+    following = text[right:].lstrip(" |").split(CLAUSE)[0].strip()
+    return bool(_ANSWER_NO.fullmatch(following))
 
 
 def other_subject(text: str, start: int, end: int) -> bool:
@@ -203,7 +215,7 @@ def hyperbole(text: str, start: int, end: int) -> bool:
     if _SERIOUS.search(text):
         return False
     left, right = clause_bounds(text, start, end)
-    return bool(_LAUGH.search(text) or _TRIVIAL.search(text[left:right]))
+    return bool(_TRIVIAL.search(text[left:right]))
 
 
 def gaming(text: str, start: int, end: int, rule_id: str) -> bool:
