@@ -1,5 +1,5 @@
 """The ``iopbot`` command: run, migrate, check-config, sync, invite-url, backup, restore,
-sandbox."""
+crisis-scan, sandbox."""
 
 from __future__ import annotations
 
@@ -272,6 +272,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crisis_scan(args: argparse.Namespace) -> int:
+    from bot import crisis_scan
+
+    return crisis_scan.main(args.file, _settings(args).safety)
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: the real bot when a token is configured, else the offline sandbox."""
     settings = _settings(args)
@@ -325,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path)
     p.add_argument("--force", action="store_true", help="replace an existing database")
     p.set_defaults(func=cmd_restore)
+    p = add("crisis-scan", "Run the crisis detector over JSON lines (text field); - is stdin.")
+    p.add_argument("file", help="JSON lines file with a text field, or - for stdin")
+    p.set_defaults(func=cmd_crisis_scan)
     from bot.sandbox import cli as sandbox_cli
 
     p = sub.add_parser(

@@ -79,7 +79,8 @@ async def handle_crisis_text(
     source_ref: int | None = None,
 ) -> bool:
     """Run the crisis path for ``user_id`` if ``text`` is crisis language (see module doc)."""
-    if text is not None and detect_crisis(text, services.settings.safety.crisis_terms) is None:
+    safety = services.settings.safety
+    if text is not None and detect_crisis(text, safety.crisis_terms, safety.crisis_idioms) is None:
         return False
     register_crisis_hooks(services)
     if tx is not None:

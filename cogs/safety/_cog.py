@@ -92,7 +92,8 @@ class SafetyCog(IopCog):
         author = self._watches(message)
         if author is None or not message.content:
             return
-        if detect_crisis(message.content, self.services.settings.safety.crisis_terms) is None:
+        safety = self.services.settings.safety
+        if detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms) is None:
             return  # the common case: no database work at all
         await self._crisis_path(author, author.display_name, "group_message", message.id)
 

@@ -79,8 +79,10 @@ async def file_report(
             "Please tell a facilitator directly."
         )
     author = message.author
+    safety = services.settings.safety
     crisis = bool(
-        message.content and detect_crisis(message.content, services.settings.safety.crisis_terms)
+        message.content
+        and detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms)
     )
     async with services.db.transaction() as tx:
         report_id = await SafetyRepository(services.db).add_report(
