@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.domain.crisis import model as learned
 from bot.domain.crisis import scope
 from bot.domain.crisis.idioms import blank, compile_idioms
 from bot.domain.crisis.lexicon_acts import ACTS
@@ -85,6 +86,11 @@ def _program_rule(index: int, term: str) -> Rule | None:
     return rule(f"program_term_{index}", category, rf"\b{re.escape(wanted)}{tail_re}", "S")
 
 
+@lru_cache(maxsize=1)
+def _model() -> learned.Model | None:
+    return learned.load()
+
+
 @lru_cache(maxsize=32)
 def _compiled(
     extra_terms: tuple[str, ...], extra_idioms: tuple[str, ...]
@@ -144,18 +150,30 @@ def _category(found: Rule, text: str, start: int, end: int) -> str:
     return found.category
 
 
-def _scan(text: str, rules: tuple[Rule, ...]) -> list[tuple[str, str]]:
+def _scan(text: str, rules: tuple[Rule, ...]) -> tuple[list[tuple[str, str]], bool]:
+    """Surviving hits (category, rule id), and whether any match was explained away."""
     hits: list[tuple[str, str]] = []
+    dismissed = False
     for found in rules:
         for match in found.pattern.finditer(text):
             if _survives(found, text, match.start(), match.end()):
                 hits.append((_category(found, text, match.start(), match.end()), found.id))
                 break
-    return hits
+            dismissed = True
+    return hits, dismissed
+
+
+def _model_category(text: str) -> str:
+    families = [family for _id, family, _w, pattern in CUES if pattern.search(text)]
+    return min(families, key=PRIORITY.index) if families else "passive_ideation"
 
 
 def detect_crisis(
-    text: str, extra_terms: Iterable[str] = (), extra_idioms: Iterable[str] = ()
+    text: str,
+    extra_terms: Iterable[str] = (),
+    extra_idioms: Iterable[str] = (),
+    *,
+    use_model: bool = True,
 ) -> CrisisMatch | None:
     """Crisis language in ``text``, or None.
 
@@ -163,18 +181,27 @@ def detect_crisis(
     words after normalization, ``word*`` for any word starting with ``word``, and an
     optional ``category:`` prefix (default ``active_ideation``). ``extra_idioms`` are
     phrases that must not fire (config ``safety.crisis_idioms``). Both go through the same
-    scope rules as the built-in lexicon.
+    scope rules as the built-in lexicon. ``use_model=False`` leaves out the learned part
+    (to measure it separately).
     """
     rules, idioms = _compiled(tuple(extra_terms), tuple(extra_idioms))
     hits: list[tuple[str, str]] = []
+    dismissed = False
+    clean = ""
     for reading in variants(text):
         clean = blank(reading, idioms)
         if clean:
-            hits += _scan(clean, rules)
+            found, explained = _scan(clean, rules)
+            hits += found
+            dismissed = dismissed or explained
             if not hits:
                 cue = _cue_score(clean)
                 if cue is not None:
                     hits.append((cue, "cue_score"))
+    trained = _model() if use_model else None
+    if not hits and not dismissed and clean and trained is not None:
+        if trained.score(text) > learned.THRESHOLD:
+            hits.append((_model_category(clean), "model"))
     if not hits:
         return None
     hits.sort(key=lambda hit: PRIORITY.index(hit[0]))
