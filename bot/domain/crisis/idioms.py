@@ -44,6 +44,7 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"\b(?:die hard|diehard|dye|dyed|dying my hair|die my hair)\b",
     r"\b(?:od|oded|overdos\w*|oding) on " + _NOT_DRUGS + r"\b",
     r"\b(?:sugar|caffeine|coffee|cuteness|carb|serotonin|dopamine|vitamin) overdose\b",
+    r"\boverdose of " + _NOT_DRUGS.replace("(?:", "(?:sun|fun|", 1) + r"\w*\b",
     r"\bcut(?:ting)? (?:my hair|carbs|sugar|ties|back|class|the cord|corners|it out|down|"
     r"my losses|in line|my nails|the grass|the lawn|onions|veggies|my bangs|off (?:contact|"
     r"people|my)|toxic|coupons|the cheese|my coffee)\b",

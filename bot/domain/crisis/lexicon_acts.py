@@ -88,6 +88,7 @@ METHOD: tuple[Rule, ...] = (
         r"floor it|flooring it) (?:my (?:car|truck) |it )?(?:into|off|head on into) (?:a |the |"
         r"an )?(?:tree|wall|pole|bridge|cliff|oncoming|traffic|river|lake|guardrail|semi|median|"
         r"ditch|road|overpass|barrier|pillar|embankment|truck)\b",
+        "S",
     ),
     rule(
         "wrists",

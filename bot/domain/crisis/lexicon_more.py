@@ -16,6 +16,35 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
+        "od_self",
+        "overdose_intent",
+        r"\b(?:od|overdose|oding|overdosing)\b(?! (?:awareness|prevention|deaths?|rates?|"
+        r"training|kit|kits|response|statistics|numbers|crisis|epidemic|reversal|on (?:coffee|"
+        r"caffeine|sugar|candy)))",
+        "S",
+    ),
+    rule(
+        "method_verb",
+        "method",
+        r"\b(?:i|im|i am|ill|i will|ive been|going to|want to|thinking (?:about|of)|planning "
+        r"(?:to|on)|ready to|about to|might|could|should) (?:\w+ ){0,2}?(?:jump|jumping|hang|"
+        r"hanging|shoot|shooting|drown|drowning|slit|slitting)\b(?! (?:in|into|on|out|ahead|"
+        r"back|rope|the gun|around|with|at|up|over|off (?:of )?(?:work|the couch|the bed)|my "
+        r"(?:coat|jacket|hat|clothes|laundry|shot)|hoops|pool|a text|an email|you|him|her|"
+        r"them|the breeze|photos|pics|some|for|through|to|the bull|my shot|your shot|loose|"
+        r"tight|right|left))",
+        "S",
+    ),
+    rule(
+        "mix_alcohol",
+        "overdose_intent",
+        r"\b(?:pills|meds|bars|xanax|benzos|percs|oxy\w*|sleeping pills|tylenol|klonopin|"
+        r"ambien|seroquel) (?:and|with|plus|chased with|washed down with) (?:a (?:bottle|fifth) "
+        r"of )?(?:alcohol|vodka|liquor|whiskey|wine|booze|jack|tequila|rum)\b|\b(?:double|"
+        r"triple|quadruple) (?:my |the )?(?:dose|shot|hit)\b|\bstop breathing\b",
+        "S",
+    ),
+    rule(
         "goodbye_strong",
         "plan_preparation",
         r"\btell (?:my \w+|them|her|him|everyone|my \w+ and \w+) (?:that )?(?:im sorry|i love "
@@ -339,7 +368,11 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"(?:all )?for "
             r"(?:everything|trying|always|being there)|thank you all|love you all|love yall|i "
             r"love you guys|take care of (?:my|each other|yourselves)|dont worry about me|"
-            r"wanted to thank|before i go|one last|last time)\b",
+            r"wanted to thank|before i go|one last|last time|arrangements|beneficiar\w*|life "
+            r"insurance|funeral|my belongings|at peace|feel (?:so )?calm|calmer|peaceful|"
+            r"see you on the other side|this is it|sorry for everything|so sorry|im sorry|"
+            r"forgive me|love you (?:all|guys|yall)|will miss you|miss you all|dont be sad|"
+            r"be good to each other|remember me|my kids will|stuff is|all set|taken care of)\b",
         ),
         (
             "now",

@@ -36,7 +36,7 @@ ACTIVE: tuple[Rule, ...] = (
         "active_ideation",
         r"(?<![0-9] )\bkms\b(?! (?:away|from|per|an hour|a day|run|ride|walk|drive|long|north|"
         r"south|east|west|today|this week|on the))",
-        "H",
+        "SH",
     ),
     rule(
         "want_to_die",
@@ -71,7 +71,7 @@ ACTIVE: tuple[Rule, ...] = (
         r"\b(?:think\w*|thought|thoughts|considering|consider|contemplat\w*|planning|plan|"
         r"ideation|attempt|commit|committing|obsess\w*|fantasi\w*|dream\w* about|want|wanting)"
         rf" (?:of |about |on |to )?{W(2)}suicide\b|\bsuicide (?:is|seems|feels|sounds|looks) "
-        r"(?:like |the |my |an? |more |really |so |pretty |better)|\bsuicide (?:crossed|on|in) my "
+        r"(?:like |the |my |an? |more |really |so |pretty |better)|\bsuicide (?:is |has been |keeps )?(?:crossed|crossing|on|in) my "
         r"(?:mind|head)|\bsuicid\w* (?:thoughts?|ideation|urges?|feelings?)\b",
         "S",
     ),

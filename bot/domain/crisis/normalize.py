@@ -142,6 +142,11 @@ _WORDS = {
     "agian": "again",
     "lfie": "life",
     "ded": "dead",
+    "lyfe": "life",
+    "kms2": "kms",
+    "dye": "dye",
+    "sucide": "suicide",
+    "suicde": "suicide",
     "botle": "bottle",
     "han": "hang",
     "abt": "about",
@@ -268,6 +273,34 @@ def _unmask(token: str) -> str:
     return leet
 
 
+# Key words a one-letter slip is corrected to ("sucidal", "overdsoe", "myslef"): same
+# first letter, length 5+, one edit or swap away. Words whose neighbours are common
+# English words ("living"/"loving", "hurting"/"hunting") are left out on purpose.
+_FUZZY_KEYS = ("myself", "suicide", "suicidal", "killing", "overdose", "unalive", "tonight")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _fuzzy(token: str) -> str:
+    if len(token) < 5 or not token.isalpha():
+        return token
+    for key in _FUZZY_KEYS:
+        if _one_edit(token, key):
+            return key
+    return token
+
+
 def _canonical(token: str) -> str:
     if token in _WORDS:
         return _WORDS[token]
@@ -278,7 +311,7 @@ def _canonical(token: str) -> str:
             return "suicidal"
         if _SUICIDE_WORD.fullmatch(token):
             return "suicide"
-    return token
+    return _fuzzy(token)
 
 
 def _join_spaced(match: re.Match[str]) -> str:

@@ -188,6 +188,36 @@ def other_subject(text: str, start: int, end: int) -> bool:
     return False
 
 
+_RECOVERY_FRAME = re.compile(
+    r"\b(?:(?:[0-9]+|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|"
+    r"years?|yrs) (?:\w+ )?(?:sober|clean|later|now|since|in recovery|free)|in recovery|"
+    r"sober|clean|grateful|thankful|survived|since then|these days|today i|now i|now im|"
+    r"glad|proud|better now|got help|got better|turned (?:it|my life) around|made it|"
+    r"on the other side|still here|alive today|for my (?:kids|family)|life is good|hope"
+    r"|looking back|back then|that was|no longer|not anymore|anymore|healing|healed)\b"
+)
+_PRESENT_CRISIS = re.compile(
+    r"\b(?:now i want|again|tonight|right now|rn|lately|these days i (?:want|think)|today i "
+    r"(?:want|feel like)|this week|last night|cant stop|keep thinking|still want|want to|"
+    r"going to|gonna|im going|i want|i need)\b"
+)
+_PAST_CLAUSE = re.compile(
+    r"\b(?:was|were|wanted|tried|attempted|had|overdosed|oded|used to|thought|felt|did|took|"
+    r"wrote|would|couldnt|kept|spent|went|got|nearly|almost|once|ago|back|before|when i "
+    r"was|after my|since my)\b"
+)
+
+
+def recovery_story(text: str, start: int, end: int) -> bool:
+    """A clause told in the past inside a message framed as recovery ("i tried to hang
+    myself at 19. i'm 34 now and a dad")."""
+    left, right = clause_bounds(text, start, end)
+    clause = text[left:right]
+    if _PRESENT_CRISIS.search(clause):
+        return False
+    return bool(_PAST_CLAUSE.search(clause) and _RECOVERY_FRAME.search(text))
+
+
 def past_recovery(text: str, start: int, end: int) -> bool:
     """Told as a past the writer has come through ("i used to cut", "four years ago i
     wanted to die. now i want to serve")."""
@@ -197,7 +227,9 @@ def past_recovery(text: str, start: int, end: int) -> bool:
     if _PAST.search(clause) or _RECOVERED.search(clause):
         return not recent or bool(_RECOVERED.search(text))
     match = text[start:end]
-    return bool(_PAST_VERB.search(match) and _RECOVERED.search(text) and not _RECENT.search(clause))
+    if _PAST_VERB.search(match) and _RECOVERED.search(text) and not recent:
+        return True
+    return recovery_story(text, start, end)
 
 
 def education(text: str, start: int, end: int, first_person: bool) -> bool:
@@ -225,3 +257,19 @@ def gaming(text: str, start: int, end: int, rule_id: str) -> bool:
 
 def first_person(match_text: str) -> bool:
     return any(word in _FIRST_PERSON or word == "my" for word in match_text.split())
+
+
+_MODEL_SILENCERS = re.compile(
+    r"\b(?:not|never|wont|wouldnt|no|nothing|none|denies|denied|im safe|i am safe)\b"
+)
+
+
+def model_may_speak(text: str) -> bool:
+    """The learned part only fills gaps in first-person, present, plain messages: any
+    denial, past, teaching frame or other subject in the message silences it."""
+    if _MODEL_SILENCERS.search(text) or _PAST.search(text) or _EDU.search(text):
+        return False
+    if _RECOVERY_FRAME.search(text) and _PAST_CLAUSE.search(text):
+        return False
+    words = text.replace(CLAUSE, " ").replace(",", " ").split()[:4]
+    return not any(word in _OTHER_SUBJECT for word in words)
