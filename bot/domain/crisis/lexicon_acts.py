@@ -153,7 +153,8 @@ OVERDOSE: tuple[Rule, ...] = (
         r"\b(?:want(?:ed)? to|going to|about to|ready to|thinking (?:about|of)|thought (?:about|"
         r"of)|plan(?:ning)? (?:to|on)|might|should|just|will|ill|try to|trying to|decided to|"
         r"hope i|hoping i|wish i would|wish i could|wish(?:es)? id|wish(?:es)? i had|gonna|could "
-        r"just|intend to|tempted to|urge to|feel like) (?:just |purposely )?(?:od|overdose|oding|"
+        r"just|intend to|tempted to|urge to|feel like|i|im|ill|could|would|gotta|need to|"
+        r"bout to|finna) (?:just |purposely )?(?:od|overdose|oding|"
         r"overdosing|overdosed|oded)\b",
         "S",
     ),

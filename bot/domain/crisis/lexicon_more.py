@@ -16,14 +16,6 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
-        "od_self",
-        "overdose_intent",
-        r"\b(?:od|overdose|oding|overdosing)\b(?! (?:awareness|prevention|deaths?|rates?|"
-        r"training|kit|kits|response|statistics|numbers|crisis|epidemic|reversal|on (?:coffee|"
-        r"caffeine|sugar|candy)))",
-        "S",
-    ),
-    rule(
         "method_verb",
         "method",
         r"\b(?:i|im|i am|ill|i will|ive been|going to|want to|thinking (?:about|of)|planning "
@@ -369,10 +361,9 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"(?:everything|trying|always|being there)|thank you all|love you all|love yall|i "
             r"love you guys|take care of (?:my|each other|yourselves)|dont worry about me|"
             r"wanted to thank|before i go|one last|last time|arrangements|beneficiar\w*|life "
-            r"insurance|funeral|my belongings|at peace|feel (?:so )?calm|calmer|peaceful|"
-            r"see you on the other side|this is it|sorry for everything|so sorry|im sorry|"
-            r"forgive me|love you (?:all|guys|yall)|will miss you|miss you all|dont be sad|"
-            r"be good to each other|remember me|my kids will|stuff is|all set|taken care of)\b",
+            r"insurance|my belongings|at peace|see you on the other side|sorry for everything|"
+            r"forgive me|love you (?:all|guys|yall)|dont be sad|be good to each other|"
+            r"remember me)\b",
         ),
         (
             "now",

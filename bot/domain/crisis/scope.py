@@ -260,7 +260,11 @@ def first_person(match_text: str) -> bool:
 
 
 _MODEL_SILENCERS = re.compile(
-    r"\b(?:not|never|wont|wouldnt|no|nothing|none|denies|denied|im safe|i am safe)\b"
+    r"\b(?:not|never|wont|wouldnt|dont|didnt|no|nothing|none|without) (?:\w+ ){0,3}(?:kill|"
+    r"die|dying|dead|hurt|harm|suicid\w*|end|od|overdose|cut|cutting|use|using|drink|do it|"
+    r"do that|do anything|act on|thoughts|plan|plans|intent|si|sh|going anywhere|safe)\b|"
+    r"\b(?:denies|denied|im safe|i am safe|i promise|im okay|im ok|im fine|doing (?:ok|okay|"
+    r"fine|better|good))\b"
 )
 
 
