@@ -54,8 +54,8 @@ _CONTEXT = re.compile(
 )
 # Present-tense timing that turns a thought into intent ("thinking about ending it tonight").
 _SOON = re.compile(
-    r"\b(?:tonight|today|this weekend|tomorrow|right now|soon|in an hour|after group|this "
-    r"week|when (?:everyone|they) (?:leave|leaves|sleep)|going to|decided|ready to|about to)\b"
+    r"\b(?:tonight|today|this weekend|tomorrow|right now|soon|in an hour|after group|"
+    r"when (?:everyone|they) (?:leave|leaves|sleep)|going to|decided|ready to|about to)\b"
 )
 
 

@@ -183,8 +183,8 @@ OVERDOSE: tuple[Rule, ...] = (
     rule(
         "sleep_for_good",
         "overdose_intent",
-        r"\b(?:go to sleep|sleep|fall asleep|pass out|nod off|nod out) (?:for good|forever|and "
-        r"never|permanently|for the last time)\b",
+        r"\b(?:go to sleep|sleep|fall asleep|pass out|nod off|nod out) (?:for good|forever|"
+        r"permanently|for the last time)\b",
     ),
     rule("hot_shot", "overdose_intent", r"\bhot ?shot\b", "S"),
     rule(

@@ -149,7 +149,8 @@ MORE: tuple[Rule, ...] = (
     rule(
         "grave_emoji",
         "active_ideation",
-        r"\b(?:ready for|want|wanna|need|me|put me in|me with) (?:the |a |my )?(?:grave|coffin)\b|"
+        r"\b(?:ready for|want|wanna|need|me|put me in|me with) (?:to |to be in )?(?:the |a |my )?"
+        r"(?:grave|coffin)\b|"
         r"\b(?:grave|coffin) (?:me|soon|time|for me|please)\b",
     ),
     rule(
