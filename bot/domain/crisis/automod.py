@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.crisis.normalize import normalize
+from bot.domain.crisis.rules import CATEGORIES
 
 MAX_KEYWORDS = 1000
 MAX_KEYWORD_LENGTH = 60
@@ -146,7 +147,7 @@ def crisis_automod_spec(extra_terms: Iterable[str] = ()) -> AutoModSpec:
     keywords: list[str] = []
     for term in extra_terms:
         head, sep, tail = term.partition(":")
-        phrase = tail if sep and "_" in head else term
+        phrase = tail if sep and head.strip() in CATEGORIES else term
         wildcard = phrase.strip().endswith("*")
         words = normalize(phrase.strip().rstrip("*"))
         if words and "|" not in words:
