@@ -84,6 +84,8 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     for part in ("fanout", "burst"):
         if part in args.only:
             results[part] = run_child("--child", part, *child_args(args), module="bench")
+    if "crisis" in args.only:
+        results["crisis"] = run_child(module="bench.crisis")
     if "scale" in args.only:
         db = workdir / "scale.sqlite3"
         count = str(args.scale_clients)
@@ -171,6 +173,17 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             (f"{name}: p50", f"{shot['p50_ms']:.0f} ms", "", ""),
             (f"{name}: p99", f"{shot['p99_ms']:.0f} ms", "< 300 ms", ok(shot["p99_ms"], 300)),
         ]
+    crisis = results.get("crisis")
+    if crisis:
+        rows += [
+            (
+                f"crisis detector per message ({crisis['messages']} corpus messages): mean",
+                f"{crisis['mean_ms']:.3f} ms",
+                "< 1 ms",
+                ok(crisis["mean_ms"], 1),
+            ),
+            ("crisis detector per message: p99", f"{crisis['p99_ms']:.3f} ms", "", ""),
+        ]
     scale = (results.get("scale") or {}).get("measured")
     if scale:
         rss = scale["memory_mib"]["VmRSS"]
@@ -244,8 +257,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("fanout", "burst", "scale"),
-        default=["fanout", "burst", "scale"],
+        choices=("fanout", "burst", "crisis", "scale"),
+        default=["fanout", "burst", "crisis", "scale"],
     )
     parser.add_argument("--clients", type=int, default=1000, help="fan-out clients")
     parser.add_argument(
