@@ -124,7 +124,7 @@ def _cue_score(text: str) -> str | None:
                 families.append(family)
                 if len(seen) == 2:
                     break
-    if total < CUE_THRESHOLD:
+    if total < CUE_THRESHOLD or scope.moving_on(text):
         return None
     return min(families, key=PRIORITY.index)
 
@@ -138,7 +138,7 @@ def _survives(found: Rule, text: str, start: int, end: int) -> bool:
         return False
     if "C" in found.flags:
         rest = text[:start] + " " + text[end:]
-        return bool(_CONTEXT.search(rest))
+        return bool(_CONTEXT.search(rest)) and not scope.moving_on(text)
     return True
 
 

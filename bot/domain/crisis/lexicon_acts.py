@@ -38,7 +38,8 @@ USE = (
 DEATH = (
     r"(?:die|dies|dead|dont wake up|not wake up|never wake up|wont wake up|kills? me|killed me|"
     r"stop breathing|end it|ending it|its over|be done|stop existing|take me|takes me|took me|"
-    r"od|overdose|oding|overdosing|not come back|never come back|be gone|end everything)"
+    r"od|overdose|oding|overdosing|not come back|never come back|be gone|end everything|drop|"
+    r"drop dead)"
 )
 
 METHOD: tuple[Rule, ...] = (

@@ -16,6 +16,39 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
+        "gun_bought",
+        "method",
+        r"\b(?:bought|buying|got|picked up|borrowed) (?:a |my |the )?(?:gun|pistol|handgun|"
+        r"firearm)\b(?! (?:for (?:hunting|deer|protection|the range|target|work|my job)|license|"
+        r"safe|lock))|\bloaded gun\b|\b(?:the|a|my) (?:rope|noose|gun|pills|blade|razor) (?:is "
+        r"|are )?(?:in|under) my (?:trunk|car|bag|backpack|pocket|drawer|closet|nightstand)\b",
+        "S",
+    ),
+    rule(
+        "swallow_count",
+        "overdose_intent",
+        r"\b(?:take|taking|took|swallow\w*|pop|popping|popped|down|downed|ate) (?:like |about |"
+        r"around |maybe |over |almost )?[1-9][0-9]+ (?:of (?:my|the|them) )?(?:\w+ )?(?:pills|"
+        r"tabs|tablets|bars|xanax|seroquel|tylenol|advil|klonopin|ambien|percs|oxys?|benzos|"
+        r"meds|of (?:them|my \w+))\b|\b(?:take|taking|swallow\w*|took|eat) everything (?:in|from) "
+        r"(?:the|my) (?:medicine cabinet|cabinet|bottle|drawer|bathroom)\b|\b(?:alcohol|vodka|"
+        r"liquor|whiskey|wine|booze|tequila) (?:with|and) (?:my |the |some |all (?:my|the) )?"
+        r"(?:xanax|pills|bars|benzos|meds|sleeping pills|klonopin|ambien|percs|oxys?)\b",
+        "S",
+    ),
+    rule(
+        "last_see_me",
+        "plan_preparation",
+        r"\blast time (?:you(?:ll| will)?|anyone(?:ll)?|u|yall|you all) (?:\w+ )?(?:see|hear "
+        r"from|hear) me\b|\blast (?:you(?:ll| will)?|anyone(?:ll)?) (?:see|hear) (?:from|of) me\b",
+    ),
+    rule(
+        "cares_live_die",
+        "passive_ideation",
+        r"\b(?:no one|nobody|noone|who) (?:even |really )?cares? (?:if|whether) i (?:live|die|"
+        r"lived|died|exist|am alive|wake up)\b",
+    ),
+    rule(
         "method_verb",
         "method",
         r"\b(?:i|im|i am|ill|i will|ive been|going to|want to|thinking (?:about|of)|planning "
@@ -39,7 +72,7 @@ MORE: tuple[Rule, ...] = (
     rule(
         "goodbye_strong",
         "plan_preparation",
-        r"\btell (?:my \w+|them|her|him|everyone|my \w+ and \w+) (?:that )?(?:im sorry|i love "
+        r"\btell (?:my \w+|them|her|him|everyone|my \w+ and \w+) (?:\w+ ){0,3}(?:that )?(?:im sorry|i love "
         r"(?:them|her|him|you)|i loved|goodbye)\b|\b(?:wasnt|isnt|not) (?:your|their|anyones|his|"
         r"her) fault\b|\bwho gets what\b|\bwhoever finds me\b|\bnothing left to (?:settle|say|"
         r"do)\b|\bpasswords\b|\bconsider this my (?:final|last)\b|\bwhere im going\b|\bthe "
@@ -364,7 +397,10 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"wanted to thank|before i go|one last|last time|arrangements|beneficiar\w*|life "
             r"insurance|my belongings|at peace|see you on the other side|sorry for everything|"
             r"forgive me|love you (?:all|guys|yall)|dont be sad|be good to each other|"
-            r"remember me)\b",
+            r"remember me|said (?:bye|goodbye)|(?:doesnt|didnt|dont|wont) know what (?:it|that) "
+            r"meant|made (?:all )?(?:the )?arrangements|for my (?:cat|dog|kids|pets?)|(?:were|was|"
+            r"are) the best (?:part|thing) (?:of|in) my life|so (?:nobody|no one) has to|paid off "
+            r"(?:all )?(?:my )?(?:debts|bills)|cleaned (?:out )?my (?:apartment|room|house))\b",
         ),
         (
             "now",

@@ -28,7 +28,7 @@ _FILLER = frozenset(
     "endorses endorsing hi or and si sh homicidal self harm harming suicidal risk again "
     "gonna going need needing wish wishing considering consider could can myself in this "
     "these those kind type sort recent recently lately since last check week point close "
-    "where near".split()
+    "where near use using drink drinking relapse anything".split()
 )
 # A negation word that does not negate what follows ("not okay", "no one", "not gonna lie").
 _NOT_NEGATING = re.compile(
@@ -268,10 +268,26 @@ _MODEL_SILENCERS = re.compile(
 )
 
 
+_MOVING_ON = re.compile(
+    r"\b(?:graduat\w*|discharg\w*|complet(?:e|ed|ing) (?:the|my|this) program|finish(?:ed|ing)? "
+    r"(?:the|my|this) program|last (?:week|day|session|group|meeting) (?:in|of|at|with)|"
+    r"moving (?:to|away|out|across)|new job|vacation|step(?:ping)? down|done with (?:drinking|"
+    r"using|drugs|alcohol|the bottle)|see (?:you|yall|ya) (?:all )?(?:next|tomorrow|soon|"
+    r"later|on|at|in))\b"
+)
+
+
+def moving_on(text: str) -> bool:
+    """Leaving the program, moving, a vacation: goodbyes that are not a plan."""
+    return bool(_MOVING_ON.search(text))
+
+
 def model_may_speak(text: str) -> bool:
     """The learned part only fills gaps in first-person, present, plain messages: any
     denial, past, teaching frame or other subject in the message silences it."""
     if _MODEL_SILENCERS.search(text) or _PAST.search(text) or _EDU.search(text):
+        return False
+    if moving_on(text):
         return False
     if _RECOVERY_FRAME.search(text) and _PAST_CLAUSE.search(text):
         return False
