@@ -68,5 +68,5 @@ def test_backstop_triggers_on_each_kind(text):
 
 def test_apostrophe_and_chat_forms_are_listed():
     keywords = crisis_automod_spec().keywords
-    for form in ("don't want to live", "dont want to live", "don't wanna live", "i'm a burden"):
+    for form in ("don't want to live", "dont want to live", "don't wanna be alive", "i'm a burden"):
         assert form in keywords
