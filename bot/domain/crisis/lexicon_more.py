@@ -76,7 +76,7 @@ MORE: tuple[Rule, ...] = (
         r"(?:them|her|him|you)|i loved|goodbye)\b|\b(?:wasnt|isnt|not) (?:your|their|anyones|his|"
         r"her) fault\b|\bwho gets what\b|\bwhoever finds me\b|\bnothing left to (?:settle|say|"
         r"do)\b|\bpasswords\b|\bconsider this my (?:final|last)\b|\bwhere im going\b|\bthe "
-        r"(?:means|intent)\b|\b(?:have|got) (?:what|everything) i need(?: for it)?\b|\bdont "
+        r"(?:means|intent)\b(?! to (?:pay|buy|afford|get|do|make|fund|cover|travel))|\b(?:have|got) (?:what|everything) i need(?: for it)?\b|\bdont "
         r"worry about me (?:after|anymore|when)\b|\bthank (?:you|u) for trying\b|\bwrote my "
         r"goodbyes\b|\bif (?:anyone|someone|somebody) wants my\b|\bi know what (?:im going to|"
         r"ill|i will|i need to) do\b",

@@ -41,11 +41,12 @@ _SUFFIX_DENIAL = re.compile(
     r"right now|this week|since (?:the )?last(?: check in)?|are|is|have been|has been|were|was|"
     r"s)\s?){0,4}(?:no|none|nope|nah|denied|denies|negative|zero|0|not present|not today|not "
     r"even close|not "
-    r"really|not at all|not anymore|n a|absent)\b|^ (?:are|is|have been|has been|were) "
+    r"really|not at all|not anymore|n a|absent)\b"
+    r"(?! (?:joke|lie|cap|really|seriously|one|point|reason|way|hope|future|idea|clue|matter))"
+    r"|^ (?:are|is|have been|has been|were) "
     r"(?:gone|resolved|under control|managed|much better)\b|^ (?:\w+ ){0,2}(?:hasnt|havent|"
     r"hadnt|doesnt|didnt|isnt|wasnt|has not|have not) (?:crossed|been|come up|entered|"
     r"occurred|happened)\b"
-    r"(?! (?:joke|lie|cap|really|seriously|one|point|reason|way|hope|future|idea|clue))"
 )
 _ANSWER_NO = re.compile(
     r"(?:no|nope|nah|none|never|no never|no not at all|not at all|not really|no way|denied|"
@@ -264,7 +265,9 @@ _MODEL_SILENCERS = re.compile(
     r"die|dying|dead|hurt|harm|suicid\w*|end|od|overdose|cut|cutting|use|using|drink|do it|"
     r"do that|do anything|act on|thoughts|plan|plans|intent|si|sh|going anywhere|safe)\b|"
     r"\b(?:denies|denied|im safe|i am safe|i promise|im okay|im ok|im fine|doing (?:ok|okay|"
-    r"fine|better|good))\b"
+    r"fine|better|good)|want to (?:live|stay|get better|be here|recover|keep going|stay sober|"
+    r"stay clean)|proud|grateful|for my kids|crash (?:at|on|with)|never again|pick up the "
+    r"phone)\b"
 )
 
 
