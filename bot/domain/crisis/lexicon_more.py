@@ -16,6 +16,42 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
+        "method_research",
+        "method",
+        r"\b(?:looked|looking|look|searched|searching|googled|googling|research\w*) (?:up )?"
+        r"(?:\w+ ){0,4}(?:highest|tallest|lethal|fatal|deadly|how (?:many|much)|how to (?:die|"
+        r"hang|overdose|od|kill))\b|\b(?:dose|amount|pills|height|bridge|floor) (?:\w+ ){0,3}"
+        r"(?:would|will|could) do it\b|\bknow where (?:\w+ ){0,3}(?:keeps|hides|stores|has|"
+        r"keep) (?:his|her|the|their|a|my) (?:gun|pistol|pills|rifle|shotgun)\b|\b(?:belt|rope|"
+        r"cord|noose|bag|scarf|leash) (?:around|over) my (?:neck|head)\b",
+        "S",
+    ),
+    rule(
+        "near_miss",
+        "method",
+        r"\b(?:almost|nearly) (?:did it|went through with it|ended it|killed myself|jumped|"
+        r"overdosed|oded|hung myself|did something)\b|\b(?:stood|standing|sat|sitting|stand) "
+        r"(?:on|at) (?:the )?(?:edge|ledge|railing) of (?:the |a )?(?:roof|bridge|building|"
+        r"cliff|overpass|parking garage)\b|\b(?:drove|walked|went) (?:to|out to) (?:the|a) "
+        r"(?:bridge|tracks|train tracks|cliff|overpass|roof)\b (?:and (?:sat|stood|stared|"
+        r"looked|waited|thought))",
+        "S",
+    ),
+    rule(
+        "last_shot",
+        "overdose_intent",
+        r"\bhope (?:this|the next|it) (?:\w+ )?(?:is|will be|s) (?:my|the) last\b|\b(?:im|i am|"
+        r"ill be|i will be|im just) ending it\b|\bneed (?:to feel|the) pain\b|\bneed to (?:bleed|"
+        r"hurt myself)\b|\bsomewhere i (?:wont|will not|dont) need\b",
+        "S",
+    ),
+    rule(
+        "no_reason_alive",
+        "passive_ideation",
+        r"\b(?:no|any) (?:point|reason) (?:\w+ ){0,4}(?:alive|living|existing)\b|\b(?:want|"
+        r"wanna|ready) to (?:go )?be with (?:my \w+|him|her|them) (?:in heaven|again|up there)\b",
+    ),
+    rule(
         "gun_bought",
         "method",
         r"\b(?:bought|buying|got|picked up|borrowed) (?:a |my |the )?(?:gun|pistol|handgun|"
@@ -364,7 +400,8 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             "method",
             1.0,
             r"\b(?:gun|pistol|firearm|revolver|shotgun|rope|noose|knot|cord|beam|rafters?|"
-            r"bridge|train tracks|tracks|cliffs?|ledge|rooftop|roof|overpass|top of the "
+            r"bridge|train tracks|tracks|cliffs?|ledge|rooftop|roof(?! deck| garden| party| bar)|"
+            r"overpass|top of the "
             r"(?:garage|building|parking \w+)|blades?|razors?|knife|car running|exhaust|lake|"
             r"river|belt|extension cord|bullets?|ammo|charcoal|helium|motel)\b",
         ),
@@ -400,7 +437,8 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"remember me|said (?:bye|goodbye)|(?:doesnt|didnt|dont|wont) know what (?:it|that) "
             r"meant|made (?:all )?(?:the )?arrangements|for my (?:cat|dog|kids|pets?)|(?:were|was|"
             r"are) the best (?:part|thing) (?:of|in) my life|so (?:nobody|no one) has to|paid off "
-            r"(?:all )?(?:my )?(?:debts|bills)|cleaned (?:out )?my (?:apartment|room|house))\b",
+            r"(?:all )?(?:my )?(?:debts|bills)|cleaned (?:out )?my (?:apartment|room|house)|deleted "
+            r"(?:everything|all my|my accounts|my social))\b",
         ),
         (
             "now",
@@ -417,7 +455,8 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"know how|know exactly how|what i need|everything i need|have a plan|my plan|plan "
             r"is|the night|heading (?:out|there) (?:now|to do it)|on my way to|scoped (?:it )?out|went and looked|"
             r"already went|in my (?:hand|lap|pocket|car|bag|drawer)|on the (?:bridge|ledge|roof|"
-            r"tracks)|im on|im at the|ready to go|time to go|its time|im done|done done|"
+            r"tracks)|im (?:at|on) (?:the|a) (?:bridge|tracks|train tracks|ledge|overpass|cliff|edge)|"
+            r"ready to go|time to go|its time|im done|done done|"
             r"serious this time|not (?:be )?alive|not for fun|not to get high|on purpose|"
             r"wont be (?:here|around|alive|at)|make it "
             r"(?:past|through) (?:tonight|the night))\b",

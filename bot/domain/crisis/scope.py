@@ -53,7 +53,8 @@ _ANSWER_NO = re.compile(
     r"no thoughts)(?: , \w+)?"
 )
 _PAST = re.compile(
-    r"\b(?:used to|use to|years? ago|months? ago|[0-9]+ (?:years?|yrs|months?) (?:ago|back|"
+    r"\b(?:used to|use to|years? ago|months? ago|decades? ago|a decade|in active addiction|in "
+    r"my addiction|while (?:i was )?using|during my (?:addiction|using|drinking)|[0-9]+ (?:years?|yrs|months?) (?:ago|back|"
     r"since)|since my (?:attempt|overdose|last attempt)|back (?:then|when|in (?:the day|[0-9]+|"
     r"high school|college|my))|in (?:the past|my past|20[0-9][0-9]|19[0-9][0-9]|high school|"
     r"college|my (?:teens|twenties|20s|active addiction|addiction|using days|drinking days|old "
@@ -66,7 +67,7 @@ _PAST = re.compile(
     r"my (?:first|last|old|previous) attempts?|survived|that was (?:then|years)|those days|"
     r"early recovery|first got (?:sober|clean)|a long time ago|long ago|way back|in detox|"
     r"in rehab|in the hospital|hospitalized|my attempt|(?:an|my) attempt|when i first|at [0-9]+|"
-    r"(?:my )?old self|would have|wouldve|once|a stretch|went through|first year|i remember "
+    r"(?:my )?old self|would have|wouldve|(?<!at )once|a stretch|went through|first year|i remember "
     r"(?:when|being)|back in|as a (?:teen|teenager|kid))\b"
 )
 _RECENT = re.compile(
@@ -266,7 +267,8 @@ _MODEL_SILENCERS = re.compile(
     r"do that|do anything|act on|thoughts|plan|plans|intent|si|sh|going anywhere|safe)\b|"
     r"\b(?:denies|denied|im safe|i am safe|i promise|im okay|im ok|im fine|doing (?:ok|okay|"
     r"fine|better|good)|want to (?:live|stay|get better|be here|recover|keep going|stay sober|"
-    r"stay clean)|proud|grateful|for my kids|crash (?:at|on|with)|never again|pick up the "
+    r"stay clean)|proud|grateful|for my kids|crash (?:at|on|with)|never again|cant wait|"
+    r"looking forward|excited|pictures|photos|sunset|pick up the "
     r"phone)\b"
 )
 
