@@ -31,7 +31,14 @@ def test_help_lists_every_command():
     result = run("--help")
     assert result.returncode == 0
     for command in (
-        "start", "run", "migrate", "check-config", "sync", "invite-url", "crisis-scan", "sandbox"
+        "start",
+        "run",
+        "migrate",
+        "check-config",
+        "sync",
+        "invite-url",
+        "crisis-scan",
+        "sandbox",
     ):
         assert command in result.stdout
 

@@ -48,11 +48,17 @@ def test_adds_exact_keys_keeps_order_and_other_fields(tmp_path):
 
 def test_gold_labels_give_per_category_figures_and_output_category_is_the_detectors(tmp_path):
     rows = [
-        {"text": "i might swallow everything in the cabinet tonight", "label": "crisis",
-         "category": "crisis_overdose_intent"},
+        {
+            "text": "i might swallow everything in the cabinet tonight",
+            "label": "crisis",
+            "category": "crisis_overdose_intent",
+        },
         {"text": "tripped on the stairs lol, i'm fine", "label": "safe", "category": "safe_idiom"},
-        {"text": "my uncle said he wanted to die after the divorce", "label": "safe",
-         "category": "safe_other_people"},
+        {
+            "text": "my uncle said he wanted to die after the divorce",
+            "label": "safe",
+            "category": "safe_other_people",
+        },
     ]
     path = tmp_path / "gold.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")

@@ -1,7 +1,8 @@
-"""AutoMod presets from config: crisis language alerts only (never blocks; keywords, regexes
-and allow list generated from the detector's lexicon, bot/domain/crisis/automod.py), drug-sourcing terms
-block with a kind message and alert, mention spam blocks and alerts. The facilitator role
-is exempt. Rules are found by name, so installing again updates instead of duplicating."""
+"""AutoMod presets from config: crisis language alerts only (never blocks; keywords,
+regexes and allow list come from the detector's lexicon, bot/domain/crisis/automod.py),
+drug-sourcing terms block with a kind message and alert, mention spam blocks and alerts.
+The facilitator role is exempt. Rules are found by name, so installing again updates
+instead of duplicating."""
 
 from __future__ import annotations
 

@@ -59,13 +59,17 @@ def test_heldout_figures_print_and_hold_the_floor():
     assert isinstance(counts, Figures)
     print("\n" + "\n".join(counts.lines()))
     rules_only = overall(held, "crisis", use_model=False)
-    print(f"  rules only: recall {rules_only:.3f}, false alarms "
-          f"{overall(held, 'safe', use_model=False):.3f}")
+    print(
+        f"  rules only: recall {rules_only:.3f}, false alarms "
+        f"{overall(held, 'safe', use_model=False):.3f}"
+    )
     assert overall(held, "crisis") >= FLOOR_RECALL
     assert overall(held, "safe") <= CEILING_FALSE_ALARMS
 
 
-@pytest.mark.xfail(strict=True, reason="held-out figures are below the issue's goals; see SAFETY.md")
+@pytest.mark.xfail(
+    strict=True, reason="held-out figures are below the issue's goals; see SAFETY.md"
+)
 def test_heldout_figures_meet_the_goals():
     held = load("heldout")
     per_category = figures(held)

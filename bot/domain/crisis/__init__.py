@@ -199,9 +199,15 @@ def detect_crisis(
                 if cue is not None:
                     hits.append((cue, "cue_score"))
     trained = _model() if use_model else None
-    if not hits and not dismissed and clean and trained is not None and scope.model_may_speak(clean):
-        if trained.score(text) > learned.THRESHOLD:
-            hits.append((_model_category(clean), "model"))
+    if (
+        not hits
+        and not dismissed
+        and clean
+        and trained is not None
+        and scope.model_may_speak(clean)
+        and trained.score(text) > learned.THRESHOLD
+    ):
+        hits.append((_model_category(clean), "model"))
     if not hits:
         return None
     hits.sort(key=lambda hit: PRIORITY.index(hit[0]))

@@ -3,7 +3,7 @@ use combined with a wish to die. Same conventions as ``lexicon_thoughts``."""
 
 from __future__ import annotations
 
-from bot.domain.crisis.lexicon_thoughts import SELF, W
+from bot.domain.crisis.lexicon_thoughts import SELF
 from bot.domain.crisis.rules import Rule, rule
 
 TAKE = (
@@ -178,7 +178,8 @@ OVERDOSE: tuple[Rule, ...] = (
         r"\b(?:enough|so much|so many|a lot of|as much as i can|as much as possible|everything|"
         r"all of it|it all|the whole \w+|way too much|too much) (?:\w+ ){0,4}(?:to (?:not wake up|"
         r"never wake up|die|end it|stop my heart|make it stop|kill me|be done|od|overdose|not come "
-        r"back|sleep forever|go to sleep for good|finish it|do it)|(?:so (?:that )?)?i (?:dont|wont|"
+        r"back|sleep forever|go to sleep for good|finish it|do it)|(?:so (?:that )?)?i (?:dont|"
+        r"wont|"
         r"never|cant) (?:wake|come back|feel))\b",
     ),
     rule(
@@ -405,7 +406,8 @@ RELAPSE: tuple[Rule, ...] = (
     rule(
         "hope_it_kills",
         "relapse_ideation",
-        r"\b(?:hope|hoping|pray|praying|wish|wishing|wish(?:es)? it had|wish(?:es)? that) (?:that )?"
+        r"\b(?:hope|hoping|pray|praying|wish|wishing|wish(?:es)? it had|"
+        r"wish(?:es)? that) (?:that )?"
         r"(?:i |it |the next (?:one|hit|shot|batch|bag|line|pill|drink) |this (?:one|batch|bag|"
         r"time) |its |theres |the (?:dope|fent|batch|bag|stuff|shit) )?(?:od|overdose|die|kills? "
         r"me|killed me|doesnt wake|dont wake|never wake|is laced|has fent\w*|is fent\w*|is the one|"

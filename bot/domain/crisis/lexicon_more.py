@@ -108,11 +108,13 @@ MORE: tuple[Rule, ...] = (
     rule(
         "goodbye_strong",
         "plan_preparation",
-        r"\btell (?:my \w+|them|her|him|everyone|my \w+ and \w+) (?:\w+ ){0,3}(?:that )?(?:im sorry|i love "
+        r"\btell (?:my \w+|them|her|him|everyone|"
+        r"my \w+ and \w+) (?:\w+ ){0,3}(?:that )?(?:im sorry|i love "
         r"(?:them|her|him|you)|i loved|goodbye)\b|\b(?:wasnt|isnt|not) (?:your|their|anyones|his|"
         r"her) fault\b|\bwho gets what\b|\bwhoever finds me\b|\bnothing left to (?:settle|say|"
         r"do)\b|\bpasswords\b|\bconsider this my (?:final|last)\b|\bwhere im going\b|\bthe "
-        r"(?:means|intent)\b(?! to (?:pay|buy|afford|get|do|make|fund|cover|travel))|\b(?:have|got) (?:what|everything) i need(?: for it)?\b|\bdont "
+        r"(?:means|intent)\b(?! to (?:pay|buy|afford|get|do|make|fund|cover|travel))|\b(?:have|"
+        r"got) (?:what|everything) i need(?: for it)?\b|\bdont "
         r"worry about me (?:after|anymore|when)\b|\bthank (?:you|u) for trying\b|\bwrote my "
         r"goodbyes\b|\bif (?:anyone|someone|somebody) wants my\b|\bi know what (?:im going to|"
         r"ill|i will|i need to) do\b",
@@ -437,7 +439,8 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"remember me|said (?:bye|goodbye)|(?:doesnt|didnt|dont|wont) know what (?:it|that) "
             r"meant|made (?:all )?(?:the )?arrangements|for my (?:cat|dog|kids|pets?)|(?:were|was|"
             r"are) the best (?:part|thing) (?:of|in) my life|so (?:nobody|no one) has to|paid off "
-            r"(?:all )?(?:my )?(?:debts|bills)|cleaned (?:out )?my (?:apartment|room|house)|deleted "
+            r"(?:all )?(?:my )?(?:debts|bills)|cleaned (?:out )?my (?:apartment|room|house)|"
+            r"deleted "
             r"(?:everything|all my|my accounts|my social))\b",
         ),
         (
@@ -453,9 +456,11 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             1.0,
             r"\b(?:do it|doing it|go through with it|end it|ending it|the means|the intent|i "
             r"know how|know exactly how|what i need|everything i need|have a plan|my plan|plan "
-            r"is|the night|heading (?:out|there) (?:now|to do it)|on my way to|scoped (?:it )?out|went and looked|"
+            r"is|the night|heading (?:out|there) (?:now|to do it)|on my way to|scoped (?:it )?out|"
+            r"went and looked|"
             r"already went|in my (?:hand|lap|pocket|car|bag|drawer)|on the (?:bridge|ledge|roof|"
-            r"tracks)|im (?:at|on) (?:the|a) (?:bridge|tracks|train tracks|ledge|overpass|cliff|edge)|"
+            r"tracks)|im (?:at|on) (?:the|a) (?:bridge|tracks|train tracks|ledge|overpass|cliff|"
+            r"edge)|"
             r"ready to go|time to go|its time|im done|done done|"
             r"serious this time|not (?:be )?alive|not for fun|not to get high|on purpose|"
             r"wont be (?:here|around|alive|at)|make it "

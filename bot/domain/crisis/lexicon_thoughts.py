@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.domain.crisis.rules import Rule, rule
 
 
-def W(n: int) -> str:  # noqa: N802 - reads like a pattern piece
+def W(n: int) -> str:
     return rf"(?:[a-z0-9]+ ){{0,{n}}}"
 
 
@@ -71,7 +71,8 @@ ACTIVE: tuple[Rule, ...] = (
         r"\b(?:think\w*|thought|thoughts|considering|consider|contemplat\w*|planning|plan|"
         r"ideation|attempt|commit|committing|obsess\w*|fantasi\w*|dream\w* about|want|wanting)"
         rf" (?:of |about |on |to )?{W(2)}suicide\b|\bsuicide (?:is|seems|feels|sounds|looks) "
-        r"(?:like |the |my |an? |more |really |so |pretty |better)|\bsuicide (?:is |has been |keeps )?(?:crossed|crossing|on|in) my "
+        r"(?:like |the |my |an? |more |really |so |pretty |better)|\bsuicide (?:is |has been |"
+        r"keeps )?(?:crossed|crossing|on|in) my "
         r"(?:mind|head)|\bsuicid\w* (?:thoughts?|ideation|urges?|feelings?)\b",
         "S",
     ),
@@ -94,7 +95,8 @@ ACTIVE: tuple[Rule, ...] = (
         "si_abbrev",
         "active_ideation",
         r"\b(?:my|having|have|had|passive|active|the|some|bad|heavy|strong|getting|been|with|"
-        r"more|increased|intense|constant|lots of|lot of|and|both) si\b|\bsi (?:is|has|was|again|today|"
+        r"more|increased|intense|constant|lots of|lot of|and|both) si\b|\bsi (?:is|has|was|again|"
+        r"today|"
         r"thoughts|urges|bad|back|right now|tonight|creeping|hitting|getting|pretty|really|"
         r"kicking|loud|high|heavy|spiking|worse)\b",
         "S",
@@ -174,7 +176,8 @@ PASSIVE: tuple[Rule, ...] = (
         "no_point",
         "passive_ideation",
         r"\b(?:no|see the|see any|whats the|what is the|theres no|there is no|lost all|any|"
-        r"without a|dont see a|cant see a|cant find a|cant find any|whats even the|what even is the|"
+        r"without a|dont see a|cant see a|cant find a|cant find any|whats even the|"
+        r"what even is the|"
         r"what is even the|has no|is there any|there isnt any|there isnt a) (?:point|reason|"
         r"purpose) (?:even )?"
         r"(?:in |of |to |for )?(?:living|being alive|life|going on|keep going|keeping going|"

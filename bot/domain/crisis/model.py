@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 
 from bot.domain.crisis.normalize import normalize
 
@@ -31,7 +32,7 @@ MIN_WEIGHT = 0.7
 def features(text: str) -> set[str]:
     words = normalize(text).replace("|", " ").replace(",", " ").split()
     found = set(words)
-    found |= {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
+    found |= {f"{a}_{b}" for a, b in pairwise(words)}
     padded = f" {' '.join(words)} "
     found |= {"#" + padded[i : i + 5] for i in range(len(padded) - 4)}
     return found

@@ -306,7 +306,12 @@ def _canonical(token: str) -> str:
         return _WORDS[token]
     if len(token) >= 9 and _COMPOUND_RE.search(token):
         return " ".join(_COMPOUND_RE.sub(lambda m: _COMPOUNDS[m.group(0)], token).split())
-    if len(token) >= 5 and token.startswith("s") and "d" in token and ("u" in token or "c" in token):
+    if (
+        len(token) >= 5
+        and token.startswith("s")
+        and "d" in token
+        and ("u" in token or "c" in token)
+    ):
         if _SUICIDAL_WORD.fullmatch(token):
             return "suicidal"
         if _SUICIDE_WORD.fullmatch(token):

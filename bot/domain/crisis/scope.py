@@ -13,22 +13,27 @@ import re
 
 from bot.domain.crisis.normalize import CLAUSE
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Negation and denial just before the match, with only these words in between.
-_NEG_CUES = frozenset(
+_NEG_CUES = _words(
     "not never dont didnt doesnt wont wouldnt isnt arent wasnt werent havent hasnt hadnt no "
-    "nor without denies denied deny denying zero none neither shouldnt nothing".split()
+    "nor without denies denied deny denying zero none neither shouldnt nothing"
 )
-_FILLER = frozenset(
-    "i im ive id ill me am is are was be been being going to want wanting wanted plan planning "
-    "plans planned thinking think thought thoughts of about have having had has any ever feel "
-    "feeling felt really actually currently seriously truly would will do did does try trying "
-    "get getting intention intentions intend intent desire desires urges urge a an the that it "
-    "ideation active passive right now today tonight at all even anymore longer more actively "
-    "like so such with some current experiencing acting act on reporting report endorse "
-    "endorses endorsing hi or and si sh homicidal self harm harming suicidal risk again "
-    "gonna going need needing wish wishing considering consider could can myself in this "
-    "these those kind type sort recent recently lately since last check week point close "
-    "where near use using drink drinking relapse anything".split()
+_FILLER = _words(
+    "i im ive id ill me am is are was be been being going to want wanting wanted plan "
+    "planning plans planned thinking think thought thoughts of about have having had has any "
+    "ever feel feeling felt really actually currently seriously truly would will do did does "
+    "try trying get getting intention intentions intend intent desire desires urges urge a an "
+    "the that it ideation active passive right now today tonight at all even anymore longer "
+    "more actively like so such with some current experiencing acting act on reporting report "
+    "endorse endorses endorsing hi or and si sh homicidal self harm harming suicidal risk "
+    "again gonna going need needing wish wishing considering consider could can myself in "
+    "this these those kind type sort recent recently lately since last check week point close "
+    "where near use using drink drinking relapse anything"
 )
 # A negation word that does not negate what follows ("not okay", "no one", "not gonna lie").
 _NOT_NEGATING = re.compile(
@@ -54,7 +59,8 @@ _ANSWER_NO = re.compile(
 )
 _PAST = re.compile(
     r"\b(?:used to|use to|years? ago|months? ago|decades? ago|a decade|in active addiction|in "
-    r"my addiction|while (?:i was )?using|during my (?:addiction|using|drinking)|[0-9]+ (?:years?|yrs|months?) (?:ago|back|"
+    r"my addiction|while (?:i was )?using|during my (?:addiction|using|drinking)|[0-9]+ (?:years?|"
+    r"yrs|months?) (?:ago|back|"
     r"since)|since my (?:attempt|overdose|last attempt)|back (?:then|when|in (?:the day|[0-9]+|"
     r"high school|college|my))|in (?:the past|my past|20[0-9][0-9]|19[0-9][0-9]|high school|"
     r"college|my (?:teens|twenties|20s|active addiction|addiction|using days|drinking days|old "
@@ -67,7 +73,8 @@ _PAST = re.compile(
     r"my (?:first|last|old|previous) attempts?|survived|that was (?:then|years)|those days|"
     r"early recovery|first got (?:sober|clean)|a long time ago|long ago|way back|in detox|"
     r"in rehab|in the hospital|hospitalized|my attempt|(?:an|my) attempt|when i first|at [0-9]+|"
-    r"(?:my )?old self|would have|wouldve|(?<!at )once|a stretch|went through|first year|i remember "
+    r"(?:my )?old self|would have|wouldve|(?<!at )once|a stretch|went through|first year|"
+    r"i remember "
     r"(?:when|being)|back in|as a (?:teen|teenager|kid))\b"
 )
 _RECENT = re.compile(
@@ -112,16 +119,16 @@ _AFFIRMED = re.compile(
     r"\b(?:i said yes|honestly yes|and yes|i told (?:her|him|them) (?:the truth|yes)|said yes|"
     r"i do|i am|i have been|lately i|right now i|and i do)\b"
 )
-_OTHER_SUBJECT = frozenset(
+_OTHER_SUBJECT = _words(
     "he she they hes shes theyre theyve theyd him her them you youre u someone somebody "
-    "anyone people person friend friends brother sister mom mum dad mother father son daughter "
-    "cousin uncle aunt wife husband boyfriend girlfriend partner roommate sponsor sponsee "
-    "buddy kid kids child guy girl man woman patient patients client clients member members "
-    "neighbor coworker classmate teen teens grandma grandpa nephew niece fiance ex folks "
-    "teenagers veteran veterans celebrity bro sis homie homeboy dude his hers their your "
-    "whoever everyone somebodys others parents parent family relative".split()
+    "anyone people person friend friends brother sister mom mum dad mother father son "
+    "daughter cousin uncle aunt wife husband boyfriend girlfriend partner roommate sponsor "
+    "sponsee buddy kid kids child guy girl man woman patient patients client clients member "
+    "members neighbor coworker classmate teen teens grandma grandpa nephew niece fiance ex "
+    "folks teenagers veteran veterans celebrity bro sis homie homeboy dude his hers their "
+    "your whoever everyone somebodys others parents parent family relative"
 )
-_FIRST_PERSON = frozenset("i im ive id ill me myself".split())
+_FIRST_PERSON = _words("i im ive id ill me myself")
 _LAUGH = re.compile(r"\b(?:lol|just kidding|j k|jokes?|joking|kidding|lolz|xd)\b")
 _SERIOUS = re.compile(
     r"\b(?:for real|not joking|no joke|im serious|seriously|not kidding|i mean it|like "
@@ -164,9 +171,7 @@ def negated(text: str, start: int, end: int) -> bool:
     for index in range(len(words) - 1, -1, -1):
         word = words[index]
         if word in _NEG_CUES:
-            if _NOT_NEGATING.match(" ".join(words[index:])):
-                return False
-            return True
+            return not _NOT_NEGATING.match(" ".join(words[index:]))
         if word not in _FILLER:
             break
     suffix = text[end:right]
