@@ -21,9 +21,11 @@ from functools import lru_cache
 
 from bot.domain.crisis import model as learned
 from bot.domain.crisis import scope
+from bot.domain.crisis.cues import CUES
 from bot.domain.crisis.idioms import blank, compile_idioms
 from bot.domain.crisis.lexicon_acts import ACTS
-from bot.domain.crisis.lexicon_more import CUES, MORE
+from bot.domain.crisis.lexicon_harm import HARM
+from bot.domain.crisis.lexicon_more import MORE
 from bot.domain.crisis.lexicon_thoughts import ACTIVE, INTENT, PASSIVE
 from bot.domain.crisis.normalize import normalize, variants
 from bot.domain.crisis.resources import resources_text
@@ -38,7 +40,7 @@ __all__ = [
     "resources_text",
 ]
 
-LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + MORE
+LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE
 CUE_THRESHOLD = 2.0
 PROGRAM_CATEGORY = "active_ideation"
 
