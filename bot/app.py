@@ -156,7 +156,13 @@ class IopBot(commands.Bot):
         clients = ClientRepository(db)
         outbox = Outbox(outbox_repo, clock)
         limiter = self._send_limiter or make_limiter(settings.outbox.rate_per_second)
-        self.sender = DiscordSender(self, limiter, store=DmChannelRepository(db), clock=clock)
+        self.sender = DiscordSender(
+            self,
+            limiter,
+            store=DmChannelRepository(db),
+            clock=clock,
+            dm_preview=settings.program.dm_preview,
+        )
         dispatcher = Dispatcher(
             db=db,
             repo=outbox_repo,

@@ -20,3 +20,12 @@ def fit_lines(lines: list[str], *, limit: int = MESSAGE_LIMIT, more: str = "…"
         kept.append(line)
         budget -= len(line) + 1
     return "\n".join([head, *kept, more, tail])[:limit]
+
+
+def with_preview(preview: str, content: str, *, limit: int = MESSAGE_LIMIT) -> str:
+    """A DM's text: the neutral ``preview`` line first (what a locked phone shows), then the
+    message itself after a line break. Stays within ``limit`` by shortening the message."""
+    if not content:
+        return preview
+    text = f"{preview}\n{content}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"

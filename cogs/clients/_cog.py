@@ -14,6 +14,7 @@ from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.outbox import OutboxRow
 from bot.domain.dates import BadDate, check_range, parse_date
 from bot.domain.localtime import BadTimezone, local_date, parse_zone, zone_names
+from bot.domain.names import BadName, check_record_name, plain_name
 from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -75,6 +76,8 @@ class ClientsCog(IopCog):
         member="The member to enroll",
         start_date="Program start date, YYYY-MM-DD (default: today)",
         timezone="The client's time zone, e.g. America/Chicago (default: the program's)",
+        record_name="The client's name for clinical documents such as consents "
+        "(default: their display name)",
     )
     @app_commands.autocomplete(timezone=timezone_autocomplete)
     @facilitator_only()
@@ -84,8 +87,13 @@ class ClientsCog(IopCog):
         member: discord.Member,
         start_date: str | None = None,
         timezone: str | None = None,
+        record_name: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         services = self.services
+        try:
+            clean_record_name = check_record_name(record_name) if record_name else None
+        except BadName as exc:
+            raise UserError(str(exc)) from None
         if member.bot:
             raise UserError("Bots can't be enrolled as clients.")
         if services.perms.is_facilitator(member):
@@ -119,11 +127,12 @@ class ClientsCog(IopCog):
                 tx,
                 user_id=member.id,
                 guild_id=member.guild.id,
-                display_name=member.display_name[:100],
+                display_name=plain_name(member.display_name),
                 timezone=zone,
                 program_start=start,
                 enrolled_by=interaction.user.id,
                 now=now,
+                record_name=clean_record_name,
             )
             await services.audit.record(
                 tx,

@@ -15,6 +15,7 @@ from bot.cogbase import DeletionReport, IopCog
 from bot.db.codec import parse_ts, ts
 from bot.db.repositories.data import DataRequestRepository, UserRecordQueries
 from bot.domain.localtime import at_local, local_date, parse_hhmm
+from bot.domain.text import with_preview
 from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -80,7 +81,10 @@ class DataCog(IopCog):
             "keep it somewhere safe."
         )
         try:
-            await user.send(note, file=discord.File(io.BytesIO(payload), filename=name))
+            await user.send(
+                with_preview(services.settings.program.dm_preview, note),
+                file=discord.File(io.BytesIO(payload), filename=name),
+            )
         except discord.Forbidden:
             await reply_ephemeral(
                 interaction,

@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
 from bot.domain.family_notices import discord_time
+from bot.domain.names import BadName, check_record_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -97,11 +98,15 @@ class FamilyCog(IopCog):
         enrolled = await self.services.clients.get(client.id)
         if enrolled is None or not enrolled.is_active:
             raise UserError(f"{client.display_name} is not an enrolled client.")
+        try:
+            name, relationship = check_record_name(name), check_record_name(relationship)
+        except BadName as exc:
+            raise UserError(str(exc)) from None
         invite = await _linking.create_invite(
             self.family,
             client_id=client.id,
-            name=" ".join(name.split()),
-            relationship=" ".join(relationship.split()),
+            name=name,
+            relationship=relationship,
             facilitator_id=interaction.user.id,
         )
         code = _linking.shown(invite.code)
@@ -109,7 +114,7 @@ class FamilyCog(IopCog):
         await reply_ephemeral(
             interaction,
             f"Family contact {invite.contact_id} added for {enrolled.display_name}: "
-            f"{' '.join(name.split())} ({' '.join(relationship.split())}).\n"
+            f"{name} ({relationship}).\n"
             f"Link code: **{code}** (works once, until {discord_time(expires, 'f')}).\n"
             "Please give it to them outside Discord, in person or by phone. They join the "
             f"server and type `/family link code:{code}`. This code won't be shown again.",

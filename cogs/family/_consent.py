@@ -88,7 +88,8 @@ async def preview_grant(
     client = await family.services.clients.get(user_id)
     embed = consent_summary_embed(
         terms,
-        client_name=client.display_name if client else f"member {user_id}",
+        client_name=client.document_name if client else f"member {user_id}",
+        name_recorded=client is not None and client.record_name is not None,
         signed_on=local_date(family.now(), family.services.settings.program.timezone),
     )
     return GrantPreview(terms, embed, confirm_custom_id(contact.id, expires_on))

@@ -15,6 +15,8 @@ from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.cohorts import Cohort
+from bot.domain.language import clinical_words
+from bot.domain.names import BadName, check_group_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.outbox import ChannelTarget
@@ -23,7 +25,6 @@ from cogs.groups._core import (
     MAX_NAME,
     GroupsCore,
     channel_slug,
-    clinical_words,
     cohort_autocomplete,
 )
 from cogs.groups._render import agreement_notice
@@ -81,7 +82,10 @@ class GroupsCog(IopCog):
     @facilitator_only()
     async def create(self, interaction: discord.Interaction[Any], name: str) -> None:
         services = self.services
-        cleaned = " ".join(name.split())
+        try:
+            cleaned = check_group_name(name)
+        except BadName as exc:
+            raise UserError(str(exc)) from None
         if not cleaned:
             raise UserError("Please give the group a name.")
         if len(cleaned) > MAX_NAME:

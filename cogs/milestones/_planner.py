@@ -232,6 +232,7 @@ class Planner:
                         kind=m.kind,
                         n=m.n,
                         program=self.services.settings.program.name,
+                        term=self.services.settings.milestones.streak_term,
                         late=late,
                         due_date=m.due_date,
                         shared=posting,
@@ -248,7 +249,11 @@ class Planner:
                     target=ChannelTarget(channel_id),
                     notice=Notice(
                         content=render.cohort_post(
-                            name=client.display_name, kind=m.kind, n=m.n, late=late
+                            name=client.display_name,
+                            kind=m.kind,
+                            n=m.n,
+                            late=late,
+                            term=self.services.settings.milestones.streak_term,
                         ),
                         buttons=(
                             Button(render.CONGRATS_LABEL, f"{CONGRATS_PREFIX}{m.id}", "success"),
@@ -300,7 +305,14 @@ class Planner:
                     dedupe_key=f"milestone_congrats:{m.id}",
                     kind=KIND_CONGRATS,
                     target=DM(m.user_id),
-                    notice=Notice(content=render.congrats_dm(kind=m.kind, n=m.n, names=names)),
+                    notice=Notice(
+                        content=render.congrats_dm(
+                            kind=m.kind,
+                            n=m.n,
+                            names=names,
+                            term=self.services.settings.milestones.streak_term,
+                        )
+                    ),
                     subject_user_id=m.user_id,
                 )
         log.info("milestone.congrats", extra={"user_id": m.user_id, "milestone_id": m.id})

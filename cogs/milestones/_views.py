@@ -46,14 +46,14 @@ class ResetView(IopView):
         services = self.services
         client = await services.clients.get(self.user_id)
         if client is None:
-            raise UserError("Only enrolled clients have a sobriety counter here.")
+            raise UserError("Only enrolled clients have a day counter here.")
         now = services.clock.now()
         today = local_date(now, client.timezone)
         async with services.db.transaction() as tx:
             record = await self.repo.record_in(tx, self.user_id)
             tally = record.tally() if record else None
             if tally is None:
-                raise UserError(render.NO_DATE)
+                raise UserError(render.no_date(services.settings.milestones.streak_term))
             current = tally.current_days(today)
             await self.repo.add_reset(
                 tx,
@@ -71,10 +71,10 @@ class ResetView(IopView):
         if restart:
             text = render.RESTARTED.format(
                 cumulative=tally.cumulative(today),
-                longest=render.sobriety_label(ms.DAYS, tally.longest(today)),
+                longest=render.days_label(ms.DAYS, tally.longest(today)),
             )
         else:
-            text = render.KEPT.format(current=render.sobriety_label(ms.DAYS, current))
+            text = render.KEPT.format(current=render.days_label(ms.DAYS, current))
         self.stop()
         await interaction.response.edit_message(content=text, view=None)
 

@@ -16,7 +16,16 @@ from bot.sandbox.scenarios.smoke import run as run_smoke
 
 Scenario = Callable[[ScenarioContext], Awaitable[None]]
 
-DEMO_PARTS = ("clients", "groups", "safety", "checkins", "milestones", "family", "data")
+DEMO_PARTS = (
+    "clients",
+    "groups",
+    "safety",
+    "safetyplan",
+    "checkins",
+    "milestones",
+    "family",
+    "data",
+)
 
 
 def load_demo_part(part: str) -> Scenario | None:
