@@ -52,7 +52,7 @@ _CONTEXT = re.compile(
     r"overdose|od|cut|bleed|blade|rope|bridge|gun|wake up|burden|miss me|ending|kms|unalive|"
     r"sh|si|calm|ready|enough|wont need|dont need|take care of|be mad at me|not be around|"
     r"wont be|this week|after this|it all|goodbyes|do it|plan|trigger|loaded|ledge|edge|"
-    r"jump|numb|empty|point|relapsed|used|end|letters?|notes?|high|drunk|wasted|tabs)\b"
+    r"jump|numb|empty|point|relapsed|used|end|letters?|notes?|high|drunk|wasted|tabs|alone|on purpose)\b"
 )
 # Present-tense timing that turns a thought into intent ("thinking about ending it tonight").
 _SOON = re.compile(
@@ -120,7 +120,8 @@ def _cue_score(text: str) -> str | None:
     for _cue_id, family, weight, pattern in CUES:
         seen: set[str] = set()
         for match in pattern.finditer(text):
-            if match.group(0) not in seen and _in_scope(text, match.start(), match.end(), True):
+            subject = family != "plan_preparation"  # a goodbye names others by nature
+            if match.group(0) not in seen and _in_scope(text, match.start(), match.end(), subject):
                 seen.add(match.group(0))
                 total += weight
                 families.append(family)

@@ -58,7 +58,12 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"are) the best (?:part|thing) (?:of|in) my life|so (?:nobody|no one) has to|paid off "
             r"(?:all )?(?:my )?(?:debts|bills)|cleaned (?:out )?my (?:apartment|room|house)|"
             r"deleted "
-            r"(?:everything|all my|my accounts|my social))\b",
+            r"(?:everything|all my|my accounts|my social)|(?:you|yall|you all) (?:all )?mattered to me|"
+            r"(?:wont|will not) be seeing (?:you|yall|anyone)|left (?:the |my )?(?:spare )?keys? "
+            r"with|returned my|(?:make sure|please) (?:someone|somebody) (?:feeds|walks|takes care "
+            r"of|looks after)|wont be (?:home|back|coming back)|(?:is|are) getting my (?:car|"
+            r"savings|stuff|things|money|dog|cat)|(?:all|its all|everything is) written down|"
+            r"given (?:my )?notice)\b",
         ),
         (
             "now",

@@ -10,6 +10,29 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
+        "checkin_plan_yes",
+        "plan_preparation",
+        r"\b(?:plan|means|intent|thoughts of (?:suicide|killing myself|ending it)) (?:yes|y|"
+        r"present|active)\b",
+    ),
+    rule(
+        "no_narcan",
+        "overdose_intent",
+        r"\b(?:not carrying|without|no|hid|hiding|threw out|threw away|got rid of|left) (?:my |"
+        r"the |any )?narcan\b|\b(?:use|using|shoot|shooting|do|doing) (?:\w+ ){0,2}alone on "
+        r"purpose\b",
+        "C",
+    ),
+    rule(
+        "turn_wheel",
+        "method",
+        r"\b(?:think|thinking|thought) (?:about|of) (?:turning|jerking|yanking|swerving) (?:the "
+        r"wheel|into)\b|\bturn(?:ing)? the wheel (?:into|off)\b|\b(?:the|a|my) (?:cord|belt|"
+        r"rope|noose) (?:is )?(?:tied|tied up|tied already|up|ready|hanging)\b|\bhave the "
+        r"(?:cord|belt|rope|noose) tied\b",
+        "S",
+    ),
+    rule(
         "method_research",
         "method",
         r"\b(?:looked|looking|look|searched|searching|googled|googling|research\w*) (?:up )?"

@@ -25,7 +25,7 @@ MODAL = (
 )
 END_IT = r"end(?:ing|ed)? it(?: all)?"
 NOT_FOLLOWED_BY_CHORE = (
-    r"(?! (?:with|between|early|there|here|off|on|for (?:the|today|tonight|now|real)|"
+    r"(?! (?:with|between|early|there|here|off|on|for (?:the|today|tonight|now)|"
     r"today with|by|at)\b)"
 )
 

@@ -33,12 +33,12 @@ _FILLER = _words(
     "endorse endorses endorsing hi or and si sh homicidal self harm harming suicidal risk "
     "again gonna going need needing wish wishing considering consider could can myself in "
     "this these those kind type sort recent recently lately since last check week point close "
-    "where near use using drink drinking relapse anything"
+    "where near use using drink drinking relapse anything take taking all my ever way"
 )
 # A negation word that does not negate what follows ("not okay", "no one", "not gonna lie").
 _NOT_NEGATING = re.compile(
     r"\b(?:not|no|dont|never) (?:sure|know|okay|ok|fine|good|alright|lie|lying|kidding|joking|"
-    r"one|point|reason|hope|way|matter|safe|well|doing well|better|coping|cap|joke|more|longer"
+    r"one|point|reason|hope|way(?! (?:i|id|im|ill|in hell))|matter|safe|well|doing well|better|coping|cap|joke|more|longer"
     r"(?= want)|think i can|feel like i can|care|understand|see)\b"
 )
 _SUFFIX_DENIAL = re.compile(
@@ -47,7 +47,8 @@ _SUFFIX_DENIAL = re.compile(
     r"s)\s?){0,4}(?:no|none|nope|nah|denied|denies|negative|zero|0|not present|not today|not "
     r"even close|not "
     r"really|not at all|not anymore|n a|absent)\b"
-    r"(?! (?:joke|lie|cap|really|seriously|one|point|reason|way|hope|future|idea|clue|matter))"
+    r"(?! (?:joke|lie|cap|really|seriously|one|point|reason|way|hope|future|idea|clue|matter|"
+    r"more|longer))"
     r"|^ (?:are|is|have been|has been|were) "
     r"(?:gone|resolved|under control|managed|much better)\b|^ (?:\w+ ){0,2}(?:hasnt|havent|"
     r"hadnt|doesnt|didnt|isnt|wasnt|has not|have not) (?:crossed|been|come up|entered|"
@@ -108,7 +109,7 @@ _EDU = re.compile(
     r"someone|when someone|someone who|people who|those who|a person who|clients who|ask "
     r"directly|asking about|talk about suicide|talking about suicide|does asking|myth|myths|"
     r"facts?|screening|screener|assessment|c ssrs|columbia|intake|questionnaire|phq|"
-    r"the question|asked (?:me )?if|asks? if|asked whether|video|narcan|naloxone|means "
+    r"the question|asked (?:me )?if|asks? if|asked whether|video|narcan (?:training|class|kits?|video|demo)|naloxone|means "
     r"restriction|safety planning|difference between|is it normal|common in|"
     r"learned|taught|teaches|we talked|we discussed|discussion|group topic|topic|"
     r"counselor said|therapist said|speaker|share about|recovery position|fentanyl test "
