@@ -52,7 +52,8 @@ _CONTEXT = re.compile(
     r"overdose|od|cut|bleed|blade|rope|bridge|gun|wake up|burden|miss me|ending|kms|unalive|"
     r"sh|si|calm|ready|enough|wont need|dont need|take care of|be mad at me|not be around|"
     r"wont be|this week|after this|it all|goodbyes|do it|plan|trigger|loaded|ledge|edge|"
-    r"jump|numb|empty|point|relapsed|used|end|letters?|notes?|high|drunk|wasted|tabs|alone|on purpose)\b"
+    r"jump|numb|empty|point|relapsed|used|end|letters?|notes?|high|drunk|wasted|tabs|alone|"
+    r"on purpose)\b"
 )
 # Present-tense timing that turns a thought into intent ("thinking about ending it tonight").
 _SOON = re.compile(

@@ -38,7 +38,8 @@ _FILLER = _words(
 # A negation word that does not negate what follows ("not okay", "no one", "not gonna lie").
 _NOT_NEGATING = re.compile(
     r"\b(?:not|no|dont|never) (?:sure|know|okay|ok|fine|good|alright|lie|lying|kidding|joking|"
-    r"one|point|reason|hope|way(?! (?:i|id|im|ill|in hell))|matter|safe|well|doing well|better|coping|cap|joke|more|longer"
+    r"one|point|reason|hope|way(?! (?:i|id|im|ill|in hell))|matter|safe|well|doing well|better|"
+    r"coping|cap|joke|more|longer"
     r"(?= want)|think i can|feel like i can|care|understand|see)\b"
 )
 _SUFFIX_DENIAL = re.compile(
@@ -109,7 +110,8 @@ _EDU = re.compile(
     r"someone|when someone|someone who|people who|those who|a person who|clients who|ask "
     r"directly|asking about|talk about suicide|talking about suicide|does asking|myth|myths|"
     r"facts?|screening|screener|assessment|c ssrs|columbia|intake|questionnaire|phq|"
-    r"the question|asked (?:me )?if|asks? if|asked whether|video|narcan (?:training|class|kits?|video|demo)|naloxone|means "
+    r"the question|asked (?:me )?if|asks? if|asked whether|video|narcan (?:training|class|kits?|"
+    r"video|demo)|naloxone|means "
     r"restriction|safety planning|difference between|is it normal|common in|"
     r"learned|taught|teaches|we talked|we discussed|discussion|group topic|topic|"
     r"counselor said|therapist said|speaker|share about|recovery position|fentanyl test "
