@@ -10,6 +10,29 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
+        "voices_plan",
+        "active_ideation",
+        r"\b(?:voices?|something|it|my head|my brain) (?:\w+ ){0,2}(?:telling|tell|told|tells|"
+        r"keeps telling) me to (?:end it|kill myself|die|jump|do it|hurt myself|cut)\b|"
+        r"\b(?:living|life|being alive|existing) (?:feels|is|has become) (?:like )?(?:a )?"
+        r"(?:punishment|torture|prison|unbearable|pointless|meaningless)\b",
+        "S",
+    ),
+    rule(
+        "staring_means",
+        "method",
+        r"\b(?:staring|looking|stare|look|stared) at (?:the|my|a|all) (?:\w+ )?(?:pills|gun|rope|"
+        r"blade|razor|knife|noose)\b|\b(?:use|using|do|doing|shoot|take|taking) it all\b(?= *"
+        r"(?:\||,|$|tonight|at once))",
+        "S",
+    ),
+    rule(
+        "all_planned",
+        "plan_preparation",
+        r"\b(?:got|have|had) (?:it |everything )?(?:all )?planned(?: out)?\b",
+        "C",
+    ),
+    rule(
         "checkin_plan_yes",
         "plan_preparation",
         r"\b(?:plan|means|intent|thoughts of (?:suicide|killing myself|ending it)) (?:yes|y|"
@@ -92,7 +115,8 @@ MORE: tuple[Rule, ...] = (
     rule(
         "last_see_me",
         "plan_preparation",
-        r"\blast time (?:you(?:ll| will)?|anyone(?:ll)?|u|yall|you all) (?:\w+ )?(?:see|hear "
+        r"\blast time (?:you(?:ll| will)?|anyone(?:ll)?|u|yall|you all|they(?:ll)?|hell|shell) "
+        r"(?:\w+ )?(?:see|hear "
         r"from|hear) me\b|\blast (?:you(?:ll| will)?|anyone(?:ll)?) (?:see|hear) (?:from|of) me\b",
     ),
     rule(
@@ -140,7 +164,8 @@ MORE: tuple[Rule, ...] = (
     rule(
         "garage_car",
         "method",
-        r"\b(?:car|engine) (?:running|on)\b[^|]{0,40}\bgarage\b|\bgarage\b[^|]{0,40}\b(?:car|"
+        r"\b(?:car|engines?) (?:is |s )?(?:running|on)\b[^|]{0,40}\bgarage\b|\bgarage\b[^|"
+        r"]{0,40}\b(?:car|"
         r"engine) (?:running|on)\b|\bletting it run\b|\b(?:measuring|tested|testing|checked|"
         r"checking) (?:the )?(?:beam|rafters?|rope|knot|belt|closet rod|ceiling fan)\b|"
         r"\bpracticing (?:tying )?(?:the |a )?(?:knot|noose)\b",
