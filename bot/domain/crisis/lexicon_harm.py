@@ -148,7 +148,8 @@ RELAPSE: tuple[Rule, ...] = (
     rule(
         "use_wish_dead",
         "relapse_ideation",
-        rf"\b{USE}\b(?:.{{0,60}})\b(?:want to die|wish i was dead|wish i were dead|better off dead|"
+        rf"\b{USE}\b(?:[^|]{{0,60}})\b(?:want to die|wish i was dead|wish i were dead|"
+        rf"better off dead|"
         r"deserve to die|kill myself|end it all|end my life|dont want to (?:live|be here|wake up)|"
         r"not wake up|never wake up)\b",
         "S",

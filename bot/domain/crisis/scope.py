@@ -20,7 +20,7 @@ def _words(text: str) -> frozenset[str]:
 
 # Negation and denial just before the match, with only these words in between.
 _NEG_CUES = _words(
-    "not never dont didnt doesnt wont wouldnt isnt arent wasnt werent havent hasnt hadnt no "
+    "far not never dont didnt doesnt wont wouldnt isnt arent wasnt werent havent hasnt hadnt no "
     "nor without denies denied deny denying zero none neither shouldnt nothing"
 )
 _FILLER = _words(
@@ -33,7 +33,8 @@ _FILLER = _words(
     "endorse endorses endorsing hi or and si sh homicidal self harm harming suicidal risk "
     "again gonna going need needing wish wishing considering consider could can myself in "
     "this these those kind type sort recent recently lately since last check week point close "
-    "where near use using drink drinking relapse anything take taking all my ever way"
+    "where near use using drink drinking relapse anything take taking all my ever way from "
+    "overdose od hurt kill cut harm do"
 )
 # A negation word that does not negate what follows ("not okay", "no one", "not gonna lie").
 _NOT_NEGATING = re.compile(
@@ -53,7 +54,8 @@ _SUFFIX_DENIAL = re.compile(
     r"|^ (?:are|is|have been|has been|were) "
     r"(?:gone|resolved|under control|managed|much better)\b|^ (?:\w+ ){0,2}(?:hasnt|havent|"
     r"hadnt|doesnt|didnt|isnt|wasnt|has not|have not) (?:crossed|been|come up|entered|"
-    r"occurred|happened)\b"
+    r"occurred|happened)\b|^ (?:isnt|is not|is no longer|arent|are not|are no longer|was|were) "
+    r"(?:\w+ ){0,3}(?:anymore|an option|for me|something i|part of|my normal|behind me)\b"
 )
 _ANSWER_NO = re.compile(
     r"(?:no|nope|nah|none|never|no never|no not at all|not at all|not really|no way|denied|"
@@ -91,9 +93,10 @@ _RECOVERED = re.compile(
     r"[0-9]+ (?:days?|weeks?|months?|years?|yrs) (?:\w+ )?(?:free|clean|sober|without|since|"
     r"no)|(?:sh|si|self harm|cutting|suicide|attempt) free|grateful|thankful|glad (?:i|im)|"
     r"(?:grateful|glad|happy|thankful|and) (?:\w+ ){0,3}still "
-    r"here|im alive|proud|made it|got help|im safe|life got better|got better|"
+    r"here|im alive|(?<!not )proud|made it|got help|(?<!if )im safe|life got better|got better|"
     r"years sober|new me|helped me|it was gone|kinder to myself|different person|out of it|"
-    r"in months|in years|doing (?:so much )?better|im a (?:dad|mom)|im [0-9]+ now)\b"
+    r"in months|in years|doing (?:so much )?better|im a (?:dad|mom)|im [0-9]+ now|quieter|"
+    r"behind me|im past|got past|changed that|helped|rebuilding|sticking)\b"
 )
 _PAST_VERB = re.compile(
     r"\b(?:wanted|tried|attempted|was|were|had|overdosed|oded|cut|cutting|hurt|thought|felt|"
@@ -202,9 +205,10 @@ _RECOVERY_FRAME = re.compile(
     r"\b(?:(?:[0-9]+|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|"
     r"years?|yrs) (?:\w+ )?(?:sober|clean|later|now|since|in recovery|free)|in recovery|"
     r"sober|clean|grateful|thankful|survived|since then|these days|today i|now i|now im|"
-    r"glad|proud|better now|got help|got better|turned (?:it|my life) around|made it|"
+    r"glad|(?<!not )proud|better now|got help|got better|turned (?:it|my life) around|made it|"
     r"on the other side|still here|alive today|for my (?:kids|family)|life is good|hope"
-    r"|looking back|back then|that was|no longer|not anymore|anymore|healing|healed)\b"
+    r"|looking back|back then|that was|no longer|not anymore|healing|healed|rehab|"
+    r"treatment|therapy|dbt|this program|sponsor)\b"
 )
 _PRESENT_CRISIS = re.compile(
     r"\b(?:now i want|again|tonight|right now|rn|lately|these days i (?:want|think)|today i "
@@ -213,7 +217,7 @@ _PRESENT_CRISIS = re.compile(
 )
 _PAST_CLAUSE = re.compile(
     r"\b(?:was|were|wanted|tried|attempted|had|overdosed|oded|used to|thought|felt|did|took|"
-    r"wrote|would|couldnt|kept|spent|went|got|nearly|almost|once|ago|back|before|when i "
+    r"wrote|kept|spent|went|got|nearly|almost|once|ago|back|before|when i "
     r"was|after my|since my)\b"
 )
 
@@ -273,7 +277,8 @@ _MODEL_SILENCERS = re.compile(
     r"\b(?:not|never|wont|wouldnt|dont|didnt|no|nothing|none|without) (?:\w+ ){0,3}(?:kill|"
     r"die|dying|dead|hurt|harm|suicid\w*|end|od|overdose|cut|cutting|use|using|drink|do it|"
     r"do that|do anything|act on|thoughts|plan|plans|intent|si|sh|going anywhere|safe)\b|"
-    r"\b(?:denies|denied|im safe|i am safe|i promise|im okay|im ok|im fine|doing (?:ok|okay|"
+    r"\b(?:last thing i want|to live for|not planning|isnt an option|not an option|promise|"
+    r"denies|denied|im safe|i am safe|i promise|im okay|im ok|im fine|doing (?:ok|okay|"
     r"fine|better|good)|want to (?:live|stay|get better|be here|recover|keep going|stay sober|"
     r"stay clean)|proud|grateful|for my kids|crash (?:at|on|with)|never again|cant wait|"
     r"looking forward|excited|pictures|photos|sunset|pick up the "
