@@ -233,7 +233,9 @@ PLAN: tuple[Rule, ...] = (
         "plan_preparation",
         r"\b(?:goodbye|bye|farewell) (?:forever|for good|for real|world|cruel world|for the last "
         r"time|everyone forever)\b|\b(?:this is|consider this|heres|here is|its|this is my) "
-        r"(?:my )?(?:goodbye|farewell|last goodbye)\b|\bsay(?:ing)? (?:my )?goodbyes?\b|\bsaid "
+        r"(?:my )?(?:goodbye|farewell|last goodbye)\b|"
+        r"\bsay(?:ing)? (?:my )?goodbyes?\b(?! to (?:my |the |our |this )?(?:old|apartment|house|"
+        r"place|job|city|town|summer|year|week))|\bsaid "
         r"(?:my )?goodbyes\b",
         "S",
     ),

@@ -118,7 +118,7 @@ ACTIVE: tuple[Rule, ...] = (
         "log_off_life",
         "active_ideation",
         r"\b(?:log|logging|check|checking|clock|clocking|tap|tapping|bow|bowing) out "
-        r"(?:permanently|for good|of life|forever|early|of this world)\b|\b(?:alt f4|uninstall\w*|"
+        r"(?:permanently|for good|of life|forever|of this world)\b|\b(?:alt f4|uninstall\w*|"
         r"rage quit\w*|quit|quitting|log off|exit|exiting|delete|deleting) (?:my |from |of )?"
         r"(?:life|irl|existence|the game of life|real life|this world)\b(?! (?:sucks|is))",
     ),
@@ -223,7 +223,9 @@ PASSIVE: tuple[Rule, ...] = (
         "hopeless",
         "passive_ideation",
         r"\b(?:feel|feeling|felt|im|i am|so|completely|totally|just|utterly|hopeless and|"
-        r"everything is|everything feels|life is|life feels|its all) hopeless\b|\bno (?:hope|"
+        r"everything is|everything feels|life is|life feels|"
+        r"its all) hopeless\b(?! about (?:finding|getting|the|my|this|that|work|job|money|school))|"
+        r"\bno (?:hope|"
         r"future|way out|light at the end|reason to keep)\b(?! (?:for (?:the|this|that)|in "
         r"(?:the|this|that)))|\b(?:dont|cant) see (?:a|any) (?:future|way out|way forward|"
         r"light)\b",

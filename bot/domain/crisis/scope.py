@@ -141,7 +141,8 @@ _SERIOUS = re.compile(
     r"actually|not even joking|honestly)\b"
 )
 _TRIVIAL = re.compile(
-    r"\b(?:homework|exam|exams|test|finals|midterms?|class|traffic|meeting|boss|monday|"
+    r"\b(?:rough day|long day|this week|this day|work week|semester|homework|exam|exams|test|"
+    r"finals|midterms?|class|traffic|meeting|boss|monday|"
     r"mondays|zoom|commute|line at|dmv|taxes|hangover|cringe|embarrass\w*|awkward|song|"
     r"dentist|customer service|spreadsheet|excel|laundry|dishes|math|chemistry|paperwork|"
     r"printer|wifi|heat|weather|allergies|pollen|cramps|hiccups|refs|game|fans|lakers|"
@@ -277,7 +278,9 @@ _MODEL_SILENCERS = re.compile(
     r"\b(?:not|never|wont|wouldnt|dont|didnt|no|nothing|none|without) (?:\w+ ){0,3}(?:kill|"
     r"die|dying|dead|hurt|harm|suicid\w*|end|od|overdose|cut|cutting|use|using|drink|do it|"
     r"do that|do anything|act on|thoughts|plan|plans|intent|si|sh|going anywhere|safe)\b|"
-    r"\b(?:last thing i want|to live for|not planning|isnt an option|not an option|promise|"
+    r"\b(?:blanket|all day|for a while|for a bit|nap|doctor|prescribed|pharmacy|refill|side "
+    r"effects?|sleepy|drowsy|last thing i want|to live for|not planning|isnt an option|"
+    r"not an option|promise|"
     r"denies|denied|im safe|i am safe|i promise|im okay|im ok|im fine|doing (?:ok|okay|"
     r"fine|better|good)|want to (?:live|stay|get better|be here|recover|keep going|stay sober|"
     r"stay clean)|proud|grateful|for my kids|crash (?:at|on|with)|never again|cant wait|"
