@@ -212,6 +212,8 @@ def detect_crisis(
         and trained.score(text) > learned.THRESHOLD
     ):
         hits.append((_model_category(clean), "model"))
+    if hits and scope.explicit_denial(clean):
+        hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent" and hit[1] != "model"]
     if not hits:
         return None
     hits.sort(key=lambda hit: PRIORITY.index(hit[0]))

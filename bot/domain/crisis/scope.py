@@ -214,7 +214,8 @@ _RECOVERY_FRAME = re.compile(
 _PRESENT_CRISIS = re.compile(
     r"\b(?:now i want|again|tonight|right now|rn|lately|these days i (?:want|think)|today i "
     r"(?:want|feel like)|this week|last night|cant stop|keep thinking|still want|want to|"
-    r"going to|gonna|im going|i want|i need)\b"
+    r"going to|gonna|im going|i want|i need|scared|help|what to do|just (?:took|did|cut|"
+    r"swallowed|used|drank))\b"
 )
 _PAST_CLAUSE = re.compile(
     r"\b(?:was|were|wanted|tried|attempted|had|overdosed|oded|used to|thought|felt|did|took|"
@@ -314,3 +315,17 @@ def model_may_speak(text: str) -> bool:
         return False
     words = text.replace(CLAUSE, " ").replace(",", " ").split()[:4]
     return not any(word in _OTHER_SUBJECT for word in words)
+
+
+_EXPLICIT_DENIAL = re.compile(
+    r"\b(?:not|never|no longer|far from) (?:\w+ ){0,2}(?:suicidal|going to (?:kill|hurt|harm)|"
+    r"thinking (?:about|of) (?:suicide|killing|ending|hurting))|\bno (?:si|sh|"
+    r"thoughts of|suicidal|plans? to|intent)\b|\b(?:dont|do not) (?:\w+ ){0,2}want to die\b|"
+    r"(?<!if )\bim safe\b|\bdenies si\b|\bnot going to act on\b"
+)
+
+
+def explicit_denial(text: str) -> bool:
+    """The writer says plainly they are not suicidal / safe: vague distress elsewhere in
+    the message ("just tired of everything") is then not an alert; urgent language is."""
+    return bool(_EXPLICIT_DENIAL.search(text))
