@@ -65,7 +65,11 @@ CUES: tuple[tuple[str, str, float, re.Pattern[str]], ...] = tuple(
             r"with|returned my|(?:make sure|please) (?:someone|somebody) (?:feeds|walks|takes care "
             r"of|looks after)|wont be (?:home|back|coming back)|(?:is|are) getting my (?:car|"
             r"savings|stuff|things|money|dog|cat)|(?:all|its all|everything is) written down|"
-            r"given (?:my )?notice)\b",
+            r"given (?:my )?notice|(?:hell|shell|theyll|youll) know why|"
+            r"emptied my (?:bank )?account|"
+            r"transferred my (?:savings|money)|envelope for|vet (?:info|records|papers)|papers|"
+            r"boxed up|labeled with (?:names|their names)|or any other day|house key|spare key|"
+            r"my letters|the letters|no one goes|nobody goes)\b",
         ),
         (
             "now",

@@ -10,6 +10,27 @@ R = r"[^|,]{0,40}?"  # a few words within the clause
 
 MORE: tuple[Rule, ...] = (
     rule(
+        "preparation_strong",
+        "plan_preparation",
+        r"\bnone of (?:this|it) (?:is|was) (?:your|anyones|their|his|her) fault\b|\bif (?:you|"
+        r"yall|anyone) (?:dont|do not|doesnt) hear from me (?:after|by|again|tomorrow)\b|"
+        r"\bscheduled (?:the |some |my )?(?:emails?|messages?|texts?|posts?) to (?:send|go out)\b|"
+        r"\bleft (?:a |my )?(?:note|letter)s? (?:on|in|for|under)\b|\b(?:practicing|practiced|"
+        r"dry run|test run|trial run) (?:of )?(?:how (?:id|i would|ill|to) (?:do it|go)|"
+        r"the (?:knot|"
+        r"rope|noose))\b|\b(?:picked|chose|chosen|choose|decided on) (?:the|a|my) (?:date|day|"
+        r"spot|method|time)\b|\b(?:everything|all) (?:is )?in order (?:before|by|for when)\b|"
+        r"\b(?:my |the )?letters (?:are|will be) (?:in|on|under)\b",
+        "",
+    ),
+    rule(
+        "preparation_weak",
+        "plan_preparation",
+        r"\bfound (?:a|the) (?:spot|place)\b|\brehears\w* (?:it|how)\b|\b(?:leaving|left) my "
+        r"\w+ to \w+\b",
+        "C",
+    ),
+    rule(
         "voices_plan",
         "active_ideation",
         r"\b(?:voices?|something|it|my head|my brain) (?:\w+ ){0,2}(?:telling|tell|told|tells|"
