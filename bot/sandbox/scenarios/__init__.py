@@ -21,6 +21,7 @@ DEMO_PARTS = (
     "groups",
     "safety",
     "safetyplan",
+    "careline",
     "checkins",
     "milestones",
     "family",
