@@ -381,9 +381,7 @@ class CarelineSettings(Section):
     reply_signature: Literal["name", "team"] = "name"
     team_name: str = Field(default="Your care team", min_length=1, max_length=60)
     # Said in the automatic reply to a conversation's first message.
-    answer_time: str = Field(
-        default="within one working day", min_length=1, max_length=120
-    )
+    answer_time: str = Field(default="within one working day", min_length=1, max_length=120)
     # A thread message starting with this is an internal note: never sent to the client.
     note_prefix: str = Field(default="//", min_length=1, max_length=10)
     # Attachments relayed (as links): images and PDF files up to this size.

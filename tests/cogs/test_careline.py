@@ -164,9 +164,7 @@ async def test_reply_from_outside_the_thread_names_the_client_and_checks_the_thr
         assert "another client" in wrong.response.content
         nowhere = await w.facilitator.slash(w.staff, "careline reply", text="x")
         assert "name the `client`" in nowhere.response.content
-        stranger = await w.facilitator.slash(
-            w.staff, "careline reply", text="x", client=w.stranger
-        )
+        stranger = await w.facilitator.slash(w.staff, "careline reply", text="x", client=w.stranger)
         assert "not an enrolled client" in stranger.response.content
 
 
@@ -179,7 +177,8 @@ async def test_only_facilitators_reply_and_non_staff_thread_posts_are_not_relaye
         refused = await sam.slash(w.cohort, "careline reply", text="hi", client=alex)
         assert "only for facilitators" in refused.response.content
         for cmd in ("careline note", "careline close"):
-            result = await sam.slash(w.cohort, cmd, client=alex, **({"text": "x"} if "note" in cmd else {}))
+            extra = {"text": "x"} if "note" in cmd else {}
+            result = await sam.slash(w.cohort, cmd, client=alex, **extra)
             assert "only for facilitators" in result.response.content
         assert len(dm_bodies(w, alex)) == 1  # only the automatic reply
 
@@ -245,7 +244,9 @@ async def test_reply_to_a_client_whose_dms_are_closed_says_so_in_the_thread(tmp_
         w.env.inject_error("POST", f"/channels/{dm_channel}/messages", status=403, code=50007)
         await w.facilitator.send(thread, "Are you free tomorrow?")
         await w.run_due_work()
-        row = await w.db.fetchone("SELECT status FROM outbox WHERE kind = 'careline_dm' ORDER BY id DESC")
+        row = await w.db.fetchone(
+            "SELECT status FROM outbox WHERE kind = 'careline_dm' ORDER BY id DESC"
+        )
         assert row["status"] == "undeliverable"
         warnings = [p for p in bot_posts(w, thread) if "Not delivered" in p]
         assert len(warnings) == 1 and "DMs are closed" in warnings[0]

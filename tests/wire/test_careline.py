@@ -35,9 +35,7 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
 def _thread(ctx: ScenarioContext, name: str) -> WorldChannel:
     channels = ctx.emulator.state.guild_channels(ctx.world.guild_id)
     parent = next(c for c in channels if c.get("name") == "care-line" and c["type"] == 0)
-    found = [
-        c for c in channels if c.get("parent_id") == parent["id"] and c.get("name") == name
-    ]
+    found = [c for c in channels if c.get("parent_id") == parent["id"] and c.get("name") == name]
     assert len(found) == 1
     assert found[0]["type"] == 11  # a thread in the staff-only channel
     return WorldChannel(id=int(found[0]["id"]), name=name)

@@ -83,9 +83,7 @@ class CarelineRepository:
 
     # ----- threads -----------------------------------------------------------------------
 
-    async def thread_for(
-        self, client_id: int, tx: Transaction | None = None
-    ) -> CareThread | None:
+    async def thread_for(self, client_id: int, tx: Transaction | None = None) -> CareThread | None:
         """``tx``: read inside the caller's transaction (it sees the caller's writes)."""
         sql, params = "SELECT * FROM careline_threads WHERE client_id = ?", (client_id,)
         row = await (tx.fetchone(sql, params) if tx else self.db.fetchone(sql, params))

@@ -37,11 +37,7 @@ def _thread(ctx: ScenarioContext, parent: dict[str, Any], name: str) -> WorldCha
 
 def _bodies(ctx: ScenarioContext, user: str) -> list[str]:
     bot_id = str(ctx.world.bot_user_id)
-    return [
-        str(m.get("content") or "")
-        for m in ctx.dms(user)
-        if str(m.get("author_id")) == bot_id
-    ]
+    return [str(m.get("content") or "") for m in ctx.dms(user) if str(m.get("author_id")) == bot_id]
 
 
 def _reads_content(ctx: ScenarioContext) -> bool:
@@ -59,10 +55,12 @@ async def run(ctx: ScenarioContext) -> None:
     await ctx.post(alex, dm_channel, QUESTION)
     await ctx.settle(0.5)
     parent = _care_channel(ctx)
-    if not ctx.expect(parent is not None, "the bot made a staff-only care-line channel"):
+    ctx.expect(parent is not None, "the bot made a staff-only care-line channel")
+    if parent is None:
         return
     thread = _thread(ctx, parent, alex.name)
-    if not ctx.expect(thread is not None, "Alex's message opened a thread named Alex"):
+    ctx.expect(thread is not None, "Alex's message opened a thread named Alex")
+    if thread is None:
         return
     posts = [str(m.get("content") or "") for m in ctx.channel_messages(thread)]
     ctx.expect(any(QUESTION in p for p in posts), "Alex's words are in the thread")
