@@ -322,9 +322,11 @@ REDISCLOSURE_LONG = (
 
 class FamilySettings(Section):
     code_ttl_days: int = Field(default=7, ge=1, le=60)
-    code_length: int = Field(default=8, ge=6, le=16)
+    code_length: int = Field(default=8, ge=8, le=16)
     link_failures_keep_days: int = Field(default=7, ge=1)
     max_link_failures_per_hour: int = Field(default=5, ge=1)
+    # Across every account: past this many wrong codes in an hour nobody's code is checked.
+    max_link_failures_per_hour_server: int = Field(default=30, ge=1)
     reminder_hours_before: list[float] = Field(default_factory=lambda: [24.0, 1.0])
     consent_default_days: int = Field(default=180, ge=1, le=730)
     # §2.32(a) lets a program use either of two statements; "short" is statement (2), which
@@ -339,6 +341,26 @@ class FamilySettings(Section):
         if self.redisclosure_statement:
             return self.redisclosure_statement
         return REDISCLOSURE_LONG if self.redisclosure_notice == "long" else REDISCLOSURE_SHORT
+
+
+class SecuritySettings(Section):
+    # The program key (HMAC of link codes, pseudonyms in logs). Set it with
+    # IOPBOT_SECURITY__KEY (64 hex characters), or iopbot keeps it in ``key_file``
+    # (default: the database path + ".key"), created 0600 on first run.
+    key: SecretStr | None = None
+    key_file: Path | None = None
+    # Per-person cooldowns: reports filed, and /mydata export files made.
+    report_cooldown_seconds: int = Field(default=60, ge=0)
+    export_cooldown_minutes: int = Field(default=60, ge=0)
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_hex(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            text = value.get_secret_value()
+            if len(text) < 64 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
+                raise ValueError("must be at least 64 hexadecimal characters (32 bytes)")
+        return value
 
 
 class PlanPartSettings(Section):
@@ -435,6 +457,7 @@ class Settings(BaseSettings):
     safetyplan: SafetyPlanSettings = Field(default_factory=SafetyPlanSettings)
     careline: CarelineSettings = Field(default_factory=CarelineSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
 
     _toml_path: ClassVar[Path | None] = None
 

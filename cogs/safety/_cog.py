@@ -123,18 +123,26 @@ class SafetyCog(IopCog):
         except Exception:
             log.exception(
                 "crisis.listener_failed",
-                extra={"user_id": uid, "message_id": message_id, "source": source},
+                extra={
+                    "person": self.services.key.pseudonym(uid),
+                    "message_id": message_id,
+                    "source": source,
+                },
             )
             if person is None:
                 person = self.bot.get_user(uid)
             if person is None:
-                log.warning("crisis.direct_dm_no_user", extra={"user_id": uid})
+                log.warning(
+                    "crisis.direct_dm_no_user", extra={"person": self.services.key.pseudonym(uid)}
+                )
                 return
             try:
                 preview = self.services.settings.program.dm_preview
                 await person.send(with_preview(preview, help_now_text(self.services)))
             except discord.HTTPException:
-                log.warning("crisis.direct_dm_failed", extra={"user_id": uid})
+                log.warning(
+                    "crisis.direct_dm_failed", extra={"person": self.services.key.pseudonym(uid)}
+                )
 
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:
