@@ -13,6 +13,7 @@ from datetime import date
 from bot.db.repositories.clients import Client
 from bot.domain.careline import FileVerdict, size_text
 from bot.domain.names import plain_name
+from bot.domain.text import shown_name
 
 # Pieces of relayed text stay well under Discord's 2,000 characters (with a name line
 # and the DM's first line added).
@@ -20,7 +21,13 @@ PIECE_LIMIT = 1700
 
 
 def name_of(client: Client) -> str:
-    return plain_name(client.display_name, fallback="this client")
+    """The client's name as shown in messages (hidden characters gone, markdown and
+    mentions escaped)."""
+    return shown_name(client.display_name)
+
+
+def _staff(name: str) -> str:
+    return shown_name(name)
 
 
 def program_week(client: Client, today: date) -> int:
@@ -50,10 +57,13 @@ def relayed_in(name: str, piece: str, *, first: bool) -> str:
     return f"{head}\n{piece}" if piece else head
 
 
+def _file_name(name: str) -> str:
+    return plain_name(name, fallback="file", limit=80).replace("`", "'")
+
+
 def file_lines(verdicts: Iterable[FileVerdict]) -> list[str]:
     return [
-        f"📎 {v.kind} `{plain_name(v.file.name, fallback='file', limit=80)}` "
-        f"({size_text(v.file.size)}): {v.file.url}"
+        f"📎 {v.kind} `{_file_name(v.file.name)}` ({size_text(v.file.size)}): {v.file.url}"
         for v in verdicts
         if v.passed
     ]
@@ -117,7 +127,7 @@ def staff_reply(signature: str, piece: str, *, first: bool) -> str:
 def signature_for(style: str, staff_name: str, team_name: str) -> str:
     if style == "team":
         return team_name
-    return f"{plain_name(staff_name, fallback=team_name)} ({team_name.lower()})"
+    return f"{_staff(staff_name)} ({team_name.lower()})"
 
 
 def closed_for_client(team_name: str) -> str:
@@ -129,7 +139,7 @@ def closed_for_client(team_name: str) -> str:
 
 def closed_in_thread(staff_name: str, name: str) -> str:
     return (
-        f"🔒 Conversation closed by {plain_name(staff_name, fallback='a facilitator')}. "
+        f"🔒 Conversation closed by {_staff(staff_name)}. "
         f"{name} was told; their next message opens a new one."
     )
 
@@ -139,13 +149,13 @@ def opened_in_thread(conversation_id: int) -> str:
 
 
 def command_reply_in_thread(staff_name: str, piece: str, *, first: bool) -> str:
-    who = plain_name(staff_name, fallback="A facilitator")
+    who = _staff(staff_name)
     head = f"**{who}** replied (`/careline reply`):" if first else f"**{who}** (continued):"
     return f"{head}\n{piece}"
 
 
 def note_in_thread(staff_name: str, piece: str) -> str:
-    who = plain_name(staff_name, fallback="a facilitator")
+    who = _staff(staff_name)
     return f"📝 Note by **{who}** (not sent to the client):\n{piece}"
 
 

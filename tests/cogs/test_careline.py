@@ -337,3 +337,64 @@ def test_config_example_documents_the_section():
 
 async def test_discord_intents_unchanged():
     assert discord.Intents.default().message_content is False
+
+
+async def test_after_a_restart_thread_replies_still_reach_the_client(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await dm(w, alex, "before the restart")
+        await w.restart()
+        await w.facilitator.send(thread_of(w, "Alex"), "after the restart")
+        await w.run_due_work()
+        assert dm_bodies(w, alex)[-1].endswith("after the restart")
+        # The same thread is used again; the conversation is still open (no second auto reply).
+        await dm(w, alex, "thanks")
+        assert len(care_channel(w).threads) == 1
+        assert sum("Thanks for your message" in b for b in dm_bodies(w, alex)) == 1
+
+
+async def test_a_care_team_channel_others_can_see_is_refused(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        # Misconfigured: the cohort channel, which clients can see.
+        w.settings = w.settings.model_copy(
+            update={"channels": w.settings.channels.model_copy(update={"care_team": w.cohort.id})}
+        )
+        await w.restart()
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await dm(w, alex, "private words")
+        assert w.cohort.threads == []
+        assert not any("private words" in m.content for m in w.messages(w.cohort))
+        assert "couldn't be passed on" in dm_bodies(w, alex)[-1]
+        assert await w.count("SELECT COUNT(*) FROM careline_messages") == 0
+
+
+async def test_a_redelivered_message_is_relayed_once(tmp_path):
+    from cogs.careline._relay import Words, relay_from_client
+
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await dm(w, alex, "first")
+        cog = w.bot.get_cog("CarelineCog")
+        client = await w.bot.services.clients.get(alex.id)
+        thread_id = await cog.threads.thread_for(client)
+        words = Words(text="same event twice", files=(), source_id=123456789)
+        first = await relay_from_client(w.bot.services, client, thread_id, words)
+        again = await relay_from_client(w.bot.services, client, thread_id, words)
+        await w.run_due_work()
+        assert first.relayed and not again.relayed
+        assert sum("same event twice" in p for p in bot_posts(w, thread_of(w, "Alex"))) == 1
+
+
+async def test_a_long_message_is_relayed_whole_in_pieces(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        words = " ".join(f"w{n:04d}" for n in range(330))  # about 1,980 characters
+        await dm(w, alex, words)
+        posts = [p for p in bot_posts(w, thread_of(w, "Alex")) if "w0" in p]
+        assert len(posts) == 2 and all(len(p) <= 2000 for p in posts)
+        shown = "\n".join(posts)
+        assert all(f"w{n:04d}" in shown for n in range(330))
