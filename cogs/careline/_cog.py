@@ -43,6 +43,7 @@ from cogs.careline._render import (
     dm_closed_in_thread,
     for_family,
     for_others,
+    for_staff,
     name_of,
     not_client_in_thread,
     slow_down,
@@ -114,11 +115,13 @@ class CarelineCog(IopCog):
         client = await services.clients.get(user.id)
         member = services.perms.member_of(self.bot, user)
         if services.perms.is_facilitator(member):
-            return  # staff answer from the threads; a DM from them relays nothing
+            await self._kind_reply(message, text=for_staff())  # staff answer from threads
+            return
         if message.content and not self._safety_screens_dms() and (client or member):
             await self._screen(message, client, member)
         if client is None or not client.is_active:
-            await self._kind_reply(message, family=services.perms.is_family(member))
+            family = services.perms.is_family(member)
+            await self._kind_reply(message, text=for_family() if family else for_others())
             return
         if not message.content and not message.attachments:
             return
@@ -172,14 +175,18 @@ class CarelineCog(IopCog):
         log.info("careline.rate_limited", extra={"user_id": client.user_id})
         return True
 
-    async def _kind_reply(self, message: discord.Message, *, family: bool) -> None:
+    async def _kind_reply(self, message: discord.Message, *, text: str) -> None:
         """Not a client: a short kind answer (at most every 30 minutes); nothing stored."""
         now = self.services.clock.now()
         last = self._kind_replied.get(message.author.id)
         if last is not None and now - last < KIND_REPLY_EVERY:
             return
+        if len(self._kind_replied) > 1000:  # forget answers older than the window
+            self._kind_replied = {
+                uid: at for uid, at in self._kind_replied.items() if now - at < KIND_REPLY_EVERY
+            }
         self._kind_replied[message.author.id] = now
-        await self._direct(message, for_family() if family else for_others())
+        await self._direct(message, text)
 
     async def _direct(self, message: discord.Message, text: str) -> None:
         preview = self.services.settings.program.dm_preview

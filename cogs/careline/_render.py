@@ -195,6 +195,13 @@ def for_family() -> str:
     )
 
 
+def for_staff() -> str:
+    return (
+        "Hi! Clients' messages to this bot go to their care-line threads in the staff-only "
+        "care-line channel; answer them there (a message in the thread, or /careline reply)."
+    )
+
+
 def for_others() -> str:
     return (
         "Hi! Messages sent to this bot aren't read by anyone here. If you or someone else "

@@ -189,12 +189,15 @@ async def test_family_and_strangers_get_a_kind_reply_and_nothing_is_stored(tmp_p
         await dm(w, w.family, "Is my son doing ok?")
         await dm(w, w.stranger, "hello bot")
         await dm(w, w.stranger, "hello again")  # one kind reply per half hour
+        await dm(w, w.facilitator, "testing the bot")
         after = await w.table_snapshot()
         assert after == before
         family = dm_bodies(w, w.family)
         assert len(family) == 1 and "family sessions" in family[0] and "/help-now" in family[0]
         stranger = dm_bodies(w, w.stranger)
         assert len(stranger) == 1 and "/help-now" in stranger[0]
+        staff = dm_bodies(w, w.facilitator)
+        assert len(staff) == 1 and "care-line threads" in staff[0]
         assert "care-line" not in w.guild.channels
 
 
