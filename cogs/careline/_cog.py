@@ -31,6 +31,7 @@ from bot.services.notices import Notice
 from bot.services.outbox import DM, ChannelTarget
 from bot.services.permissions import facilitator_only
 from cogs.careline._common import TO_CLIENT, TO_STAFF, CarelineUnavailable, repo
+from cogs.careline._data import delete_for, export_for, purge_expired
 from cogs.careline._relay import (
     Words,
     add_note,
@@ -386,57 +387,10 @@ class CarelineCog(IopCog):
     # ----- data contracts ----------------------------------------------------------------
 
     async def export_user_data(self, user_id: int) -> dict[str, Any]:
-        r = repo(self.services)
-        conversations = await r.conversations_for(user_id)
-        messages = await r.messages_for(user_id)
-        if not conversations and not messages:
-            return {}
-        return {
-            "careline_conversations": [
-                {
-                    "id": c.id,
-                    "opened_at": c.opened_at.isoformat(),
-                    "closed_at": c.closed_at.isoformat() if c.closed_at else None,
-                }
-                for c in conversations
-            ],
-            "careline_messages": [
-                {
-                    "conversation_id": m.conversation_id,
-                    "from": {"in": "you", "out": "care team", "note": "care team note"}[
-                        m.direction
-                    ],
-                    "text": m.text,
-                    "files": [
-                        {"name": f.get("name"), "type": f.get("type")} for f in m.attachments
-                    ],
-                    "at": m.created_at.isoformat(),
-                }
-                for m in messages
-            ],
-        }
+        return await export_for(self.services, user_id)
 
     async def delete_user_data(self, user_id: int) -> DeletionReport:
-        thread = await repo(self.services).thread_for(user_id)
-        async with self.services.db.transaction() as tx:
-            removed = await repo(self.services).delete_for(tx, user_id)
-        report = DeletionReport(removed=removed)
-        if thread is not None:
-            self.threads.forget(thread.thread_id)
-            try:
-                await self.bot.http.delete_channel(thread.thread_id, reason="member data deleted")
-            except discord.NotFound:
-                pass  # already gone
-            except discord.HTTPException:
-                log.warning("careline.thread_delete_failed", extra={"thread_id": thread.thread_id})
-                report.kept["careline thread"] = (
-                    "the staff thread in Discord could not be deleted by the bot; a "
-                    "facilitator must delete it by hand"
-                )
-        return report
+        return await delete_for(self.bot, self.services, self.threads, user_id)
 
     async def purge_expired(self) -> dict[str, int]:
-        days = self.services.settings.retention.careline_days
-        cutoff = self.services.clock.now() - timedelta(days=days)
-        async with self.services.db.transaction() as tx:
-            return await repo(self.services).purge_before(tx, cutoff)
+        return await purge_expired(self.services)
