@@ -401,3 +401,26 @@ async def test_a_long_message_is_relayed_whole_in_pieces(tmp_path):
         assert len(posts) == 2 and all(len(p) <= 2000 for p in posts)
         shown = "\n".join(posts)
         assert all(f"w{n:04d}" in shown for n in range(330))
+
+
+async def test_when_the_safety_cog_screens_dms_the_care_line_does_not(tmp_path, monkeypatch):
+    import cogs.careline._cog as careline_cog
+    from cogs.safety._cog import SafetyCog
+
+    calls: list[str] = []
+    real = careline_cog.handle_crisis_text
+
+    async def spy(*args, **kwargs):
+        calls.append(kwargs["source"])
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(careline_cog, "handle_crisis_text", spy)
+    async with program_world(tmp_path, cogs=("clients", "safety", "careline")) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await dm(w, alex, "I want to end my life")
+        assert calls == ["dm"]  # today's safety cog does not screen DMs: the care line does
+        monkeypatch.setattr(SafetyCog, "screens_dms", True)
+        await dm(w, alex, "I still want to end my life")
+        assert calls == ["dm"]  # a safety cog that screens DMs: the care line leaves it
+        assert any("still want to end my life" in p for p in bot_posts(w, thread_of(w, "Alex")))

@@ -242,6 +242,13 @@ async def create_thread(emu: EmulatorCore, call: Call) -> Any:
         }
     )
     payload = emu.channel_payload(thread)
+    # The creator is the thread's first member (Discord's CreatedThreadResponse).
+    payload["member"] = {
+        "id": thread["id"],
+        "user_id": str(emu.bot_id),
+        "join_timestamp": now,
+        "flags": 0,
+    }
     emu.gateway.dispatch("THREAD_CREATE", {**payload, "newly_created": True})
     return payload
 
