@@ -216,6 +216,8 @@ class CarelineCog(IopCog):
         words = Words(text=message.content, files=files_of(message), source_id=message.id)
         prefix = services.settings.careline.note_prefix
         if message.content.startswith(prefix):
+            if not message.content[len(prefix) :].strip():
+                return  # only the prefix: nothing to keep
             await add_note(
                 services,
                 client,

@@ -101,37 +101,22 @@ async def relay_from_client(
     name = name_of(client)
     now = services.clock.now()
     settings = services.settings
+    reasons = {v.reason or "" for v in refused}
+    conversation_id, new = 0, False
     async with services.db.transaction() as tx:
         first_key = f"careline:in:{words.source_id}"
         if await repo(services).seen(tx, words.source_id, "in"):
             return Inbound(relayed=False, new_conversation=False, refused_files=0)
-        conversation_id, new = await repo(services).ensure_open(
-            tx, client.user_id, client.user_id, now
-        )
+        if pieces:  # only words (or files passed on) open a conversation
+            conversation_id, new = await repo(services).ensure_open(
+                tx, client.user_id, client.user_id, now
+            )
         for n, piece in enumerate(pieces):
             key = first_key if n == 0 else f"{first_key}:{n}"
             text = relayed_in(name, piece, first=n == 0)
             if n == 0 and new:  # one message, so the marker can't arrive after the words
                 text = f"{opened_in_thread(conversation_id)}\n{text}"
             await _queue_thread(services, tx, client, thread_id, key, text)
-        if not pieces:  # only refused files: still mark the message as handled
-            await _queue_thread(
-                services,
-                tx,
-                client,
-                thread_id,
-                first_key,
-                refused_files_for_staff(name, len(refused), {v.reason or "" for v in refused}),
-            )
-        elif refused:
-            await _queue_thread(
-                services,
-                tx,
-                client,
-                thread_id,
-                f"{first_key}:refused",
-                refused_files_for_staff(name, len(refused), {v.reason or "" for v in refused}),
-            )
         if pieces:
             await repo(services).add_message(
                 tx,
@@ -145,17 +130,13 @@ async def relay_from_client(
                 now=now,
             )
         if refused:
-            await _queue_dm(
-                services,
-                tx,
-                client,
-                f"careline:refused:{words.source_id}",
-                refused_files_for_client(
-                    len(refused), {v.reason or "" for v in refused}, text_sent=bool(pieces)
-                ),
-                "refused",
-            )
-        if new and pieces:
+            staff_key = f"{first_key}:refused" if pieces else first_key
+            staff_text = refused_files_for_staff(name, len(refused), reasons)
+            await _queue_thread(services, tx, client, thread_id, staff_key, staff_text)
+            client_text = refused_files_for_client(len(refused), reasons, text_sent=bool(pieces))
+            key = f"careline:refused:{words.source_id}"
+            await _queue_dm(services, tx, client, key, client_text, "refused")
+        if new:
             resources = [(r.name, r.contact) for r in settings.safety.resources]
             await _queue_dm(
                 services,
