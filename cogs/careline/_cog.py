@@ -71,7 +71,10 @@ class CarelineCog(IopCog):
         "careline_messages",
     )
     required_permissions: ClassVar[discord.Permissions] = discord.Permissions(
-        manage_channels=True, create_public_threads=True, send_messages_in_threads=True
+        manage_channels=True,
+        create_public_threads=True,
+        send_messages_in_threads=True,
+        manage_threads=True,  # /mydata delete removes the client's thread
     )
 
     careline = app_commands.Group(
