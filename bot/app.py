@@ -42,6 +42,7 @@ from bot.services.jobs import Jobs
 from bot.services.outbox import Outbox
 from bot.services.permissions import Permissions
 from bot.services.sender import DiscordSender, make_limiter
+from bot.services.staff_channel import alert_channel_problems
 from bot.services.tasks import TaskGroup
 
 log = logging.getLogger("iopbot.app")
@@ -267,6 +268,19 @@ class IopBot(commands.Bot):
         await self.wait_until_ready()
         for problem in self.missing_setup():
             log.warning("setup.missing", extra={"problem": problem})
+        for problem in self.alert_channel_access():
+            # Alerts are the safety net: say exactly which permission is missing, loudly.
+            log.error("setup.alert_channel", extra={"problem": problem})
+
+    def alert_channel_access(self) -> list[str]:
+        """What stops the bot from posting alerts in the staff channel (exact permissions)."""
+        guild_id = self.settings.discord.guild_id
+        guild = self.get_guild(guild_id) if guild_id else None
+        if guild is None or self.settings.channels.staff_alerts is None:
+            return []  # missing_setup() already says so
+        if guild.get_channel(self.settings.channels.staff_alerts) is None:
+            return []
+        return alert_channel_problems(guild, self.settings)
 
     def missing_setup(self) -> list[str]:
         """Configured roles and channels that do not exist in the server."""
