@@ -10,6 +10,7 @@ from bot.db.database import Transaction
 from bot.db.repositories.clients import Client
 from bot.domain.careline import FileInfo, FileVerdict, judge_file, split_text
 from bot.services.container import Services
+from bot.services.crisis import staffed_now
 from bot.services.notices import Notice
 from bot.services.outbox import DM, ChannelTarget
 from cogs.careline._common import TO_CLIENT, TO_STAFF, max_bytes, repo
@@ -148,6 +149,7 @@ async def relay_from_client(
                     staffed_hours=settings.program.staffed_hours,
                     answer_time=settings.careline.answer_time,
                     resources=resources,
+                    staffed_now=staffed_now(services),
                 ),
                 "auto_reply",
             )

@@ -105,11 +105,15 @@ def auto_reply(
     staffed_hours: str,
     answer_time: str,
     resources: Iterable[tuple[str, str]],
+    staffed_now: bool | None = None,
 ) -> str:
+    when = f"They read them {staffed_hours}; expect an answer {answer_time}."
+    if staffed_now is False:
+        when += " It is outside those hours right now, so nobody may read this until then."
     lines = [
         "Thanks for your message. It went to your care team, privately: only the "
         "program's facilitators read these messages, and they answer here.",
-        f"They read them {staffed_hours}; expect an answer {answer_time}.",
+        when,
         "",
         "This line is not watched around the clock. If you are in crisis or thinking about "
         "harming yourself, please don't wait for an answer here; reach out now:",

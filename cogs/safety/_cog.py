@@ -44,9 +44,10 @@ def help_now_text(services: Services) -> str:
 
 class SafetyCog(IopCog):
     owned_tables: ClassVar[tuple[str, ...]] = ("crisis_events", "reports")
-    # Does this cog run the crisis path on DMs to the bot? The care line (cogs/careline)
-    # screens DMs itself unless this is True, so each DM is screened exactly once.
-    screens_dms: ClassVar[bool] = False
+    # This cog runs the crisis path on DMs to the bot (``on_message``); the care line
+    # (cogs/careline) screens DMs itself only when this is False, so each DM is screened
+    # exactly once.
+    screens_dms: ClassVar[bool] = True
 
     def __init__(self, bot: commands.Bot, services: Services) -> None:
         super().__init__(bot, services)

@@ -79,9 +79,12 @@ async def test_a_dm_opens_a_staff_thread_and_gets_the_automatic_reply(tmp_path):
         assert w.settings.program.staffed_hours in auto
         assert w.settings.careline.answer_time in auto
         assert "988" in auto and "only the program's facilitators read" in auto
+        # Monday 07:00 in New York: before the staffed hours, and the reply says so.
+        assert "outside those hours right now" in auto
         assert find_stigma(auto) == []
 
         # A second message in the same conversation: relayed, no second automatic reply.
+        # (During staffed hours the "outside those hours" sentence is left out.)
         await dm(w, alex, "Also, thanks for today.")
         assert len(dm_bodies(w, alex)) == 1
         assert any("Also, thanks for today." in p for p in bot_posts(w, thread))
@@ -403,9 +406,10 @@ async def test_a_long_message_is_relayed_whole_in_pieces(tmp_path):
         assert all(f"w{n:04d}" in shown for n in range(330))
 
 
-async def test_when_the_safety_cog_screens_dms_the_care_line_does_not(tmp_path, monkeypatch):
+async def test_screening_runs_once_the_care_line_screens_only_without_the_safety_cog(
+    tmp_path, monkeypatch
+):
     import cogs.careline._cog as careline_cog
-    from cogs.safety._cog import SafetyCog
 
     calls: list[str] = []
     real = careline_cog.handle_crisis_text
@@ -419,8 +423,24 @@ async def test_when_the_safety_cog_screens_dms_the_care_line_does_not(tmp_path, 
         alex = w.clients[0]
         await enroll(w, alex)
         await dm(w, alex, "I want to end my life")
-        assert calls == ["dm"]  # today's safety cog does not screen DMs: the care line does
-        monkeypatch.setattr(SafetyCog, "screens_dms", True)
-        await dm(w, alex, "I still want to end my life")
-        assert calls == ["dm"]  # a safety cog that screens DMs: the care line leaves it
-        assert any("still want to end my life" in p for p in bot_posts(w, thread_of(w, "Alex")))
+        assert calls == []  # the safety cog screens DMs: the care line leaves it
+        events = await w.count("SELECT COUNT(*) FROM crisis_events WHERE user_id = ?", (alex.id,))
+        assert events == 1
+    async with program_world(tmp_path / "alone", cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await dm(w, alex, "I want to end my life")
+        assert calls == ["dm"]  # no safety cog: the care line screens
+
+
+async def test_the_automatic_reply_during_staffed_hours(tmp_path):
+    from datetime import UTC, datetime
+
+    start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in New York
+    async with program_world(tmp_path, cogs=COGS, start=start) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await dm(w, alex, "hello")
+        [auto] = dm_bodies(w, alex)
+        assert w.settings.program.staffed_hours in auto
+        assert "outside those hours" not in auto
