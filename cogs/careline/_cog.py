@@ -18,20 +18,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
-from bot.db.database import Transaction
 from bot.db.repositories.clients import Client
-from bot.db.repositories.outbox import OutboxRow
 from bot.domain.careline import FileInfo, window_bucket, window_start
 from bot.domain.text import with_preview
 from bot.services.container import Services
 from bot.services.crisis import handle_crisis_text
-from bot.services.dispatcher import KindHooks
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.notices import Notice
 from bot.services.outbox import DM, ChannelTarget
 from bot.services.permissions import facilitator_only
 from cogs.careline._common import TO_CLIENT, TO_STAFF, CarelineUnavailable, repo
 from cogs.careline._data import delete_for, export_for, purge_expired
+from cogs.careline._hooks import register_hooks, unregister_hooks
 from cogs.careline._relay import (
     Words,
     add_note,
@@ -41,7 +39,6 @@ from cogs.careline._relay import (
     reply_to_client,
 )
 from cogs.careline._render import (
-    dm_closed_in_thread,
     for_family,
     for_others,
     for_staff,
@@ -90,11 +87,10 @@ class CarelineCog(IopCog):
 
     async def cog_load(self) -> None:
         await self.threads.load()
-        hooks = KindHooks(on_undeliverable=self._dm_undeliverable)
-        self.services.dispatcher.register(TO_CLIENT, hooks)
+        register_hooks(self.services, self.threads)
 
     async def cog_unload(self) -> None:
-        self.services.dispatcher.unregister(TO_CLIENT)
+        unregister_hooks(self.services)
 
     # ----- client DMs --------------------------------------------------------------------
 
@@ -254,25 +250,6 @@ class CarelineCog(IopCog):
                 notice=Notice(content=not_client_in_thread(name_of(client))),
                 subject_user_id=client.user_id,
             )
-
-    async def _dm_undeliverable(self, tx: Transaction, row: OutboxRow) -> None:
-        """The 50007 ladder's staff side: the client's thread says the DM didn't arrive."""
-        meta = Notice.from_json(row.payload).meta
-        thread = await repo(self.services).thread_for(row.target_id, tx)
-        thread_id = thread.thread_id if thread else int(meta.get("thread_id") or 0)
-        if not thread_id:
-            log.warning("careline.dm_closed_no_thread", extra={"user_id": row.target_id})
-            return
-        name = str(meta.get("name") or f"<@{row.target_id}>")
-        await self.services.outbox.enqueue(
-            tx,
-            dedupe_key=f"careline:dm_closed:{row.id}",
-            kind=TO_STAFF,
-            target=ChannelTarget(thread_id),
-            notice=Notice(content=dm_closed_in_thread(name)),
-            subject_user_id=row.target_id,
-        )
-        log.warning("careline.dm_closed", extra={"user_id": row.target_id, "outbox_id": row.id})
 
     # ----- commands (facilitators) -------------------------------------------------------
 

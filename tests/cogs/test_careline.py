@@ -444,3 +444,26 @@ async def test_the_automatic_reply_during_staffed_hours(tmp_path):
         [auto] = dm_bodies(w, alex)
         assert w.settings.program.staffed_hours in auto
         assert "outside those hours" not in auto
+
+
+async def test_words_that_cannot_be_posted_in_the_thread_raise_a_staff_alert(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await dm(w, alex, "first")
+        thread = thread_of(w, "Alex")
+        w.env.inject_error(
+            "POST", f"/channels/{thread.id}/messages", status=403, code=50001, times=5
+        )
+        await dm(w, alex, "second, lost?")
+        row = await w.db.fetchone(
+            "SELECT status, error_code FROM outbox WHERE dedupe_key LIKE 'careline:in:%' "
+            "ORDER BY id DESC"
+        )
+        assert (row["status"], row["error_code"]) == ("failed", 50001)
+        alerts = await w.db.fetchall(
+            "SELECT rule, severity FROM alerts WHERE subject_user_id = ?", (alex.id,)
+        )
+        assert [tuple(a) for a in alerts] == [("careline_post_failed", "high")]
+        posted = [m for m in w.messages(w.staff) if m.embeds]
+        assert posted and "second, lost?" not in repr([m.embeds[0].to_dict() for m in posted])

@@ -110,6 +110,10 @@ class CarelineRepository:
             (client_id, channel_id, thread_id, ts(now)),
         )
 
+    async def forget_thread(self, tx: Transaction, thread_id: int) -> int:
+        """Drop a thread that no longer exists (the next message makes a new one)."""
+        return await tx.rowcount("DELETE FROM careline_threads WHERE thread_id = ?", (thread_id,))
+
     # ----- conversations -----------------------------------------------------------------
 
     async def open_conversation(
