@@ -467,3 +467,16 @@ async def test_words_that_cannot_be_posted_in_the_thread_raise_a_staff_alert(tmp
         assert [tuple(a) for a in alerts] == [("careline_post_failed", "high")]
         posted = [m for m in w.messages(w.staff) if m.embeds]
         assert posted and "second, lost?" not in repr([m.embeds[0].to_dict() for m in posted])
+
+
+async def test_the_enrollment_welcome_mentions_the_care_line(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        [welcome] = [dm_body(m.content) for m in w.dms(alex, welcome=True)]
+        assert "To reach your care team privately, just send me a message here" in welcome
+    async with program_world(tmp_path / "without", cogs=("clients",)) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        [welcome] = [dm_body(m.content) for m in w.dms(alex, welcome=True)]
+        assert "care team" not in welcome
