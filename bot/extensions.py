@@ -33,6 +33,7 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension("moderation", demo=False),  # its steps are part of the safety story
     Extension("safety"),
     Extension("safetyplan"),
+    Extension("careline"),
     Extension("checkins"),
     Extension("milestones"),
     Extension("family"),
