@@ -14,9 +14,13 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
+from bot.db.codec import ts
 from bot.db.database import Database
 from bot.db.lock import database_in_use
 from bot.db.migrate import load_migrations
+from bot.db.repositories.meta import MetaRepository
+from bot.services.clock import SystemClock
+from bot.services.doctor_local import LAST_BACKUP_KEY
 from bot.files import database_files, make_private
 
 # A restore source must hold at least these (the spine every iopbot schema has).
@@ -28,6 +32,9 @@ async def _backup(settings: Settings, target: Path) -> int:
     await db.connect()
     try:
         await db.backup_to(target)
+        # Recorded after the copy (so the copy itself does not carry it): doctor's backup age.
+        async with db.transaction() as tx:
+            await MetaRepository(db).set(tx, LAST_BACKUP_KEY, ts(SystemClock().now()))
     finally:
         await db.close()
     print(f"Backed up {settings.database.path} to {target}")

@@ -73,3 +73,9 @@ def _staff_only_overwrites(
         {"id": str(roles["auditor"]), "type": 0, "allow": view, "deny": "0"},
         {"id": str(bot_id), "type": 1, "allow": view, "deny": "0"},
     ]
+
+
+def seed_empty_world(emulator: Emulator) -> World:
+    """Only the program's server with the bot in it: what `iopbot setup` starts from."""
+    guild = emulator.create_guild(GUILD_NAME)
+    return World(guild_id=guild.id, bot_user_id=emulator.bot_id)
