@@ -19,9 +19,9 @@ from bot.db.database import Database
 from bot.db.lock import database_in_use
 from bot.db.migrate import load_migrations
 from bot.db.repositories.meta import MetaRepository
+from bot.files import database_files, make_private
 from bot.services.clock import SystemClock
 from bot.services.doctor_local import LAST_BACKUP_KEY
-from bot.files import database_files, make_private
 
 # A restore source must hold at least these (the spine every iopbot schema has).
 IOPBOT_TABLES = frozenset({"meta", "outbox", "audit_log", "clients"})

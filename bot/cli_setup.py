@@ -20,8 +20,14 @@ import discord
 import tomlkit
 
 from bot.config import Settings, load_settings
-from bot.config_writer import Key, apply_changes, changes, current_value, read_document
-from bot.config_writer import write_document
+from bot.config_writer import (
+    Key,
+    apply_changes,
+    changes,
+    current_value,
+    read_document,
+    write_document,
+)
 from bot.db.database import Database
 from bot.guild_setup import (
     CHANNEL_NAMES,
@@ -29,14 +35,13 @@ from bot.guild_setup import (
     SetupRefused,
     apply_plan,
     plan_setup,
-    wanted_channels,
 )
 from bot.services.clock import SystemClock
 from bot.services.doctor import CheckLine, GuildView, commands_check, guild_checks, intent_checks
 from bot.services.doctor_local import database_checks, database_file_check
 
 Chooser = Callable[[list[tuple[int, str]]], int | None]
-TOKEN_REFUSED_FIX = (
+LOGIN_REFUSED_FIX = (
     "Discord refused it; copy a new one from the developer portal (your app → Bot → "
     "Reset Token) into IOPBOT_DISCORD__TOKEN"
 )
@@ -240,7 +245,7 @@ async def run_doctor(
                 lines += intent_checks(client.application_flags, settings)
                 lines += await server_lines(client, settings)
         except discord.LoginFailure:
-            lines.append(CheckLine(False, "token", TOKEN_REFUSED_FIX))
+            lines.append(CheckLine(False, "token", LOGIN_REFUSED_FIX))
     lines += await local_lines(settings, now or SystemClock().now())
     for line in lines:
         print(line.render(), file=out)

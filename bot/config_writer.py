@@ -43,7 +43,7 @@ def current_value(doc: tomlkit.TOMLDocument, key: Key) -> Any:
     section = doc.get(key[0])
     if not isinstance(section, Table | dict):
         return None
-    value = section.get(key[1])
+    value: Any = section.get(key[1])
     return value.unwrap() if hasattr(value, "unwrap") else value
 
 

@@ -105,9 +105,7 @@ def plan_setup(
         plan.role_ids[key] = role.id
         how = "keep" if role.id == configured_roles.get(key) else "adopt"
         plan.notes.append(f"{how} role @{role.name} ({role.id}) as roles.{key}")
-    text_channels = {
-        c.id: c for c in view.channels.values() if isinstance(c, discord.TextChannel)
-    }
+    text_channels = {c.id: c for c in view.channels.values() if isinstance(c, discord.TextChannel)}
     for key in wanted_channels(enabled_cogs):
         channel = _find_channel(text_channels, configured_channels.get(key), CHANNEL_NAMES[key])
         if channel is None:
@@ -162,7 +160,9 @@ async def apply_plan(plan: SetupPlan, me: discord.Member) -> None:
         roles[key] = role  # a REST-fetched guild has no gateway to learn of it
     bot_allow = discord.Permissions(BOT_IN_CHANNEL.value & me.guild_permissions.value)
     for key in plan.channels_to_create:
-        overwrites: dict[discord.Role | discord.Member, discord.PermissionOverwrite] = {
+        overwrites: dict[
+            discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite
+        ] = {
             guild.default_role: discord.PermissionOverwrite(view_channel=False),
             me: discord.PermissionOverwrite.from_pair(bot_allow, discord.Permissions.none()),
         }

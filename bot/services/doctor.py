@@ -103,9 +103,7 @@ def role_checks(view: GuildView, settings: Settings) -> list[CheckLine]:
     for key, role_id in configured_ids(settings, "roles").items():
         if role_id is None:
             if key in REQUIRED_ROLES:
-                lines.append(
-                    CheckLine(False, f"roles.{key}", "not configured; run `iopbot setup`")
-                )
+                lines.append(CheckLine(False, f"roles.{key}", "not configured; run `iopbot setup`"))
             continue
         role = view.guild.get_role(role_id)
         if role is None:

@@ -65,11 +65,11 @@ async def database_checks(db: Database, settings: Settings, now: datetime) -> li
 async def _writable_check(db: Database, path: Path) -> CheckLine:
     label = f"database writable ({path})"
     if str(path) != ":memory:" and not os.access(path, os.W_OK):
-        return CheckLine(False, label, f"the file is read-only for this account; fix its owner")
+        return CheckLine(False, label, "the file is read-only for this account; fix its owner")
     try:
         async with db.transaction():
             pass  # BEGIN IMMEDIATE takes the write lock; committing nothing changes nothing
-    except Exception as exc:  # noqa: BLE001 - any failure is the answer
+    except Exception as exc:
         return CheckLine(False, label, f"cannot start a write ({type(exc).__name__})")
     return CheckLine(True, label)
 

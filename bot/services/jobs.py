@@ -12,18 +12,31 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.services.clock import Clock, SystemClock
 
 log = logging.getLogger("iopbot.jobs")
 
 JobFn = Callable[[], Awaitable[object]]
 
 
+@dataclass(frozen=True)
+class JobRun:
+    """When a job last finished (injected clock) and whether it raised."""
+
+    finished_at: datetime
+    ok: bool
+
+
 class Jobs:
-    def __init__(self, *, misfire_grace_seconds: int) -> None:
+    def __init__(self, *, misfire_grace_seconds: int, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock or SystemClock()
+        self.last_runs: dict[str, JobRun] = {}
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={
@@ -102,5 +115,8 @@ class Jobs:
                     await func()
                 except Exception:
                     log.exception("job.failed", extra={"job": job_id})
+                    self.last_runs[job_id] = JobRun(self._clock.now(), ok=False)
+                else:
+                    self.last_runs[job_id] = JobRun(self._clock.now(), ok=True)
 
         return run_job

@@ -105,7 +105,7 @@ async def test_commands_sync_only_when_they_change(tmp_path):
 
 async def test_startup_check_names_missing_roles_and_channels(tmp_path):
     async with program_world(tmp_path, roles={"auditor": 42}, channels={"mod_log": 43}) as world:
-        problems = world.bot.missing_setup()
+        problems = [line.label for line in await world.bot.doctor_lines() if not line.ok]
         assert "roles.auditor: no role 42 in the server" in problems
         assert "channels.mod_log: no channel 43 in the server" in problems
         assert not any(p.startswith("roles.facilitator") for p in problems)
