@@ -11,6 +11,7 @@ import asyncio
 import os
 import sqlite3
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from bot.config import Settings
@@ -28,17 +29,22 @@ IOPBOT_TABLES = frozenset({"meta", "outbox", "audit_log", "clients"})
 
 
 async def _backup(settings: Settings, target: Path) -> int:
+    await backup_database(settings, target, SystemClock().now())
+    print(f"Backed up {settings.database.path} to {target}")
+    return 0
+
+
+async def backup_database(settings: Settings, target: Path, now: datetime) -> None:
+    """Copy the database to the new file ``target`` and record ``now`` (the backup age)."""
     db = Database(settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms)
     await db.connect()
     try:
         await db.backup_to(target)
         # Recorded after the copy (so the copy itself does not carry it): doctor's backup age.
         async with db.transaction() as tx:
-            await MetaRepository(db).set(tx, LAST_BACKUP_KEY, ts(SystemClock().now()))
+            await MetaRepository(db).set(tx, LAST_BACKUP_KEY, ts(now))
     finally:
         await db.close()
-    print(f"Backed up {settings.database.path} to {target}")
-    return 0
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:

@@ -58,7 +58,9 @@ async def rest_client(token: str, api_base: str | None) -> AsyncIterator[discord
         from bot.app import point_discord_at
 
         point_discord_at(api_base)
-    client = discord.Client(intents=discord.Intents.none())
+    discord.VoiceClient.warn_nacl = False  # never joins voice (as IopBot)
+    discord.VoiceClient.warn_dave = False
+    client = discord.Client(intents=discord.Intents(guilds=True))
     try:
         await client.login(token)
         yield client

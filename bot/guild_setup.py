@@ -42,6 +42,16 @@ BOT_IN_CHANNEL = discord.Permissions(
     manage_threads=True,
     mention_everyone=True,
 )
+# What facilitators need for the commands iopbot hints as staff-only (Discord hides those
+# from members without them); the bot can only grant what it has itself.
+FACILITATOR_PERMISSIONS = discord.Permissions(
+    manage_roles=True,
+    manage_messages=True,
+    moderate_members=True,
+    manage_events=True,
+    create_events=True,
+    manage_threads=True,
+)
 READER = discord.Permissions(view_channel=True, send_messages=True, read_message_history=True)
 NEEDED_TO_SET_UP = discord.Permissions(manage_roles=True, manage_channels=True)
 
@@ -150,7 +160,11 @@ async def apply_plan(plan: SetupPlan, me: discord.Member) -> None:
     for key in plan.roles_to_create:
         role = await guild.create_role(
             name=ROLE_NAMES[key],
-            permissions=discord.Permissions.none(),
+            permissions=discord.Permissions(
+                FACILITATOR_PERMISSIONS.value & me.guild_permissions.value
+                if key == "facilitator"
+                else 0
+            ),
             hoist=False,
             # Alerts page on-call: mentionable unless the bot may mention any role anyway.
             mentionable=key == "on_call" and not can_mention,

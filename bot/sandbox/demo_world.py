@@ -53,14 +53,19 @@ def seed_demo_world(emulator: Emulator) -> World:
             guild.id, name, overwrites=staff_only if private else None
         )
         world.channels[name] = int(channel["id"])
+    add_people(emulator, world)
+    return world
+
+
+def add_people(emulator: Emulator, world: World) -> None:
+    """The demo's facilitator, three clients and a family member join the server."""
     for key, display_name, role_keys, zone in PEOPLE:
         member = emulator.add_member(
-            guild.id, display_name, roles=[world.roles[r] for r in role_keys]
+            world.guild_id, display_name, roles=[world.roles[r] for r in role_keys]
         )
         world.users[key] = WorldUser(
             key=key, id=int(member["user"]["id"]), name=display_name, timezone=zone
         )
-    return world
 
 
 def _staff_only_overwrites(
