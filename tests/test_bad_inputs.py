@@ -233,6 +233,9 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "mod note", {"member": cast.sam, "text": EVERYONE_PING}),
         Case(c, "automod install", {}),
         Case(s, "automod status", {}),
+        # /iopbot status: staff-only health view tried by a client and a family member
+        Case(c, "iopbot status", {}),
+        Case(fa, "iopbot status", {}),
         # /family: someone else's records
         Case(f, "family disclosures-export", {"client": cast.w.stranger}),
         Case(f, "family contacts", {"client": cast.w.stranger}),

@@ -64,8 +64,17 @@ def permission_label(flag: str) -> str:
     return PERMISSION_LABELS.get(flag, flag.replace("_", " ").title())
 
 
+# Discord drops these with Send Messages (and everything with View Channel): name the cause.
+FOLLOW_SEND = frozenset({"embed_links", "attach_files", "mention_everyone", "send_tts_messages"})
+
+
 def missing_labels(have: discord.Permissions, need: discord.Permissions) -> list[str]:
-    return [permission_label(flag) for flag, wanted in need if wanted and not getattr(have, flag)]
+    missing = [flag for flag, wanted in need if wanted and not getattr(have, flag)]
+    if "read_messages" in missing:
+        missing = ["read_messages"]
+    elif "send_messages" in missing:
+        missing = [flag for flag in missing if flag not in FOLLOW_SEND]
+    return [permission_label(flag) for flag in missing]
 
 
 def channel_needs(settings: Settings) -> dict[str, discord.Permissions]:
