@@ -15,14 +15,12 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.config import Settings
-from bot.db.codec import ts
 from bot.db.database import Database
 from bot.db.lock import database_in_use
 from bot.db.migrate import load_migrations
-from bot.db.repositories.meta import MetaRepository
 from bot.files import database_files, make_private
 from bot.services.clock import SystemClock
-from bot.services.doctor_local import LAST_BACKUP_KEY
+from bot.services.doctor_local import record_backup
 
 # A restore source must hold at least these (the spine every iopbot schema has).
 IOPBOT_TABLES = frozenset({"meta", "outbox", "audit_log", "clients"})
@@ -35,16 +33,14 @@ async def _backup(settings: Settings, target: Path) -> int:
 
 
 async def backup_database(settings: Settings, target: Path, now: datetime) -> None:
-    """Copy the database to the new file ``target`` and record ``now`` (the backup age)."""
+    """Copy the database to the new file ``target``; note ``now`` beside it (backup age)."""
     db = Database(settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms)
     await db.connect()
     try:
         await db.backup_to(target)
-        # Recorded after the copy (so the copy itself does not carry it): doctor's backup age.
-        async with db.transaction() as tx:
-            await MetaRepository(db).set(tx, LAST_BACKUP_KEY, ts(now))
     finally:
         await db.close()
+    record_backup(settings.database.path, now)
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:

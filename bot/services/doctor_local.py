@@ -9,16 +9,39 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
-from bot.db.codec import parse_ts
+from bot.db.codec import parse_ts, ts
 from bot.db.database import Database
 from bot.db.migrate import current_version, load_migrations
 from bot.db.repositories.ledger import LedgerRepository
-from bot.db.repositories.meta import MetaRepository
-from bot.files import program_file_problems
+from bot.files import open_new_private, program_file_problems
 from bot.keys import key_file_path
 from bot.services.doctor import CheckLine
 
-LAST_BACKUP_KEY = "last_backup_at"
+BACKUP_RECORD_SUFFIX = ".last-backup"
+
+
+def backup_record_path(database: Path) -> Path:
+    """Beside the database, so a backup never writes to the database it copies."""
+    return database.with_name(database.name + BACKUP_RECORD_SUFFIX)
+
+
+def record_backup(database: Path, now: datetime) -> None:
+    """Remember when ``iopbot backup`` last copied ``database`` (replaced atomically)."""
+    record = backup_record_path(database)
+    temp = record.with_name(record.name + ".tmp")
+    temp.unlink(missing_ok=True)
+    fd = open_new_private(temp)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(ts(now) + "\n")
+    os.replace(temp, record)
+
+
+def last_backup_at(database: Path) -> datetime | None:
+    try:
+        text = backup_record_path(database).read_text(encoding="utf-8").strip()
+        return parse_ts(text)
+    except (OSError, ValueError):
+        return None
 
 
 def database_file_check(path: Path) -> CheckLine | None:
@@ -56,7 +79,7 @@ async def database_checks(db: Database, settings: Settings, now: datetime) -> li
     else:
         lines.append(CheckLine(True, f"database schema {version} (up to date)"))
     lines.append(await _writable_check(db, path))
-    lines.append(await backup_check(MetaRepository(db), settings, now))
+    lines.append(backup_check(settings, now))
     lines.append(files_check(settings))
     lines.append(await audit_chain_check(db))
     return lines
@@ -74,14 +97,14 @@ async def _writable_check(db: Database, path: Path) -> CheckLine:
     return CheckLine(True, label)
 
 
-async def backup_check(meta: MetaRepository, settings: Settings, now: datetime) -> CheckLine:
+def backup_check(settings: Settings, now: datetime) -> CheckLine:
     limit = timedelta(hours=settings.database.backup_max_age_hours)
     fix = "run `iopbot backup PATH` and schedule it daily (docs/DEPLOY.md, Backups)"
-    recorded = await meta.get(LAST_BACKUP_KEY)
+    recorded = last_backup_at(settings.database.path)
     if recorded is None:
         return CheckLine(False, "last backup: none recorded", fix)
-    age = now - parse_ts(recorded)
-    label = f"last backup: {recorded[:16].replace('T', ' ')} UTC ({_age(age)} ago)"
+    age = now - recorded
+    label = f"last backup: {recorded:%Y-%m-%d %H:%M} UTC ({_age(age)} ago)"
     if age > limit:
         return CheckLine(False, label, f"older than {_age(limit)}; {fix}")
     return CheckLine(True, label)

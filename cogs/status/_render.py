@@ -53,9 +53,11 @@ def status_text(facts: StatusFacts) -> str:
         if run is None:
             lines.append(f"- {job_id}: not run yet")
         else:
-            outcome = "ok" if run.ok else "failed (see the log)"
+            outcome = "ok" if run.ok else "ended with an error (see the log)"
             lines.append(f"- {job_id}: {utc(run.finished_at)}, {outcome}")
-    lines.append(f"Outbox: {facts.queued} queued, {facts.failed_24h} failed in the last 24 h")
+    lines.append(
+        f"Outbox: {facts.queued} queued, {facts.failed_24h} not delivered in the last 24 h"
+    )
     lines.append(f"Alerts not acknowledged: {facts.unacknowledged}")
     backup = next((c for c in facts.checks if c.label.startswith("last backup")), None)
     if backup is not None:

@@ -23,7 +23,7 @@ async def test_status_is_private_and_shows_the_facts(tmp_path):
         assert "up 2 h 5 min" in text
         assert "Enabled cogs: clients, alerts, status" in text
         assert "- outbox:dispatch: 2026-03-02 14:05 UTC, ok" in text
-        assert "Outbox: 0 queued, 0 failed in the last 24 h" in text
+        assert "Outbox: 0 queued, 0 not delivered in the last 24 h" in text
         assert "Alerts not acknowledged: 0" in text
         assert "Last backup: none recorded" in text
         assert "✗ last backup: none recorded" in text  # a doctor failure, with its fix
@@ -56,5 +56,5 @@ def test_status_text_fits_one_message_and_counts_failures():
     assert len(text) <= 2000
     assert "up 3 d 1 h" in text
     assert "- a: not run yet" in text
-    assert "- b: 2026-03-02 12:00 UTC, failed (see the log)" in text
+    assert "- b: 2026-03-02 12:00 UTC, ended with an error (see the log)" in text
     assert "Doctor: 20 of 20 checks fail:" in text

@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 
-from bot.sandbox.scenario import ScenarioContext
 from bot.sandbox.runner import Prepare
+from bot.sandbox.scenario import ScenarioContext
 from bot.sandbox.scenarios.setup import prepare_setup
 from bot.sandbox.scenarios.setup import run as run_setup
 from bot.sandbox.scenarios.smoke import run as run_smoke
