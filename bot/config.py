@@ -31,6 +31,7 @@ from pydantic_settings import (
 
 from bot.domain.language import reveals_treatment
 from bot.domain.localtime import BadTimezone, parse_zone
+from bot.domain.staffing import WEEKDAYS
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -49,7 +50,9 @@ class DiscordSettings(Section):
     token: SecretStr | None = None
     guild_id: int | None = None
     application_id: int | None = None
-    message_content: bool = False
+    # On by default: crisis safety reads group messages (a privileged intent, a toggle in
+    # the developer portal for a bot in under 100 servers). DMs to the bot need no intent.
+    message_content: bool = True
     api_base: str | None = Field(
         default=None, description="Only for the offline sandbox: the emulator's http base."
     )
@@ -85,7 +88,23 @@ class ProgramSettings(Section):
                 raise ValueError(str(exc)) from None
         return value
 
+    # Shown to people as written; the structured schedule below decides "staffed now".
     staffed_hours: str = "Monday to Friday, 9:00 to 17:00 (program time)"
+    staffed_days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    staffed_start: str = "09:00"  # program time zone; an end before the start runs overnight
+    staffed_end: str = "17:00"
+
+    _check_times = field_validator("staffed_start", "staffed_end")(validate_hhmm)
+
+    @field_validator("staffed_days")
+    @classmethod
+    def _known_days(cls, value: list[str]) -> list[str]:
+        days = [d.strip().lower()[:3] for d in value]
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown:
+            raise ValueError("days are mon, tue, wed, thu, fri, sat, sun")
+        return days
+
     # The first line of every DM the bot sends: a locked phone shows it, so it names
     # neither the program nor treatment. The message itself follows on the next line.
     dm_preview: str = Field(default="You have a new message.", min_length=1, max_length=80)
@@ -146,6 +165,20 @@ class CrisisResource(Section):
     contact: str
 
 
+def _default_category_resources() -> dict[str, list[CrisisResource]]:
+    return {
+        "overdose_intent": [
+            CrisisResource(
+                name="Poison Control", contact="1-800-222-1222 (free, 24/7, for any overdose)"
+            ),
+            CrisisResource(
+                name="Never Use Alone",
+                contact="1-800-484-3731 (someone stays on the line and sends help if needed)",
+            ),
+        ]
+    }
+
+
 def _default_resources() -> list[CrisisResource]:
     return [
         CrisisResource(
@@ -165,6 +198,10 @@ def _default_resources() -> list[CrisisResource]:
 
 class SafetySettings(Section):
     resources: list[CrisisResource] = Field(default_factory=_default_resources)
+    # Added to the private crisis reply for a match of that category (e.g. overdose_intent).
+    category_resources: dict[str, list[CrisisResource]] = Field(
+        default_factory=_default_category_resources
+    )
     # Matched on whole words after normalization (bot/domain/crisis.py); "word*" matches
     # any word starting with "word". Measured on tests/data/crisis_corpus.json.
     crisis_terms: list[str] = Field(
@@ -216,6 +253,8 @@ class SafetySettings(Section):
     )
     alert_dedupe_minutes: int = Field(default=60, ge=1)
     reescalate_hours: float = Field(default=4.0, gt=0)
+    # Urgent alerts page the on-call role at once and again this often until acknowledged.
+    urgent_repage_minutes: int = Field(default=15, ge=1)
     # AutoMod presets (/automod install): mention spam limit and the message a blocked
     # sourcing post shows its author (Discord allows at most 150 characters).
     automod_mention_limit: int = Field(default=5, ge=1, le=50)

@@ -236,6 +236,8 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         # /iopbot status: staff-only health view tried by a client and a family member
         Case(c, "iopbot status", {}),
         Case(fa, "iopbot status", {}),
+        # /alerts: staff-only status tried by a client
+        Case(c, "alerts status", {}),
         # /family: someone else's records
         Case(f, "family disclosures-export", {"client": cast.w.stranger}),
         Case(f, "family contacts", {"client": cast.w.stranger}),

@@ -20,6 +20,8 @@ REQUIRED_ROLES = ("facilitator", "client")
 REQUIRED_CHANNELS = ("staff_alerts", "mod_log")
 # Roles the bot gives and takes (enroll, discharge, family link): it must rank above them.
 ASSIGNED_ROLES = ("client", "family")
+# Posting an alert (an embed) or a case: what a staff channel needs from the bot.
+ALERT_POST = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
 # Discord's own words for permissions whose flag names differ from the app's labels.
 PERMISSION_LABELS = {
     "manage_guild": "Manage Server",
@@ -64,24 +66,13 @@ def permission_label(flag: str) -> str:
     return PERMISSION_LABELS.get(flag, flag.replace("_", " ").title())
 
 
-# Discord drops these with Send Messages (and everything with View Channel): name the cause.
-FOLLOW_SEND = frozenset({"embed_links", "attach_files", "mention_everyone", "send_tts_messages"})
-
-
 def missing_labels(have: discord.Permissions, need: discord.Permissions) -> list[str]:
-    missing = [flag for flag, wanted in need if wanted and not getattr(have, flag)]
-    if "read_messages" in missing:
-        missing = ["read_messages"]
-    elif "send_messages" in missing:
-        missing = [flag for flag in missing if flag not in FOLLOW_SEND]
-    return [permission_label(flag) for flag in missing]
+    return [permission_label(flag) for flag, wanted in need if wanted and not getattr(have, flag)]
 
 
 def channel_needs(settings: Settings) -> dict[str, discord.Permissions]:
     """Per configured channel key, what the bot must be able to do there (enabled cogs)."""
-    post = discord.Permissions(
-        view_channel=True, send_messages=True, embed_links=True, read_message_history=True
-    )
+    post = ALERT_POST
     enabled = set(settings.cogs.enabled)
     needs = {"staff_alerts": post, "mod_log": post}
     if "family" in enabled:
@@ -128,63 +119,65 @@ def role_checks(view: GuildView, settings: Settings) -> list[CheckLine]:
     return lines
 
 
+def channel_line(
+    key: str,
+    channel_id: int | None,
+    channel: discord.abc.GuildChannel | None,
+    me: discord.Member,
+    need: discord.Permissions,
+) -> CheckLine | None:
+    """One configured channel: exists, and the bot has ``need`` there (None: optional, unset)."""
+    if channel_id is None:
+        if key in REQUIRED_CHANNELS:
+            return CheckLine(False, f"channels.{key}: not configured", "run `iopbot setup`")
+        return None
+    if channel is None:
+        return CheckLine(
+            False,
+            f"channels.{key}: no channel {channel_id} in the server",
+            "run `iopbot setup` to create or adopt it",
+        )
+    missing = missing_labels(channel.permissions_for(me), need)
+    if missing:
+        return CheckLine(
+            False,
+            f"channels.{key}: the bot lacks {', '.join(missing)} in #{channel.name}",
+            "allow them for the bot in the channel's permissions (Edit Channel → Permissions)",
+        )
+    return CheckLine(True, f"channels.{key}: #{channel.name} (the bot can {_verbs(need)})")
+
+
 def channel_checks(view: GuildView, settings: Settings) -> list[CheckLine]:
     """Each configured channel exists and the bot can do what the enabled cogs need there."""
     lines = []
     needs = channel_needs(settings)
     for key, channel_id in configured_ids(settings, "channels").items():
-        if channel_id is None:
-            if key in REQUIRED_CHANNELS:
-                lines.append(
-                    CheckLine(False, f"channels.{key}", "not configured; run `iopbot setup`")
-                )
-            continue
-        channel = view.channels.get(channel_id)
-        if channel is None:
-            lines.append(
-                CheckLine(
-                    False,
-                    f"channels.{key}: no channel {channel_id} in the server",
-                    "run `iopbot setup` to create or adopt it",
-                )
-            )
-            continue
+        channel = view.channels.get(channel_id) if channel_id is not None else None
         need = needs.get(key, discord.Permissions(view_channel=True))
-        missing = missing_labels(channel.permissions_for(view.me), need)
-        label = f"channels.{key}: #{channel.name}"
-        if missing:
-            lines.append(
-                CheckLine(
-                    False,
-                    label,
-                    f"the bot lacks {', '.join(missing)} in #{channel.name}; allow them for "
-                    "the bot's role in the channel's permissions",
-                )
-            )
-        else:
-            lines.append(CheckLine(True, f"{label} (the bot can {_verbs(need)})"))
-    lines.extend(on_call_mention_check(view, settings))
+        line = channel_line(key, channel_id, channel, view.me, need)
+        if line is not None:
+            lines.append(line)
+    role_id, staff_id = settings.roles.on_call, settings.channels.staff_alerts
+    role = view.guild.get_role(role_id) if role_id is not None else None
+    staff = view.channels.get(staff_id) if staff_id is not None else None
+    if role is not None and staff is not None:
+        lines.append(on_call_mention_line(role, staff, view.me))
     return lines
 
 
-def on_call_mention_check(view: GuildView, settings: Settings) -> list[CheckLine]:
+def on_call_mention_line(
+    role: discord.Role, channel: discord.abc.GuildChannel, me: discord.Member
+) -> CheckLine:
     """Alerts page the on-call role: the bot must be able to mention it in staff-alerts."""
-    role_id, channel_id = settings.roles.on_call, settings.channels.staff_alerts
-    role = view.guild.get_role(role_id) if role_id is not None else None
-    channel = view.channels.get(channel_id) if channel_id is not None else None
-    if role is None or channel is None:
-        return []
-    label = f"roles.on_call: the bot can mention @{role.name} in #{channel.name}"
-    if role.mentionable or channel.permissions_for(view.me).mention_everyone:
-        return [CheckLine(True, label)]
-    return [
-        CheckLine(
-            False,
-            label,
-            "make the role mentionable, or give the bot Mention @everyone, @here and All "
-            f"Roles in #{channel.name}",
+    if role.mentionable or channel.permissions_for(me).mention_everyone:
+        return CheckLine(
+            True, f"roles.on_call: the bot can mention @{role.name} in #{channel.name}"
         )
-    ]
+    return CheckLine(
+        False,
+        f"roles.on_call: the bot cannot mention @{role.name} in #{channel.name} (make the "
+        "role mentionable, or give the bot Mention @everyone, @here and All Roles there)",
+    )
 
 
 def server_permission_check(view: GuildView, needed: discord.Permissions) -> CheckLine:

@@ -20,6 +20,7 @@ from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
+from cogs.clients._welcome import queue_welcome
 
 _ZONES: list[str] = []
 
@@ -144,6 +145,8 @@ class ClientsCog(IopCog):
                 action="client.enroll" if is_new else "client.reenroll",
                 subject_user_id=member.id,
             )
+            if is_new:
+                await queue_welcome(services, tx, member.id)
         note = ""
         role_id = services.settings.roles.client
         role = member.guild.get_role(role_id) if role_id else None

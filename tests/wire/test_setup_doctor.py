@@ -208,8 +208,9 @@ async def test_doctor_passes_then_names_a_removed_permission(server: Server) -> 
     code, out = await _doctor(server, settings)
     assert code == 1
     assert (
-        "✗ channels.staff_alerts: #staff-alerts: the bot lacks Send Messages in #staff-alerts; "
-        "allow them for the bot's role in the channel's permissions" in out.splitlines()
+        "✗ channels.staff_alerts: the bot lacks Send Messages, Embed Links in #staff-alerts: "
+        "allow them for the bot in the channel's permissions (Edit Channel → Permissions)"
+        in out.splitlines()
     )
     assert "1 of " in out, out
 
