@@ -7,6 +7,7 @@ changes are touched; the file is replaced atomically and stays private (``0600``
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -62,7 +63,8 @@ def apply_changes(doc: tomlkit.TOMLDocument, updates: Mapping[Key, int]) -> None
 
 
 def write_document(path: Path, doc: tomlkit.TOMLDocument) -> None:
-    """Replace ``path`` atomically with a private file."""
+    """Replace ``path`` atomically. A new file is private (``0600``); an existing one keeps
+    its mode and, where allowed, its owner and group (e.g. root:iopbot 0640 in /etc)."""
     temp = path.with_name(f".{path.name}.tmp")
     if os.path.lexists(temp):
         temp.unlink()
@@ -70,4 +72,9 @@ def write_document(path: Path, doc: tomlkit.TOMLDocument) -> None:
     fd = os.open(temp, flags, PRIVATE_FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(tomlkit.dumps(doc))
+    if path.is_file():
+        old = path.stat()
+        os.chmod(temp, old.st_mode & 0o777)
+        with contextlib.suppress(PermissionError):
+            os.chown(temp, old.st_uid, old.st_gid)
     os.replace(temp, path)

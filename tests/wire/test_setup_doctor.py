@@ -122,6 +122,7 @@ async def test_setup_adopts_by_name_and_never_renames(server: Server) -> None:
     member = server.emulator.create_role(server.guild_id, "member")
     mod_log = server.emulator.create_channel(server.guild_id, "mod-log", topic="ours")
     server.config.write_text("# our own notes\n[roles]\nfamily = 12345  # an old id\n")
+    server.config.chmod(0o640)
     code, out = await server.setup()
     assert code == 0, out
     assert f"adopt role @member ({member['id']}) as roles.client" in out
@@ -131,6 +132,7 @@ async def test_setup_adopts_by_name_and_never_renames(server: Server) -> None:
     text = server.config.read_text()
     assert text.startswith("# our own notes\n")
     assert "# an old id" in text and "12345" not in text  # stale id replaced, comment kept
+    assert server.config.stat().st_mode & 0o777 == 0o640  # its mode is kept
 
 
 async def test_setup_says_how_to_fix_the_role_order(server: Server) -> None:
