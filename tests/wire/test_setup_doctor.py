@@ -242,3 +242,35 @@ async def test_sandbox_setup_scenario_exits_zero(tmp_path: Path) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
     assert (tmp_path / "config.toml").is_file()
     assert os.stat(tmp_path / "config.toml").st_mode & 0o077 == 0
+
+
+async def test_with_several_servers_setup_asks_or_lists_them(server: Server) -> None:
+    second = server.emulator.create_guild("Second Program")
+    first = Settings(discord=DiscordSettings(token=SecretStr(TOKEN)))
+    out = io.StringIO()
+    code = await run_setup(
+        first, config_path=server.config, out=out, api_base=server.emulator.api_base
+    )
+    assert code == 1
+    assert "pass --guild-id with one of:" in out.getvalue()
+    assert f"  {second.id}  Second Program" in out.getvalue()
+    assert not server.config.exists()
+
+    offered: list[list[tuple[int, str]]] = []
+
+    def pick_second(guilds: list[tuple[int, str]]) -> int | None:
+        offered.append(guilds)
+        return second.id
+
+    out = io.StringIO()
+    code = await run_setup(
+        first,
+        config_path=server.config,
+        out=out,
+        choose=pick_second,
+        api_base=server.emulator.api_base,
+    )
+    assert code == 0, out.getvalue()
+    assert len(offered[0]) == 2
+    assert f"guild_id = {second.id}" in server.config.read_text()
+    assert "Facilitator" not in server.role_names()  # the first server is untouched
