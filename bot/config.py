@@ -130,6 +130,8 @@ class ProgramSettings(Section):
 class DatabaseSettings(Section):
     path: Path = Path("iopbot.sqlite3")
     busy_timeout_ms: int = Field(default=5000, ge=0)
+    # `iopbot doctor` and `/iopbot status` flag the last `iopbot backup` when it is older.
+    backup_max_age_hours: int = Field(default=48, ge=1)
 
 
 class CogSettings(Section):

@@ -29,6 +29,7 @@ class Extension:
 EXTENSIONS: tuple[Extension, ...] = (
     Extension("clients", core=True),
     Extension("alerts", core=True, enabled_by_default=False, demo=False),
+    Extension("status", core=True, enabled_by_default=False, demo=False),
     Extension("groups"),
     Extension("moderation", demo=False),  # its steps are part of the safety story
     Extension("safety"),

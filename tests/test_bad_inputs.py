@@ -240,6 +240,9 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "mod note", {"member": cast.sam, "text": EVERYONE_PING}),
         Case(c, "automod install", {}),
         Case(s, "automod status", {}),
+        # /iopbot status: staff-only health view tried by a client and a family member
+        Case(c, "iopbot status", {}),
+        Case(fa, "iopbot status", {}),
         # /alerts: staff-only status tried by a client
         Case(c, "alerts status", {}),
         # /family: someone else's records

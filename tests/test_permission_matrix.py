@@ -100,6 +100,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "mod delete": STAFF,
     "automod status": STAFF,
     "automod install": STAFF,
+    "iopbot status": STAFF,
     "family invite": STAFF,
     "family contacts": STAFF,
     "family session schedule": STAFF,

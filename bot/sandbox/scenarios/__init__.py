@@ -13,8 +13,11 @@ import importlib
 from collections.abc import Awaitable, Callable
 
 from bot.extensions import DEMO_PARTS
+from bot.sandbox.runner import Prepare
 from bot.sandbox.scenario import ScenarioContext
 from bot.sandbox.scenarios.safety import run as run_safety
+from bot.sandbox.scenarios.setup import prepare_setup
+from bot.sandbox.scenarios.setup import run as run_setup
 from bot.sandbox.scenarios.smoke import run as run_smoke
 
 Scenario = Callable[[ScenarioContext], Awaitable[None]]
@@ -47,5 +50,8 @@ async def run_demo(ctx: ScenarioContext) -> None:
 SCENARIOS: dict[str, Scenario] = {
     "smoke": run_smoke,
     "demo": run_demo,
+    "setup": run_setup,
     "safety": run_safety,
 }
+# Scenarios that build the bot's settings themselves (before the bot starts).
+PREPARE: dict[str, Prepare] = {"setup": prepare_setup}
