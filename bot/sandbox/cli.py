@@ -106,11 +106,15 @@ async def run_scenario(sandbox: Sandbox, name: str) -> int:
         f"unimplemented route hit: {r['method']} {r['path']}"
         for r in sandbox.emulator.unimplemented
     ]
+    problems += [
+        f"contract violation: {v.describe()}" for v in sandbox.emulator.contract.violations
+    ]
     problems += [f"the bot logged an error: {m}" for m in sandbox.errors.messages]
     counts = sandbox.emulator.rate_limit_counts()
     print(
         f"scenario {name}: {len(sandbox.emulator.requests)} requests, "
-        f"429s global={counts['global']} bucket={counts['bucket']}",
+        f"429s global={counts['global']} bucket={counts['bucket']}, "
+        f"{sandbox.emulator.contract.summary()}",
         flush=True,
     )
     if problems:

@@ -93,3 +93,10 @@ async def run_bot(wired: Wired) -> AsyncIterator[Callable[..., Awaitable[command
         await bot.close()
         await asyncio.wait_for(task, 5)
     assert wired.emulator.unimplemented == [], wired.emulator.unimplemented
+    assert_contract_kept(wired.emulator)
+
+
+def assert_contract_kept(emulator: Emulator) -> None:
+    """Every request and response held to Discord's spec (bot/sandbox/emulator/contract.py)."""
+    found = [v.describe() for v in emulator.contract.violations]
+    assert found == [], "contract violations:\n" + "\n".join(found)

@@ -21,6 +21,34 @@ LOADING = 1 << 7
 MENTION = re.compile(r"<@!?(\d+)>")
 
 
+def numbered_components(rows: list[JSON]) -> list[JSON]:
+    """The components as Discord stores them: each with an `id`, numbered depth-first."""
+    rows = copy.deepcopy(rows)
+    taken = set()
+    found: list[JSON] = []
+
+    def walk(item: JSON) -> None:
+        found.append(item)
+        if item.get("id") is not None:
+            taken.add(int(item["id"]))
+        for child in item.get("components") or []:
+            walk(child)
+        for key in ("accessory", "component"):
+            if isinstance(item.get(key), dict):
+                walk(item[key])
+
+    for row in rows:
+        walk(row)
+    number = 0
+    for item in found:
+        if item.get("id") is None:
+            number += 1
+            while number in taken:
+                number += 1
+            item["id"] = number
+    return rows
+
+
 class MessageCore(CoreBase):
     def build_message(
         self,
@@ -48,7 +76,7 @@ class MessageCore(CoreBase):
             "mention_roles": [],
             "attachments": self.build_attachments(channel, payload, uploads, []),
             "embeds": normalise_embeds(payload.get("embeds") or []),
-            "components": copy.deepcopy(payload.get("components") or []),
+            "components": numbered_components(payload.get("components") or []),
             "pinned": False,
             "type": message_type,
             "flags": (int(payload.get("flags") or 0) | flags) & ~LOADING | (flags & LOADING),
@@ -89,17 +117,17 @@ class MessageCore(CoreBase):
             self.state.attachments[aid] = upload.data
             filename = str(item.get("filename") or upload.filename)
             url = f"{self.base_url}/attachments/{channel['id']}/{aid}/{filename}"
-            result.append(
-                {
-                    "id": str(aid),
-                    "filename": filename,
-                    "description": item.get("description"),
-                    "content_type": upload.content_type,
-                    "size": len(upload.data),
-                    "url": url,
-                    "proxy_url": url,
-                }
-            )
+            attachment: JSON = {
+                "id": str(aid),
+                "filename": filename,
+                "content_type": upload.content_type,
+                "size": len(upload.data),
+                "url": url,
+                "proxy_url": url,
+            }
+            if item.get("description") is not None:
+                attachment["description"] = item["description"]
+            result.append(attachment)
         return result
 
     def deliver(
@@ -151,7 +179,7 @@ class MessageCore(CoreBase):
         if "embeds" in payload:
             message["embeds"] = normalise_embeds(payload["embeds"] or [])
         if "components" in payload:
-            message["components"] = copy.deepcopy(payload["components"] or [])
+            message["components"] = numbered_components(payload["components"] or [])
         if "attachments" in payload or uploads:
             message["attachments"] = self.build_attachments(
                 channel, payload, uploads, message.get("attachments") or []

@@ -30,10 +30,11 @@ from bot.sandbox.emulator import (
     routes_guilds,
     routes_interactions,
 )
+from bot.sandbox.emulator.contract import ContractCheck, ContractLog, load_contract
 from bot.sandbox.emulator.core import utc_now
 from bot.sandbox.emulator.errors import ApiError, json_response, no_content
 from bot.sandbox.emulator.ratelimit import InjectedLimit
-from bot.sandbox.emulator.routing import Call, Router, parse_body
+from bot.sandbox.emulator.routing import Call, Route, Router, parse_body
 from bot.sandbox.emulator.state import JSON, iso
 from bot.sandbox.emulator.user_api import UserApi
 from bot.sandbox.emulator.world_api import WorldApi
@@ -66,6 +67,7 @@ class Emulator(UserApi, WorldApi):
         self.port = port
         self.latency = latency
         self.router = Router(list(ALL_ROUTES))
+        self.contract = ContractLog(load_contract())
         self.clock_driver: ClockDriver | None = None
         self._runner: web.AppRunner | None = None
 
@@ -120,13 +122,27 @@ class Emulator(UserApi, WorldApi):
         entry: JSON = {"at": iso(self.now()), "method": request.method, "path": path}
         self.requests.append(entry)
         found = self.router.match(request.method, path)
+        if found is not None:
+            for secret in ("interaction_token", "webhook_token"):
+                if secret in found[1]:
+                    entry["path"] = entry["path"].replace(found[1][secret], "{token}")
+        checked = ContractCheck(self.contract, request, path, entry)
+        response = await self._serve(request, path, entry, found, checked)
+        checked.response(response)
+        return response
+
+    async def _serve(
+        self,
+        request: web.Request,
+        path: str,
+        entry: JSON,
+        found: tuple[Route, dict[str, str]] | None,
+        checked: ContractCheck,
+    ) -> web.StreamResponse:
         if found is None:
             return self._unimplemented(entry, request)
         route, params = found
         entry["route"] = f"{route.method} {route.template}"
-        for secret in ("interaction_token", "webhook_token"):
-            if secret in params:
-                entry["path"] = entry["path"].replace(params[secret], "{token}")
         if route.needs_auth and not self._authorised(request):
             entry["status"] = 401
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -149,16 +165,22 @@ class Emulator(UserApi, WorldApi):
                 "code": 0,
             }
             return json_response(body, status=429, headers=decision.headers)
-        response = await self._call(route.handler, request, params, entry)
+        response = await self._call(route.handler, request, params, entry, checked)
         response.headers.update(decision.headers)
         response.headers["Via"] = "1.1 google"
         return response
 
     async def _call(
-        self, handler: Any, request: web.Request, params: dict[str, str], entry: JSON
+        self,
+        handler: Any,
+        request: web.Request,
+        params: dict[str, str],
+        entry: JSON,
+        checked: ContractCheck,
     ) -> web.Response:
         try:
             body, files = await parse_body(request)
+            checked.body(body)
             result = await handler(
                 self, Call(request=request, params=params, body=body, files=files)
             )
@@ -242,6 +264,7 @@ class Emulator(UserApi, WorldApi):
         return {
             "requests": copy.deepcopy(self.requests),
             "unimplemented": copy.deepcopy(self.unimplemented),
+            "contract": self.contract.to_json(),
             "rate_limited": self.rate_limit_counts(),
             "total": len(self.requests),
         }

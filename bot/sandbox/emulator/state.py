@@ -98,6 +98,7 @@ class State:
             "system": False,
             "public_flags": 0,
             "flags": 0,
+            "primary_guild": None,
         }
         self.users[uid] = user
         return user
