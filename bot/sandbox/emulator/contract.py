@@ -132,7 +132,13 @@ _SNOWFLAKE_INT = (
     "the spec types snowflakes as decimal strings; Discord also accepts JSON integers, "
     "which discord.py sends for these fields"
 )
-_MESSAGE_SNOWFLAKES = ("$.allowed_mentions.users[*]", "$.allowed_mentions.roles[*]")
+_MESSAGE_SNOWFLAKES = (
+    "$.allowed_mentions.users[*]",
+    "$.allowed_mentions.roles[*]",
+    "$.message_reference.message_id",
+    "$.message_reference.channel_id",
+    "$.message_reference.guild_id",
+)
 _ATTACHMENT_IDS = ("$.attachments[*].id",)
 ALLOWED: tuple[Allowance, ...] = (
     Allowance(

@@ -11,6 +11,7 @@ import copy
 import re
 
 from bot.sandbox.emulator.base import CoreBase
+from bot.sandbox.emulator.mentions import effective_mentions
 from bot.sandbox.emulator.payloads import normalise_embeds
 from bot.sandbox.emulator.routing import Upload
 from bot.sandbox.emulator.state import DM, JSON, StoredMessage, iso
@@ -72,7 +73,7 @@ class MessageCore(CoreBase):
             "edited_timestamp": None,
             "tts": bool(payload.get("tts", False)),
             "mention_everyone": False,
-            "mentions": self.mentioned_users(content),
+            "mentions": [],
             "mention_roles": [],
             "attachments": self.build_attachments(channel, payload, uploads, []),
             "embeds": normalise_embeds(payload.get("embeds") or []),
@@ -86,17 +87,15 @@ class MessageCore(CoreBase):
         if payload.get("nonce") is not None:
             message["nonce"] = payload["nonce"]
         if payload.get("message_reference"):
-            message["message_reference"] = copy.deepcopy(payload["message_reference"])
+            reference = {k: v for k, v in payload["message_reference"].items() if v is not None}
+            reference.setdefault("type", 0)  # 0: a reply (1 would be a forward)
+            reference.setdefault("channel_id", channel["id"])
+            message["message_reference"] = {
+                k: str(v) if k.endswith("_id") else v for k, v in reference.items()
+            }
+        effective_mentions(self, channel, int(author["id"]), payload, content).apply(message)
         message.update(extra or {})
         return message
-
-    def mentioned_users(self, content: str) -> list[JSON]:
-        """The known users `<@id>`-mentioned in `content`, each once, in order."""
-        return [
-            copy.deepcopy(self.state.users[int(uid)])
-            for uid in dict.fromkeys(MENTION.findall(content))
-            if int(uid) in self.state.users
-        ]
 
     def build_attachments(
         self, channel: JSON, payload: JSON, uploads: list[Upload], existing: list[JSON]
@@ -176,6 +175,10 @@ class MessageCore(CoreBase):
         was_loading = bool(int(message.get("flags") or 0) & LOADING)
         if "content" in payload:
             message["content"] = str(payload["content"] or "")
+        if "content" in payload or "allowed_mentions" in payload:
+            effective_mentions(
+                self, channel, int(message["author"]["id"]), payload, message["content"]
+            ).apply(message)
         if "embeds" in payload:
             message["embeds"] = normalise_embeds(payload["embeds"] or [])
         if "components" in payload:
