@@ -39,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--latency", type=float, default=0.0, help="simulated seconds of latency per request"
     )
+    parser.add_argument(
+        "--message-content",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the bot's privileged message-content intent (default: the config default; "
+        "on for the demo scenario)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no live transcript on stdout")
     parser.add_argument(
         "--log-level", default="WARNING", help="log level for the bot and discord.py (stderr)"
@@ -75,6 +82,7 @@ async def main(args: argparse.Namespace) -> int:
             latency=args.latency,
             transcript_file=transcript,
             echo=echo,
+            message_content=message_content_for(args),
         ) as sandbox:
             print(f"iopbot sandbox: control API at {sandbox.emulator.control_url}", flush=True)
             if args.scenario is None:
@@ -82,6 +90,14 @@ async def main(args: argparse.Namespace) -> int:
                 return 0
             return await run_scenario(sandbox, args.scenario)
     return 0
+
+
+def message_content_for(args: argparse.Namespace) -> bool | None:
+    """--message-content, or on for the demo (its safety part reads what clients post)."""
+    chosen: bool | None = args.message_content
+    if chosen is None and args.scenario == "demo":
+        return True
+    return chosen
 
 
 async def serve_forever() -> None:

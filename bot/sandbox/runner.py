@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import importlib.util
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from bot.sandbox.botrun import BotRun
 from bot.sandbox.demo_world import PROGRAM_TIMEZONE, seed_demo_world
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.world import World
@@ -37,11 +38,56 @@ class ErrorCounter(logging.Handler):
 class Sandbox:
     emulator: Emulator
     world: World
-    bot: Any
     clock: Any
     errors: ErrorCounter
-    task: asyncio.Task[None] | None = None
+    make_bot: Callable[[], Any]
+    run: BotRun | None = None
+    restarts: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def bot(self) -> Any:
+        if self.run is None:
+            raise RuntimeError("the bot is not running")
+        return self.run.bot
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return None if self.run is None else self.run.task
+
+    async def start_bot(self) -> Any:
+        """Build a bot on the sandbox's database, log it in, and wait until it is ready."""
+        bot = self.make_bot()
+        self.run = BotRun(bot)
+
+        async def drive_clock(delta: timedelta) -> None:
+            self.clock.advance(delta)
+            await bot.run_due_work()
+
+        self.emulator.set_clock_driver(drive_clock)
+        # All GUILD_CREATEs arrive at once here; no need for the 2 s wait Discord needs.
+        bot._connection.guild_ready_timeout = 0.2
+        self.run.start(TOKEN)
+        await _wait_ready(self)
+        if not self.emulator.commands_for_guild(self.world.guild_id):
+            await bot.sync_commands(force=True)
+        return bot
+
+    async def stop_bot(self, *, crash: bool = False) -> None:
+        if self.run is None:
+            return
+        run, self.run = self.run, None
+        await (run.crash() if crash else run.stop())
+
+    async def restart_bot(self, *, crash: bool = False) -> Any:
+        """Stop the bot (cleanly, or as a crash) and start a new one on the same database.
+
+        The emulator is untouched: users, roles, channels, DM channels, messages and the
+        nonce window all carry over, as they would on Discord.
+        """
+        await self.stop_bot(crash=crash)
+        self.restarts += 1
+        return await self.start_bot()
 
 
 def available_cogs() -> list[str]:
@@ -51,8 +97,13 @@ def available_cogs() -> list[str]:
     return [n for n in CogSettings().enabled if importlib.util.find_spec(f"cogs.{n}") is not None]
 
 
-def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:
-    """Settings for the demo world: every id comes from the emulator, nothing from a file."""
+def build_settings(
+    emulator: Emulator, world: World, db_path: Path, *, message_content: bool | None = None
+) -> Any:
+    """Settings for the demo world: every id comes from the emulator, nothing from a file.
+
+    `message_content` switches the privileged intent on or off; None keeps the default.
+    """
     from pydantic import SecretStr
 
     from bot.config import (
@@ -67,7 +118,10 @@ def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:
 
     return Settings(
         discord=DiscordSettings(
-            token=SecretStr(TOKEN), guild_id=world.guild_id, api_base=emulator.api_base
+            token=SecretStr(TOKEN),
+            guild_id=world.guild_id,
+            api_base=emulator.api_base,
+            **({} if message_content is None else {"message_content": message_content}),
         ),
         roles=RoleSettings(
             facilitator=world.roles["facilitator"],
@@ -94,6 +148,7 @@ async def running_sandbox(
     latency: float = 0.0,
     transcript_file: TextIO | None = None,
     echo: TextIO | None = None,
+    message_content: bool | None = None,
 ) -> AsyncIterator[Sandbox]:
     """The emulator with the demo world and the real bot logged in to it."""
     from bot.app import create_bot
@@ -108,26 +163,20 @@ async def running_sandbox(
     await emulator.start()
     try:
         world = seed_demo_world(emulator)
-        bot = create_bot(build_settings(emulator, world, db_path), clock=clock)
-
-        async def drive_clock(delta: timedelta) -> None:
-            clock.advance(delta)
-            await bot.run_due_work()
-
-        emulator.set_clock_driver(drive_clock)
-        sandbox = Sandbox(emulator=emulator, world=world, bot=bot, clock=clock, errors=errors)
-        # All GUILD_CREATEs arrive at once here; no need for the 2 s wait Discord needs.
-        bot._connection.guild_ready_timeout = 0.2
-        sandbox.task = asyncio.create_task(bot.start(TOKEN), name="sandbox-bot")
+        settings = build_settings(emulator, world, db_path, message_content=message_content)
+        sandbox = Sandbox(
+            emulator=emulator,
+            world=world,
+            clock=clock,
+            errors=errors,
+            make_bot=lambda: create_bot(settings, clock=clock),
+        )
+        emulator.set_bot_restarter(sandbox.restart_bot)
         try:
-            await _wait_ready(sandbox)
-            if not emulator.commands_for_guild(world.guild_id):
-                await bot.sync_commands(force=True)
+            await sandbox.start_bot()
             yield sandbox
         finally:
-            await bot.close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(sandbox.task, 10)
+            await sandbox.stop_bot()
     finally:
         logging.getLogger().removeHandler(errors)
         await emulator.stop()

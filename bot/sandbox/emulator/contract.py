@@ -556,11 +556,16 @@ def _clearest(error: ValidationError) -> ValidationError:
             if not any(_is_discriminator(sub) for sub in errors)
         ]
         if not meant:
-            return error if _all_consts(error) else best_match([error])
+            return error if _all_consts(error) else _best([error])
         if len(meant) > 1:
-            return best_match([sub for errors in meant for sub in errors])
+            return _best([sub for errors in meant for sub in errors])
         error = max(meant[0], key=relevance)
     return error
+
+
+def _best(errors: list[ValidationError]) -> ValidationError:
+    found: ValidationError | None = best_match(errors)
+    return errors[0] if found is None else found
 
 
 def _all_consts(error: ValidationError) -> bool:

@@ -63,8 +63,9 @@ def effective_mentions(
     core: CoreBase, channel: JSON, author_id: int, payload: JSON, content: str
 ) -> Mentions:
     """The users, roles and @everyone that `payload` (sent by `author_id`) really pings."""
-    allowed = payload.get("allowed_mentions")
-    explicit = isinstance(allowed, dict)
+    given = payload.get("allowed_mentions")
+    explicit = isinstance(given, dict)
+    allowed: JSON = given if isinstance(given, dict) else {}
     parse = set(allowed.get("parse") or []) if explicit else {"users", "roles", "everyone"}
     listed_users = {str(u) for u in (allowed.get("users") or [])} if explicit else set()
     listed_roles = {str(r) for r in (allowed.get("roles") or [])} if explicit else set()
@@ -97,9 +98,7 @@ def _may_mention_everyone(core: CoreBase, channel: JSON, author_id: int) -> bool
     guild = core.state.guild_of_channel(channel)
     if guild is None:
         return False
-    have = perm.channel_permissions(
-        guild, core.effective_channel(channel), author_id, core.now()
-    )
+    have = perm.channel_permissions(guild, core.effective_channel(channel), author_id, core.now())
     return bool(have & perm.MENTION_EVERYONE)
 
 

@@ -42,6 +42,7 @@ from bot.sandbox.emulator.world_api import WorldApi
 log = logging.getLogger(__name__)
 
 ClockDriver = Callable[[timedelta], Awaitable[None]]
+BotRestarter = Callable[..., Awaitable[Any]]
 ALL_ROUTES = (
     routes_core.ROUTES
     + routes_channels.ROUTES
@@ -69,6 +70,7 @@ class Emulator(UserApi, WorldApi):
         self.router = Router(list(ALL_ROUTES))
         self.contract = ContractLog(load_contract())
         self.clock_driver: ClockDriver | None = None
+        self.bot_restarter: BotRestarter | None = None
         self._runner: web.AppRunner | None = None
 
     # ----- lifecycle --------------------------------------------------------------------
@@ -224,6 +226,18 @@ class Emulator(UserApi, WorldApi):
     def set_clock_driver(self, driver: ClockDriver) -> None:
         """`advance(delta)` awaits `driver(delta)` (moves the bot's clock, runs due work)."""
         self.clock_driver = driver
+
+    def set_bot_restarter(self, restarter: BotRestarter) -> None:
+        """`restart_bot(crash=...)` awaits `restarter(crash=...)` (the sandbox runner's)."""
+        self.bot_restarter = restarter
+
+    async def restart_bot(self, *, crash: bool = False) -> Any:
+        """Stop the bot (cleanly, or as a crash) and start it again; Discord's state stays."""
+        if self.bot_restarter is None:
+            raise RuntimeError("no bot restarter registered; the sandbox runner sets one")
+        bot = await self.bot_restarter(crash=crash)
+        await self.settle()
+        return bot
 
     async def advance(self, delta: timedelta) -> None:
         if self.clock_driver is None:
