@@ -9,9 +9,10 @@ ephemerally to facilitators).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
-from bot.config import Settings
+from bot.config import RoleSettings, Settings
 from bot.db.database import Database, Transaction
 from bot.db.repositories.alerts import Alert, AlertRepository
 from bot.db.repositories.clients import ClientRepository
@@ -30,12 +31,28 @@ def ack_custom_id(alert_id: int) -> str:
     return f"iop:alert:ack:{alert_id}"
 
 
+def subject_label(role_ids: set[int], roles: RoleSettings) -> str:
+    """What the alert calls its subject, from their roles (family are not clients)."""
+    for role_id, label in (
+        (roles.facilitator, "Staff"),
+        (roles.client, "Client"),
+        (roles.family, "Family member"),
+    ):
+        if role_id is not None and role_id in role_ids:
+            return label
+    return "Member"
+
+
 def alert_embed(
-    alert: Alert, client_name: str, *, acknowledged_by: str | None = None
+    alert: Alert,
+    client_name: str,
+    *,
+    acknowledged_by: str | None = None,
+    subject: str = "Client",
 ) -> dict[str, object]:
     icon = SEVERITY_ICON.get(alert.severity, "🔔")
     fields = [
-        {"name": "Client", "value": f"{client_name} (<@{alert.subject_user_id}>)", "inline": True},
+        {"name": subject, "value": f"{client_name} (<@{alert.subject_user_id}>)", "inline": True},
         {"name": "Severity", "value": alert.severity, "inline": True},
         {"name": "Raised", "value": f"<t:{int(alert.created_at.timestamp())}:f>", "inline": True},
     ]
@@ -60,13 +77,21 @@ class Alerts:
         outbox: Outbox,
         clock: Clock,
         settings: Settings,
+        member_roles: Callable[[int], set[int]] | None = None,
     ) -> None:
+        self.member_roles = member_roles
         self.db = db
         self.repo = repo
         self.clients = clients
         self.outbox = outbox
         self.clock = clock
         self.settings = settings
+
+    def subject_label(self, user_id: int) -> str:
+        """ "Client", "Family member", "Staff" or "Member", from the member's current roles."""
+        if self.member_roles is None:
+            return "Member"
+        return subject_label(self.member_roles(user_id), self.settings.roles)
 
     async def raise_alert(
         self,
@@ -115,7 +140,7 @@ class Alerts:
             log.error("alerts.no_staff_channel", extra={"alert_id": alert_id})
             return alert_id
         notice = Notice(
-            embeds=(alert_embed(alert, subject_name),),
+            embeds=(alert_embed(alert, subject_name, subject=self.subject_label(subject_user_id)),),
             buttons=(Button("Acknowledge", ack_custom_id(alert_id), "success"), *extra_buttons),
         )
         await self.outbox.enqueue(

@@ -52,7 +52,12 @@ class AcknowledgeButton(IdButton, template=r"iop:alert:ack:(?P<id>\d+)"):
         client = await services.clients.get(alert.subject_user_id)
         name = client.display_name if client else f"member {alert.subject_user_id}"
         embed = discord.Embed.from_dict(
-            alert_embed(updated, name, acknowledged_by=facilitator.display_name)
+            alert_embed(
+                updated,
+                name,
+                acknowledged_by=facilitator.display_name,
+                subject=alerts.subject_label(alert.subject_user_id),
+            )
         )
         message = interaction.message
         if message is not None and message.embeds:
