@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import io
+import random
 import re
 from collections.abc import Awaitable, Callable
 from contextlib import redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import discord
 import discord.gateway
@@ -194,3 +197,77 @@ async def test_a_violation_fails_the_scenario(
         "contract violation: POST /channels/{channel_id}/messages request body at "
         "$.components[0].components[0].style: 9 is not one of [1, 2, 3, 4, 5, 6]"
     ) in text
+
+
+def _mutations(document: object, count: int, seed: int) -> list[object]:
+    """`document` with one value removed or replaced, `count` times (deterministic)."""
+    rnd = random.Random(seed)
+    found: list[tuple[object, ...]] = []
+
+    def walk(value: object, path: tuple[object, ...]) -> None:
+        if path:
+            found.append(path)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(document, ())
+    replacements: list[object] = [None, True, 0, -1, 1.5, "x", "9" * 30, [], {}, 10**20, 99]
+    results = []
+    for _ in range(count):
+        copied = copy.deepcopy(document)
+        path = rnd.choice(found)
+        parent: Any = copied
+        for key in path[:-1]:
+            parent = parent[key]
+        if isinstance(parent, dict) and rnd.random() < 0.3:
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = rnd.choice(replacements)
+        results.append(copied)
+    return results
+
+
+def test_the_fast_check_agrees_with_jsonschema() -> None:
+    contract = load_contract()
+    message = contract.check_request("POST", "/channels/1/messages", {})[0]
+    me = contract.check_request("GET", "/users/@me", {})[0]
+    assert message is not None and me is not None
+    body = {
+        **_bad_button_payload(),
+        "embeds": [{"title": "t", "fields": [{"name": "a", "value": "b", "inline": True}]}],
+        "allowed_mentions": {"parse": ["users"], "replied_user": False},
+        "message_reference": {"message_id": "1", "fail_if_not_exists": False},
+        "nonce": "ob1",
+        "enforce_nonce": True,
+    }
+    body["components"][0]["components"][0]["style"] = 1  # type: ignore[index]
+    user = {
+        "id": "1",
+        "username": "u",
+        "global_name": None,
+        "avatar": None,
+        "discriminator": "0",
+        "public_flags": 0,
+        "flags": 0,
+        "bot": True,
+        "primary_guild": None,
+        "mfa_enabled": False,
+        "locale": "en-US",
+    }
+    cases = [(message.body, body), (me.response_validator(200)[1], user)]
+    disagreements = []
+    invalid = 0
+    for checker, document in cases:
+        assert checker is not None and checker.is_valid(document)
+        assert checker.fast is not None  # every schema the spec has compiles
+        for mutated in _mutations(document, 300, seed=7):
+            fast, reference = checker.fast(mutated), checker.validator.is_valid(mutated)
+            invalid += not reference
+            if fast != reference:
+                disagreements.append(mutated)
+    assert disagreements == []
+    assert invalid > 100  # the mutations really do break the schema

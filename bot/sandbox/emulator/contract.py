@@ -19,7 +19,7 @@ import functools
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match, relevance
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from bot.sandbox.emulator.fastcheck import Check, Compiler, Unsupported
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 SPEC_FILE = SPEC_DIR / "openapi.json"
@@ -214,6 +216,29 @@ ALLOWED: tuple[Allowance, ...] = (
 )
 
 
+class Checker:
+    """jsonschema's validator, with the fast yes/no check (fastcheck.py) in front of it.
+
+    Both are built once, when the spec is loaded (about 50 ms for every operation).
+    """
+
+    def __init__(self, validator: Draft202012Validator, compiler: Compiler) -> None:
+        self.validator = validator
+        self.fast: Check | None
+        try:
+            self.fast = compiler.compile(validator.schema)
+        except Unsupported:
+            self.fast = None  # jsonschema alone checks this schema
+
+    def is_valid(self, value: Any) -> bool:
+        if self.fast is not None and self.fast(value):
+            return True
+        return bool(self.validator.is_valid(value))
+
+    def iter_errors(self, value: Any) -> Iterator[ValidationError]:
+        return iter(self.validator.iter_errors(value))
+
+
 @dataclass
 class Operation:
     """One method on one spec path, with its validators."""
@@ -222,13 +247,13 @@ class Operation:
     spec_path: str
     pattern: re.Pattern[str]
     literal_segments: int
-    path_params: dict[str, Draft202012Validator]
-    query_params: dict[str, tuple[Draft202012Validator, frozenset[str]]]
-    body: Draft202012Validator | None
+    path_params: dict[str, Checker]
+    query_params: dict[str, tuple[Checker, frozenset[str]]]
+    body: Checker | None
     body_required: bool
-    responses: dict[str, Draft202012Validator | None] = field(default_factory=dict)
+    responses: dict[str, Checker | None] = field(default_factory=dict)
 
-    def response_validator(self, status: int) -> tuple[bool, Draft202012Validator | None]:
+    def response_validator(self, status: int) -> tuple[bool, Checker | None]:
         """(documented?, the body's validator) for a status, trying "404", "4XX", "default"."""
         for key in (str(status), f"{str(status)[0]}XX", "default"):
             if key in self.responses:
@@ -244,7 +269,9 @@ class Contract:
         self.allowed = tuple(allowed)
         resource = Resource.from_contents(dict(spec), default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource).crawl()
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, Checker] = {}
+        self._inlined: dict[str, Any] = {}
+        self._compiler = Compiler(self._inline_ref)
         self.operations: dict[str, list[Operation]] = {m.upper(): [] for m in METHODS}
         for spec_path, item in spec["paths"].items():
             for method in METHODS:
@@ -258,16 +285,51 @@ class Contract:
 
     # ----- building ---------------------------------------------------------------------
 
-    def validator(self, schema: Mapping[str, Any]) -> Draft202012Validator:
-        """A cached validator for a schema found in the spec (usually a `$ref`)."""
+    def validator(self, schema: Mapping[str, Any]) -> Checker:
+        """A cached checker for a schema found in the spec (usually a `$ref`)."""
         key = json.dumps(schema, sort_keys=True)
         found = self._validators.get(key)
         if found is None:
-            root = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-            root = _anchor_refs(root)
-            found = Draft202012Validator(root, registry=self.registry)
+            inlined = self.inline(schema)
+            if not isinstance(inlined, dict) or "$ref" in inlined:
+                inlined = {"allOf": [inlined]}
+            root = {"$schema": "https://json-schema.org/draft/2020-12/schema", **inlined}
+            found = Checker(Draft202012Validator(root, registry=self.registry), self._compiler)
             self._validators[key] = found
         return found
+
+    def _inline_ref(self, ref: str) -> Any:
+        return self.inline({"$ref": ref.removeprefix(SPEC_URI)})
+
+    def inline(self, node: Any, seen: tuple[str, ...] = ()) -> Any:
+        """`node` with the spec's `$ref`s replaced by what they point to (resolved once).
+
+        Following a reference through the registry on every validation is what made the
+        checks slow; here each component is expanded once and shared. A reference back
+        into a component being expanded (a recursive schema) stays a `$ref`, pointed at
+        the registered spec.
+        """
+        if isinstance(node, list):
+            return [self.inline(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            expanded = {key: self.inline(value, seen) for key, value in node.items()}
+            return _tagged_choice(expanded)
+        rest = {
+            key: self.inline(value, seen)
+            for key, value in node.items()
+            if key not in ("$ref", "description", "title")
+        }
+        if ref in seen:
+            target: Any = {"$ref": SPEC_URI + ref}
+        elif ref in self._inlined:
+            target = self._inlined[ref]
+        else:
+            target = self.inline(self.resolve({"$ref": ref}), (*seen, ref))
+            self._inlined[ref] = target
+        return {**rest, "allOf": [target]} if rest else target
 
     def resolve(self, item: Mapping[str, Any]) -> Mapping[str, Any]:
         """Follow a `$ref` to a component (responses, parameters, request bodies)."""
@@ -303,7 +365,7 @@ class Contract:
             ).get("schema")
             body = None if schema is None else self.validator(schema)
             required = bool(request_body.get("required", False))
-        responses: dict[str, Draft202012Validator | None] = {}
+        responses: dict[str, Checker | None] = {}
         for status, response in op.get("responses", {}).items():
             schema = self.resolve(response).get("content", {}).get("application/json", {})
             responses[str(status)] = (
@@ -417,16 +479,15 @@ class Contract:
         return self._errors(op, path, where, checker, body)
 
     def _errors(
-        self, op: Operation, path: str, where: str, checker: Draft202012Validator, value: Any
+        self, op: Operation, path: str, where: str, checker: Checker, value: Any
     ) -> list[Violation]:
-        if checker.is_valid(value):
+        if checker.fast is not None and checker.fast(value):
             return []
         allowances = [a for a in self.allowed if a.applies(op.method, op.spec_path, where)]
-        if allowances:
-            for allowance in allowances:
-                value = allowance.normalise(value)
-            if checker.is_valid(value):
-                return []
+        for allowance in allowances:
+            value = allowance.normalise(value)
+        if checker.is_valid(value):
+            return []
         error = _clearest(max(checker.iter_errors(value), key=relevance))
         message = _message(error)
         if len(message) > MESSAGE_LIMIT:
@@ -445,6 +506,8 @@ class ContractLog:
     contract: Contract
     checked: int = 0
     seconds: float = 0.0
+    slowest: float = 0.0  # the most one request's checks took, in seconds
+    times: list[float] = field(default_factory=list)  # per request, in seconds
     violations: list[Violation] = field(default_factory=list)
 
     def add(self, found: list[Violation], entry: dict[str, Any]) -> None:
@@ -490,7 +553,7 @@ class ContractCheck:
             request.method, path, request.query, shown_path=self.shown
         )
         log.add(found, entry)
-        log.seconds += time.perf_counter() - started
+        self.elapsed = time.perf_counter() - started
 
     def body(self, body: Any) -> None:
         if self.op is None:
@@ -498,7 +561,7 @@ class ContractCheck:
         started = time.perf_counter()
         found = self.log.contract.check_body(self.op, self.shown, body, present=body is not None)
         self.log.add(found, self.entry)
-        self.log.seconds += time.perf_counter() - started
+        self.elapsed += time.perf_counter() - started
 
     def response(self, response: web.StreamResponse) -> None:
         started = time.perf_counter()
@@ -512,7 +575,10 @@ class ContractCheck:
                 self.op, self.shown, response.status, body, present=body is not None
             )
             self.log.add(found, self.entry)
-        self.log.seconds += time.perf_counter() - started
+        self.elapsed += time.perf_counter() - started
+        self.log.seconds += self.elapsed
+        self.log.slowest = max(self.log.slowest, self.elapsed)
+        self.log.times.append(self.elapsed)
 
 
 def _pattern(spec_path: str) -> re.Pattern[str]:
@@ -521,6 +587,45 @@ def _pattern(spec_path: str) -> re.Pattern[str]:
         f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part) for part in parts
     )
     return re.compile(f"^{regex}$")
+
+
+def _tag(branch: Any) -> Any:
+    """The single `type` value a `oneOf` branch requires (its tag), or None."""
+    if not isinstance(branch, dict) or "type" not in branch.get("required", ()):
+        return None
+    tag = branch.get("properties", {}).get("type")
+    if not isinstance(tag, dict):
+        return None
+    if "const" in tag:
+        return tag["const"]
+    values = tag.get("enum")
+    return values[0] if isinstance(values, list) and len(values) == 1 else None
+
+
+def _tagged_choice(schema: dict[str, Any]) -> dict[str, Any]:
+    """A `oneOf` whose branches each require a distinct `type`, as a lookup by that tag.
+
+    Message components and command options are such choices. jsonschema checks every
+    branch of a `oneOf` (seven component kinds, each with nested choices); with distinct
+    required tags exactly one branch can match, so "the tag is one of these, and the
+    branch for that tag holds" means the same and checks one branch. It also makes the
+    error the one of the branch the payload meant.
+    """
+    branches = schema.get("oneOf")
+    if not isinstance(branches, list) or len(branches) < 2:
+        return schema
+    tags = [_tag(branch) for branch in branches]
+    if None in tags or len(set(map(repr, tags))) != len(tags):
+        return schema
+    rest = {key: value for key, value in schema.items() if key != "oneOf"}
+    choice: list[Any] = [
+        {"type": "object", "required": ["type"], "properties": {"type": {"enum": tags}}}
+    ]
+    choice += [
+        {"if": {"properties": {"type": {"const": tag}}}, "then": branch}
+        for tag, branch in zip(tags, branches, strict=True)
+    ]
+    return {**rest, "allOf": [*rest.get("allOf", []), *choice]}
 
 
 def _anchor_refs(schema: Any) -> Any:
