@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -29,6 +29,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.domain.language import reveals_treatment
+from bot.domain.localtime import BadTimezone, parse_zone
+from bot.domain.staffing import WEEKDAYS
+
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -46,7 +50,9 @@ class DiscordSettings(Section):
     token: SecretStr | None = None
     guild_id: int | None = None
     application_id: int | None = None
-    message_content: bool = False
+    # On by default: crisis safety reads group messages (a privileged intent, a toggle in
+    # the developer portal for a bot in under 100 servers). DMs to the bot need no intent.
+    message_content: bool = True
     api_base: str | None = Field(
         default=None, description="Only for the offline sandbox: the emulator's http base."
     )
@@ -70,7 +76,49 @@ class ChannelSettings(Section):
 class ProgramSettings(Section):
     name: str = "Recovery Program"
     timezone: ZoneInfo = ZoneInfo("America/New_York")
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _known_zone(cls, value: object) -> object:
+        """Only names in zoneinfo.available_timezones() (not right/..., posix/...)."""
+        if isinstance(value, str):
+            try:
+                return parse_zone(value)
+            except BadTimezone as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    # Shown to people as written; the structured schedule below decides "staffed now".
     staffed_hours: str = "Monday to Friday, 9:00 to 17:00 (program time)"
+    staffed_days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    staffed_start: str = "09:00"  # program time zone; an end before the start runs overnight
+    staffed_end: str = "17:00"
+
+    _check_times = field_validator("staffed_start", "staffed_end")(validate_hhmm)
+
+    @field_validator("staffed_days")
+    @classmethod
+    def _known_days(cls, value: list[str]) -> list[str]:
+        days = [d.strip().lower()[:3] for d in value]
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown:
+            raise ValueError("days are mon, tue, wed, thu, fri, sat, sun")
+        return days
+
+    # The first line of every DM the bot sends: a locked phone shows it, so it names
+    # neither the program nor treatment. The message itself follows on the next line.
+    dm_preview: str = Field(default="You have a new message.", min_length=1, max_length=80)
+
+    @model_validator(mode="after")
+    def _preview_is_neutral(self) -> ProgramSettings:
+        revealing = reveals_treatment(self.dm_preview, self.name)
+        if revealing or "\n" in self.dm_preview:
+            found = ", ".join(revealing) or "a line break"
+            raise ValueError(
+                "program.dm_preview is the line a locked phone shows: one line, without the "
+                f"program's name or clinical words (found: {found})"
+            )
+        return self
 
 
 class DatabaseSettings(Section):
@@ -86,6 +134,7 @@ class CogSettings(Section):
             "moderation",
             "safety",
             "checkins",
+            "safetyplan",
             "milestones",
             "family",
             "data",
@@ -114,6 +163,20 @@ class CrisisResource(Section):
     contact: str
 
 
+def _default_category_resources() -> dict[str, list[CrisisResource]]:
+    return {
+        "overdose_intent": [
+            CrisisResource(
+                name="Poison Control", contact="1-800-222-1222 (free, 24/7, for any overdose)"
+            ),
+            CrisisResource(
+                name="Never Use Alone",
+                contact="1-800-484-3731 (someone stays on the line and sends help if needed)",
+            ),
+        ]
+    }
+
+
 def _default_resources() -> list[CrisisResource]:
     return [
         CrisisResource(
@@ -133,6 +196,10 @@ def _default_resources() -> list[CrisisResource]:
 
 class SafetySettings(Section):
     resources: list[CrisisResource] = Field(default_factory=_default_resources)
+    # Added to the private crisis reply for a match of that category (e.g. overdose_intent).
+    category_resources: dict[str, list[CrisisResource]] = Field(
+        default_factory=_default_category_resources
+    )
     # Matched on whole words after normalization (bot/domain/crisis.py); "word*" matches
     # any word starting with "word". Measured on tests/data/crisis_corpus.json.
     crisis_terms: list[str] = Field(
@@ -184,6 +251,8 @@ class SafetySettings(Section):
     )
     alert_dedupe_minutes: int = Field(default=60, ge=1)
     reescalate_hours: float = Field(default=4.0, gt=0)
+    # Urgent alerts page the on-call role at once and again this often until acknowledged.
+    urgent_repage_minutes: int = Field(default=15, ge=1)
     # AutoMod presets (/automod install): mention spam limit and the message a blocked
     # sourcing post shows its author (Discord allows at most 150 characters).
     automod_mention_limit: int = Field(default=5, ge=1, le=50)
@@ -242,6 +311,9 @@ class CheckinSettings(Section):
 
 
 class MilestoneSettings(Section):
+    # The word for a client's own streak in every message ("30 days of recovery"). Many
+    # clients on medication treatment prefer "recovery"; a program may choose "sobriety".
+    streak_term: str = Field(default="recovery", min_length=3, max_length=30, pattern=r"^[a-z -]+$")
     sobriety_days: list[int] = Field(
         default_factory=lambda: [1, 7, 14, 30, 60, 90, 180, 270, 365, 545]
     )
@@ -257,24 +329,109 @@ class MilestoneSettings(Section):
     _check_time = field_validator("celebration_time", "congrats_time")(validate_hhmm)
 
 
+# 42 CFR §2.32(a) as amended in 2024 (89 FR 12472; compliance date 16 Feb 2026): each
+# disclosure made with the patient's consent carries statement (1) or statement (2). These
+# are the regulation's own words (a notice required verbatim, so not rewritten); docs/
+# COMPLIANCE.md cites them. A program can replace them with `family.redisclosure_statement`.
+REDISCLOSURE_SHORT = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+REDISCLOSURE_LONG = (
+    "This record which has been disclosed to you is protected by Federal confidentiality rules "
+    "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or "
+    "testimony that describes the information contained in this record, in any civil, "
+    "criminal, administrative, or legislative proceedings by any Federal, State, or local "
+    "authority, against the patient, unless authorized by the consent of the patient, except "
+    "as provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR "
+    "2.64 or 2.65. In addition, the Federal rules prohibit you from making any other use or "
+    "disclosure of this record unless at least one of the following applies: (i) Further use "
+    "or disclosure is expressly permitted by the written consent of the individual whose "
+    "information is being disclosed in this record or as otherwise permitted by 42 CFR part 2. "
+    "(ii) You are a covered entity or business associate and have received the record for "
+    "treatment, payment, or health care operations, or (iii) You have received the record from "
+    "a covered entity or business associate as permitted by 45 CFR part 164, subparts A and E. "
+    "A general authorization for the release of medical or other information is NOT "
+    "sufficient to meet the required elements of written consent to further use or redisclose "
+    "the record (see 42 CFR 2.31)."
+)
+
+
 class FamilySettings(Section):
     code_ttl_days: int = Field(default=7, ge=1, le=60)
-    code_length: int = Field(default=8, ge=6, le=16)
+    code_length: int = Field(default=8, ge=8, le=16)
     link_failures_keep_days: int = Field(default=7, ge=1)
     max_link_failures_per_hour: int = Field(default=5, ge=1)
+    # Across every account: past this many wrong codes in an hour nobody's code is checked.
+    max_link_failures_per_hour_server: int = Field(default=30, ge=1)
     reminder_hours_before: list[float] = Field(default_factory=lambda: [24.0, 1.0])
     consent_default_days: int = Field(default=180, ge=1, le=730)
-    redisclosure_statement: str = (
-        "This information has been disclosed to you from records protected by federal "
-        "confidentiality rules (42 CFR part 2). The federal rules prohibit you from making any "
-        "further disclosure of this information unless further disclosure is expressly "
-        "permitted by the written consent of the person to whom it pertains or as otherwise "
-        "permitted by 42 CFR part 2."
-    )
+    # §2.32(a) lets a program use either of two statements; "short" is statement (2), which
+    # fits a Discord message. ``redisclosure_statement`` replaces both with a program's own
+    # text (e.g. the wording its counsel approved).
+    redisclosure_notice: Literal["short", "long"] = "short"
+    redisclosure_statement: str | None = Field(default=None, min_length=20, max_length=1500)
+
+    @property
+    def redisclosure_text(self) -> str:
+        """The notice that accompanies every disclosure to a family member (§2.32(a))."""
+        if self.redisclosure_statement:
+            return self.redisclosure_statement
+        return REDISCLOSURE_LONG if self.redisclosure_notice == "long" else REDISCLOSURE_SHORT
+
+
+class SecuritySettings(Section):
+    # The program key (HMAC of link codes, pseudonyms in logs). Set it with
+    # IOPBOT_SECURITY__KEY (64 hex characters), or iopbot keeps it in ``key_file``
+    # (default: the database path + ".key"), created 0600 on first run.
+    key: SecretStr | None = None
+    key_file: Path | None = None
+    # Per-person cooldowns: reports filed, and /mydata export files made.
+    report_cooldown_seconds: int = Field(default=60, ge=0)
+    export_cooldown_minutes: int = Field(default=60, ge=0)
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_hex(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            text = value.get_secret_value()
+            if len(text) < 64 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
+                raise ValueError("must be at least 64 hexadecimal characters (32 bytes)")
+        return value
+
+
+class PlanPartSettings(Section):
+    """A program's own wording for one part of the safety plan (empty keeps iopbot's)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=45)
+    prompt: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class SafetyPlanSettings(Section):
+    # One optional table per part; bot/domain/safetyplan.py holds the default wording.
+    warning_signs: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    coping: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    distraction: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    support: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    professionals: PlanPartSettings = Field(default_factory=PlanPartSettings)
+    environment: PlanPartSettings = Field(default_factory=PlanPartSettings)
+
+    def overrides(self) -> dict[str, tuple[str | None, str | None]]:
+        return {
+            key: (part.title, part.prompt)
+            for key, part in (
+                ("warning_signs", self.warning_signs),
+                ("coping", self.coping),
+                ("distraction", self.distraction),
+                ("support", self.support),
+                ("professionals", self.professionals),
+                ("environment", self.environment),
+            )
+        }
 
 
 class RetentionSettings(Section):
     checkin_answers_days: int = Field(default=365 * 2, ge=1)
+    # Safety plans are clinical data like check-in answers: kept this long after their
+    # last change, then removed by the daily purge.
+    safety_plan_days: int = Field(default=365 * 2, ge=1)
     outbox_days: int = Field(default=90, ge=1)
     audit_days: int = Field(default=365 * 6, ge=365 * 6)
     disclosures_days: int = Field(default=365 * 6, ge=365 * 6)
@@ -309,7 +466,9 @@ class Settings(BaseSettings):
     checkins: CheckinSettings = Field(default_factory=CheckinSettings)
     milestones: MilestoneSettings = Field(default_factory=MilestoneSettings)
     family: FamilySettings = Field(default_factory=FamilySettings)
+    safetyplan: SafetyPlanSettings = Field(default_factory=SafetyPlanSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
 
     _toml_path: ClassVar[Path | None] = None
 

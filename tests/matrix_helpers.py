@@ -383,6 +383,26 @@ async def submit_checkin(cast: Cast, actor: Any, values: dict[str, str]) -> Outc
     return await classify(cast, submit)
 
 
+async def submit_safetyplan(cast: Cast, actor: Any, values: dict[str, str]) -> Outcome:
+    """``/safetyplan edit`` as ``actor``, then its first step submitted with ``values``.
+
+    Discord's app enforces each input's ``max_length``; a modified client need not, so
+    the limit is lifted here and the bot's own check is what refuses over-long text.
+    """
+    shown = await actor.slash(cast.lobby, "safetyplan edit")
+    await cast.w.env.settle()
+    if shown.modal is None:
+        return Outcome(False, "refused", reply_text(shown))
+    for row in shown._interaction.modal["components"]:
+        row["components"][0].pop("max_length", None)
+    fields = [row["components"][0]["custom_id"] for row in shown.modal["components"]]
+
+    async def submit() -> Any:
+        return await actor.submit_modal(shown, {**dict.fromkeys(fields, "a walk"), **values})
+
+    return await classify(cast, submit)
+
+
 async def grant_consent(cast: Cast) -> None:
     """Alex gives consent for Jordan (the preview, then Confirm)."""
     preview = await cast.alex.slash(cast.lobby, "family consent grant", contact=cast.contact_id)

@@ -6,7 +6,8 @@ Inputs are what a Discord client lets a user send (it enforces option types and
 declared ranges itself): unparseable dates and times, out-of-range numbers, huge text,
 mentions and markdown injection, invalid time zones, dates far in the past or future,
 unknown or foreign ids and another client's records. Besides slash commands it covers
-the check-in form (a modal: out-of-range and wrong-type answers) and the message
+the check-in form (a modal: out-of-range and wrong-type answers), the safety plan form
+(over-long parts, past the limit Discord's app enforces) and the message
 context-menu commands ("Report to facilitator", "Delete message (mod)"). A test at the
 end checks the catalogue reaches every command group the bot has.
 """
@@ -26,6 +27,7 @@ from tests.matrix_helpers import (
     menu_commands,
     populated_world,
     submit_checkin,
+    submit_safetyplan,
 )
 
 EVERYONE_PING = "@everyone"
@@ -33,6 +35,8 @@ HUGE = "x" * 3000
 
 
 FORM = "checkin form"  # Case.command for the check-in modal (args: the answers)
+PLAN_FORM = "safetyplan form"  # the safety plan's first step (args: the parts' text)
+FORMS = (FORM, PLAN_FORM)
 MENU = "menu:"  # Case.command prefix for a message context-menu command
 
 
@@ -183,6 +187,15 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, FORM, {"sleep": "lots"}),
         Case(c, FORM, {"sleep": "-3"}),
         Case(fa, FORM, {}),
+        # the safety plan: over-long parts (the bot's own limit, not only Discord's)
+        Case(c, PLAN_FORM, {"coping": "y" * 801}),
+        Case(c, PLAN_FORM, {"warning_signs": HUGE, "distraction": HUGE}),
+        Case(fa, PLAN_FORM, {}),
+        Case(s, PLAN_FORM, {"coping": "a walk"}),
+        Case(f, "safetyplan view", {"member": cast.w.stranger}),
+        Case(c, "safetyplan view", {"member": cast.sam}),
+        Case(s, "safetyplan show", {}),
+        Case(fa, "safetyplan edit", {}),
         # message context menus: one's own message, a bot's message, staff-only deletion
         Case(c, report, {"target": "own"}),
         Case(f, report, {"target": "bot"}),
@@ -220,6 +233,8 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "mod note", {"member": cast.sam, "text": EVERYONE_PING}),
         Case(c, "automod install", {}),
         Case(s, "automod status", {}),
+        # /alerts: staff-only status tried by a client
+        Case(c, "alerts status", {}),
         # /family: someone else's records
         Case(f, "family disclosures-export", {"client": cast.w.stranger}),
         Case(f, "family contacts", {"client": cast.w.stranger}),
@@ -246,6 +261,8 @@ async def run_case(cast: Cast, case: Case, target: tuple[Any, Any] | None) -> Ou
     actor = cast.actors[case.role]
     if case.command == FORM:
         return await submit_checkin(cast, actor, case.args)
+    if case.command == PLAN_FORM:
+        return await submit_safetyplan(cast, actor, case.args)
     if target is not None:
         message, channel = target
         return await invoke_menu(cast, actor, case.command[len(MENU) :], message, channel)
@@ -266,6 +283,8 @@ async def valid_controls_are_accepted(cast: Cast) -> None:
     """The same paths with valid input are accepted, so the refusals above are real."""
     form = await submit_checkin(cast, cast.alex, {})
     assert form.allowed, form
+    plan = await submit_safetyplan(cast, cast.alex, {"coping": "y" * 800})
+    assert plan.allowed, plan
     target = await lobby_post(cast, cast.sam, "a message to report")
     report = await invoke_menu(cast, cast.alex, "Report to facilitator", target)
     assert report.allowed, report
@@ -276,8 +295,8 @@ async def valid_controls_are_accepted(cast: Cast) -> None:
 def covered_groups(cases: list[Case]) -> set[str]:
     found = set()
     for case in cases:
-        if case.command == FORM:
-            found.add("checkin")
+        if case.command in FORMS:
+            found.add(case.command.split()[0])
         elif case.command.startswith(MENU):
             found.add(case.command)
         else:
@@ -312,7 +331,7 @@ async def test_bad_inputs_are_refused_clearly_and_change_nothing(tmp_path):
                 found.append(f"{label}: accepted: {outcome.text[:120]!r}")
             elif outcome.kind not in ("input", "refused"):
                 found.append(f"{label}: {outcome.kind}")
-            elif case.command == FORM and case.role == "client" and outcome.kind != "input":
+            elif case.command in FORMS and case.role == "client" and outcome.kind != "input":
                 found.append(f"{label}: the form was not shown and checked: {outcome.text!r}")
             if changed:
                 found.append(f"{label}: changed {changed}")

@@ -57,6 +57,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "sobriety show": frozenset({C}),
     "milestones public": frozenset({C}),
     "hours mine": frozenset({C}),
+    "safetyplan edit": frozenset({C}),
+    "safetyplan show": frozenset({C}),
     # family members, or anyone the program gave a code (the code is the credential;
     # staff and client accounts can't link)
     # (an Auditor-only account is not a facilitator, so the family cog lets it link too)
@@ -81,6 +83,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "checkin view": STAFF,
     "checkin report": STAFF,
     "checkin export": STAFF,
+    "safetyplan view": STAFF,
     "milestones upcoming": STAFF,
     "mod warn": STAFF,
     "mod note": STAFF,

@@ -17,33 +17,11 @@ from bot.db.repositories.cohorts import Cohort, CohortRepository
 from bot.db.repositories.groups_sessions import SessionRepository
 from bot.services.container import Services
 from bot.services.errors import UserError
+from bot.services.screening import screening_notice
 
 log = logging.getLogger("iopbot.groups")
 
 MAX_NAME = 80
-# Words that would reveal a treatment program in a channel or event name (visible in
-# member lists, notifications and screenshots). Refused unless allow_clinical_names.
-CLINICAL_WORDS = (
-    "addiction",
-    "rehab",
-    "detox",
-    "drug",
-    "drugs",
-    "alcohol",
-    "sober",
-    "sobriety",
-    "recovery",
-    "substance",
-    "sud",
-    "opioid",
-    "opioids",
-    "narcotics",
-)
-_CLINICAL = re.compile(r"\b(" + "|".join(CLINICAL_WORDS) + r")\b", re.IGNORECASE)
-
-
-def clinical_words(name: str) -> list[str]:
-    return [m.group(1).lower() for m in _CLINICAL.finditer(name.replace("-", " "))]
 
 
 def channel_slug(name: str) -> str:
@@ -94,7 +72,8 @@ class GroupsCore:
         return (
             f"{settings.groups.agreement}\n\n"
             f"This space is staffed {settings.program.staffed_hours}. Outside those hours "
-            "nobody may be reading; for urgent help use /help-now or call or text 988."
+            "nobody may be reading; for urgent help use /help-now or call or text 988.\n\n"
+            f"{screening_notice(settings)}"
         )
 
     def agreement_version(self) -> str:

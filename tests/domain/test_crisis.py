@@ -82,3 +82,10 @@ def test_resources_text_lists_resources_and_staffed_hours():
     quiet = resources_text([("988", "call")], "weekdays", facilitator_told=False)
     assert "facilitator" not in quiet
     assert find_stigma(text) == []
+
+
+def test_the_reply_says_honestly_when_staff_are_away():
+    away = resources_text([("988", "call")], "weekdays", staffed_now=False)
+    assert "until later" in away
+    staffed = resources_text([("988", "call")], "weekdays", staffed_now=True)
+    assert "until later" not in staffed and "check in with you" in staffed

@@ -12,11 +12,21 @@ import importlib
 from collections.abc import Awaitable, Callable
 
 from bot.sandbox.scenario import ScenarioContext
+from bot.sandbox.scenarios.safety import run as run_safety
 from bot.sandbox.scenarios.smoke import run as run_smoke
 
 Scenario = Callable[[ScenarioContext], Awaitable[None]]
 
-DEMO_PARTS = ("clients", "groups", "safety", "checkins", "milestones", "family", "data")
+DEMO_PARTS = (
+    "clients",
+    "groups",
+    "safety",
+    "safetyplan",
+    "checkins",
+    "milestones",
+    "family",
+    "data",
+)
 
 
 def load_demo_part(part: str) -> Scenario | None:
@@ -46,4 +56,5 @@ async def run_demo(ctx: ScenarioContext) -> None:
 SCENARIOS: dict[str, Scenario] = {
     "smoke": run_smoke,
     "demo": run_demo,
+    "safety": run_safety,
 }
