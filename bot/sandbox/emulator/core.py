@@ -72,13 +72,13 @@ class EmulatorCore(MessageCore):
         key = (int(channel["id"]), self.bot_id, str(nonce))
         if nonce is not None and payload.get("enforce_nonce"):
             earlier = self.nonces.get(key)
-            # The window runs on the sandbox clock, so it survives a bot restart unchanged.
-            if earlier is not None and self.now().timestamp() - earlier[1] < NONCE_TTL_SECONDS:
+            age = (self.now() - earlier[1]).total_seconds() if earlier is not None else None
+            if earlier is not None and age is not None and age < NONCE_TTL_SECONDS:
                 stored = self.state.messages.get(earlier[0])
                 if stored is not None:
                     return copy.deepcopy(stored.data)
         message = self.build_message(channel, self.bot_user, payload, uploads)
         if nonce is not None:
-            self.nonces[key] = (int(message["id"]), self.now().timestamp())
+            self.nonces[key] = (int(message["id"]), self.now())
         self.deliver(channel, message)
         return copy.deepcopy(message)
