@@ -72,7 +72,7 @@ async def use_everything(w: World) -> None:
         shown = None
     if shown is not None and shown.modal is not None:
         await alex.submit_modal(
-            shown, {"mood": "2", "craving": "8", "used": "no", "sleep": "4", "note": "kms"}
+            shown, {"mood": "2", "craving": "8", "used": "no", "safety": "no", "note": "kms"}
         )
     posted = await alex.send(w.cohort, "kms")
     try:

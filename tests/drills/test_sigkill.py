@@ -144,7 +144,7 @@ async def test_a_confirmed_checkin_survives_sigkill(tmp_path):
         saved = await emu.submit_modal(
             alex.id,
             form.modal["custom_id"],
-            {"mood": "6", "craving": "2", "used": "no", "sleep": "7", "note": "drill"},
+            {"mood": "6", "craving": "2", "used": "no", "safety": "no", "note": "drill"},
         )
         assert saved.answered and not saved.is_error, saved.text
         # The bot has told Alex the check-in is saved: crash right now.
@@ -153,13 +153,13 @@ async def test_a_confirmed_checkin_survives_sigkill(tmp_path):
         conn = sqlite3.connect(drill.db_path)
         try:
             row = conn.execute(
-                "SELECT mood, craving, used, sleep_hours FROM checkins WHERE user_id = ?",
+                "SELECT mood, craving, used, safety FROM checkins WHERE user_id = ?",
                 (alex.id,),
             ).fetchone()
         finally:
             conn.close()
         print(f"\ncheck-in after SIGKILL: {'found' if row else 'MISSING'} {row}")
-        assert row == (6, 2, "no", 7.0)
+        assert row == (6, 2, "no", "no")
 
 
 DOWNTIME = timedelta(minutes=30)
