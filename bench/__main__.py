@@ -87,6 +87,8 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     for part in ("fanout", "burst"):
         if part in args.only:
             results[part] = run_child("--child", part, *child_args(args), module="bench")
+    if "crisis" in args.only:
+        results["crisis"] = run_child(module="bench.crisis")
     if "scale" in args.only:
         db = workdir / "scale.sqlite3"
         count = str(args.scale_clients)
@@ -183,6 +185,17 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     ok(shot["max_ms"], 3000),
                 )
             )
+    crisis = results.get("crisis")
+    if crisis:
+        rows += [
+            (
+                f"crisis detector per message ({crisis['messages']} corpus messages): mean",
+                f"{crisis['mean_ms']:.3f} ms",
+                "< 1 ms",
+                ok(crisis["mean_ms"], 1),
+            ),
+            ("crisis detector per message: p99", f"{crisis['p99_ms']:.3f} ms", "", ""),
+        ]
     scale = (results.get("scale") or {}).get("measured")
     if scale:
         rss = scale["memory_mib"]["VmRSS"]
@@ -256,8 +269,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("fanout", "burst", "scale"),
-        default=["fanout", "burst", "scale"],
+        choices=("fanout", "burst", "crisis", "scale"),
+        default=["fanout", "burst", "crisis", "scale"],
     )
     parser.add_argument("--clients", type=int, default=1000, help="fan-out clients")
     parser.add_argument(

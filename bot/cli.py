@@ -1,5 +1,5 @@
 """The ``iopbot`` command: run, migrate, check-config, sync, invite-url, backup, restore,
-verify-audit, sandbox."""
+verify-audit, crisis-scan, sandbox."""
 
 from __future__ import annotations
 
@@ -292,6 +292,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return asyncio.run(_sync(settings))
 
 
+def cmd_crisis_scan(args: argparse.Namespace) -> int:
+    from bot import crisis_scan
+
+    return crisis_scan.main(args.file, _settings(args).safety)
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     """The main job: the real bot when a token is configured, else the offline sandbox."""
     settings = _settings(args)
@@ -353,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
         "verify-audit",
         "Check the audit trail's and the accounting of disclosures' hash chains.",
     ).set_defaults(func=lambda a: cli_data.cmd_verify_audit(_settings(a), a))
+    p = add("crisis-scan", "Run the crisis detector over JSON lines (text field); - is stdin.")
+    p.add_argument("file", help="JSON lines file with a text field, or - for stdin")
+    p.set_defaults(func=cmd_crisis_scan)
     from bot.sandbox import cli as sandbox_cli
 
     p = sub.add_parser(

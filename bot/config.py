@@ -201,51 +201,12 @@ class SafetySettings(Section):
     category_resources: dict[str, list[CrisisResource]] = Field(
         default_factory=_default_category_resources
     )
-    # Matched on whole words after normalization (bot/domain/crisis.py); "word*" matches
-    # any word starting with "word". Measured on tests/data/crisis_corpus.json.
-    crisis_terms: list[str] = Field(
-        default_factory=lambda: [
-            "kill myself",
-            "killing myself",
-            "end my life",
-            "ending my life",
-            "want to die",
-            "wanna die",
-            "suicide",
-            "suicidal",
-            "sewerslide",
-            "better off dead",
-            "better off without me",
-            "no reason to live",
-            "point of living",
-            "dont want to live",
-            "wish i was dead",
-            "wish i were dead",
-            "hurt myself",
-            "hurting myself",
-            "cutting myself",
-            "self harm",
-            "overdose on purpose",
-            "want to od",
-            "take all my pills",
-            "not be here anymore",
-            "dont want to be here anymore",
-            "end it all",
-            "disappear forever",
-            "nobody would miss me",
-            "no one would miss me",
-            "no one would even miss me",
-            "done with life",
-            "off myself",
-            "sleep and not wake up",
-            "sleep and never wake up",
-            "never wake up",
-            "hope i dont wake up",
-            "wish i wouldnt wake up",
-            "unaliv*",
-            "kms",
-        ]
-    )
+    # The crisis detector (bot/domain/crisis/) has its own lexicon; these are the program's
+    # additional phrases: whole words after normalization, "word*" for any word starting
+    # with "word", optional "category:" prefix (default active_ideation). docs/SAFETY.md.
+    crisis_terms: list[str] = Field(default_factory=list)
+    # Phrases that must never raise a crisis alert in this program (local idioms, names).
+    crisis_idioms: list[str] = Field(default_factory=list)
     # Drug-sourcing phrases: the AutoMod preset blocks them (with a kind message) and alerts.
     sourcing_terms: list[str] = Field(
         default_factory=lambda: ["who's holding", "plug me", "anyone selling", "hook me up with"]

@@ -154,7 +154,8 @@ async def handle_crisis_text(
 ) -> bool:
     """Run the crisis path for ``user_id`` if ``text`` is crisis language (see module doc)."""
     if text is not None:
-        match = detect_crisis(text, services.settings.safety.crisis_terms)
+        safety = services.settings.safety
+        match = detect_crisis(text, safety.crisis_terms, safety.crisis_idioms)
         if match is None:
             return False
         severity, category = match.severity, match.category

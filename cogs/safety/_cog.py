@@ -129,7 +129,8 @@ class SafetyCog(IopCog):
         author = await self._watches(message)
         if author is None or not message.content:
             return
-        match = detect_crisis(message.content, self.services.settings.safety.crisis_terms)
+        safety = self.services.settings.safety
+        match = detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms)
         if match is None:
             return  # the common case: no database work at all
         await self._crisis_path(

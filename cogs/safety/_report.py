@@ -90,8 +90,9 @@ async def file_report(
             "Please tell a facilitator directly."
         )
     author = message.author
+    safety = services.settings.safety
     match = (
-        detect_crisis(message.content, services.settings.safety.crisis_terms)
+        detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms)
         if message.content
         else None
     )

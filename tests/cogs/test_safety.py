@@ -100,7 +100,8 @@ async def test_after_the_window_a_new_alert_is_raised(tmp_path):
 async def test_unacknowledged_crisis_alert_pages_on_call_now_and_every_15_minutes(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         alex = w.clients[0]
-        await alex.send(w.cohort, "I don't want to be here anymore")
+        # active thoughts with a time are urgent (passive wishes are concern: paged after 4 h)
+        await alex.send(w.cohort, "I think I'm going to end my life tonight")
         await w.run_due_work()
         on_call = f"<@&{w.roles['On-call'].id}>"
         assert [m for m in w.messages(w.staff) if on_call in m.content]  # at once
