@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
+from bot.domain.consent import SCOPE
 from bot.domain.family_notices import discord_time
 from bot.domain.names import BadName, check_record_name
 from bot.domain.text import shown_name
@@ -139,7 +140,7 @@ class FamilyCog(IopCog):
         await reply_ephemeral(
             interaction,
             "You're linked. When the person in the program gives their consent, I'll send "
-            "you family-session notices (date, time and place) by direct message. Please "
+            f"you family-session notices ({SCOPE}) by direct message. Please "
             f"keep direct messages from this server open.{note}",
         )
 
@@ -373,8 +374,7 @@ class FamilyCog(IopCog):
         await reply_ephemeral(
             interaction,
             f"{len(rows)} notice(s) shared with your consent ({which}), each only the "
-            "session's date, time and place, for coordinating family "
-            "therapy:\n" + "\n".join(shown),
+            f"{SCOPE}, for coordinating family therapy:\n" + "\n".join(shown),
         )
 
     @family_group.command(
