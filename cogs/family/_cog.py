@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.domain.consent import SCOPE
 from bot.domain.family_notices import discord_time
-from bot.domain.names import BadName, check_record_name
+from bot.domain.names import check_record_name
 from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -100,10 +100,7 @@ class FamilyCog(IopCog):
         enrolled = await self.services.clients.get(client.id)
         if enrolled is None or not enrolled.is_active:
             raise UserError(f"{shown_name(client.display_name)} is not an enrolled client.")
-        try:
-            name, relationship = check_record_name(name), check_record_name(relationship)
-        except BadName as exc:
-            raise UserError(str(exc)) from None
+        name, relationship = check_record_name(name), check_record_name(relationship)
         invite = await _linking.create_invite(
             self.family,
             client_id=client.id,
