@@ -94,13 +94,17 @@ async def running_sandbox(
     latency: float = 0.0,
     transcript_file: TextIO | None = None,
     echo: TextIO | None = None,
+    control_key: str | None = None,
 ) -> AsyncIterator[Sandbox]:
     """The emulator with the demo world and the real bot logged in to it."""
     from bot.app import create_bot
+    from bot.sandbox.web.wiring import connect_page
     from bot.services.clock import FakeClock
 
     clock = FakeClock(start)
-    emulator = Emulator(token=TOKEN, port=port, latency=latency, now=clock.now)
+    emulator = Emulator(
+        token=TOKEN, port=port, latency=latency, now=clock.now, control_key=control_key
+    )
     emulator.transcript.file = transcript_file
     emulator.transcript.echo = echo
     errors = ErrorCounter()
@@ -123,6 +127,7 @@ async def running_sandbox(
             await _wait_ready(sandbox)
             if not emulator.commands_for_guild(world.guild_id):
                 await bot.sync_commands(force=True)
+            connect_page(sandbox)
             yield sandbox
         finally:
             await bot.close()
