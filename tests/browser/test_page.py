@@ -130,3 +130,39 @@ async def test_enroll_check_in_and_acknowledge_the_alert(
 
     for name in ("02-enroll-form", "05-check-in-form", "06-check-in-saved", "08-acknowledged"):
         assert (shots / f"{name}.png").stat().st_size > 10_000
+
+
+async def test_play_the_demo_live(page: Any, sandbox: Sandbox, tmp_path: Path):
+    from playwright.async_api import expect
+
+    shots = tmp_path / "screenshots"
+    await page.goto(sandbox.emulator.page_url)
+    await expect(page.locator("body[data-ready=true]")).to_have_count(1)
+    await act_as(page, "Dana")
+    await open_channel(page, "staff-alerts")
+    await page.get_by_test_id("play-demo").click()
+    await expect(page.get_by_test_id("play-demo")).to_be_disabled()
+    # The demo's steps stream into the activity log while it plays.
+    await expect(page.locator("#activity .step").first).to_be_visible()
+    await expect(page.locator("#demo-status")).to_have_text("The demo finished.", timeout=120_000)
+    await expect(page.get_by_test_id("play-demo")).to_be_enabled()
+    # Its alerts are in the facilitator's channel, drawn as embeds with fields.
+    await expect(page.locator("#messages .embed").first).to_be_visible()
+    await shot(page, shots, "09-after-demo-staff")
+    channels = page.locator("#channel-list button")
+    names = [n.strip("# \n") for n in await channels.all_inner_texts()]
+    assert len(names) > 3, names  # the demo added the cohort channel(s)
+    for name in names:
+        await open_channel(page, name)
+        await shot(page, shots, f"10-after-demo-{name}")
+    await act_as(page, "Alex")
+    await open_channel(page, "welcome")
+    # Alex's private 30-day chart is a PNG drawn inline, loaded from the emulator.
+    chart = page.locator("#messages .message.ephemeral img[alt='checkins.png']")
+    await expect(chart).to_be_visible()
+    await chart.scroll_into_view_if_needed()
+    assert await chart.evaluate("img => img.complete && img.naturalWidth > 100")
+    await shot(page, shots, "11-after-demo-alex-chart")
+    await page.locator("#dm-list button", has_text="iopbot").click()
+    await expect(page.locator("#messages .message").first).to_be_visible()
+    await shot(page, shots, "12-after-demo-alex-dm")
