@@ -12,7 +12,7 @@ from bot.sandbox.runner import Sandbox
 
 
 async def shot(page: Any, folder: Path, name: str) -> None:
-    folder.mkdir(exist_ok=True)
+    # Playwright creates the folder.
     await page.screenshot(path=str(folder / f"{name}.png"))
 
 

@@ -76,7 +76,10 @@ async def test_a_body_must_be_json(emulator: Emulator) -> None:
     )
     assert status == 415 and "application/json" in text
     status, _, _ = await call(
-        emulator, "POST", "/_control/guilds", headers=keyed(**{"Content-Type": "text/plain"}),
+        emulator,
+        "POST",
+        "/_control/guilds",
+        headers=keyed(**{"Content-Type": "text/plain"}),
         data=body,
     )
     assert status == 415

@@ -81,9 +81,7 @@ class Emulator(UserApi, WorldApi):
         from bot.sandbox.emulator.control import add_control_routes
         from bot.sandbox.web.routes import add_web_routes
 
-        app = web.Application(
-            client_max_size=25 * 1024 * 1024, middlewares=[self.guard.middleware]
-        )
+        app = web.Application(client_max_size=25 * 1024 * 1024, middlewares=[self.guard.middleware])
         app.router.add_route("GET", "/gateway", self.gateway.handle)
         app.router.add_route(
             "GET", "/attachments/{channel_id}/{attachment_id}/{name}", self._attachment

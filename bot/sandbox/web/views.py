@@ -120,9 +120,7 @@ def commands_view(emu: Emulator, user_id: int, channel_id: int) -> list[JSON]:
     scopes: list[int | None] = [None] if guild is None else [guild.id, None]
     have = perm.ALL
     if guild is not None:
-        have = perm.channel_permissions(
-            guild, emu.effective_channel(channel), user_id, emu.now()
-        )
+        have = perm.channel_permissions(guild, emu.effective_channel(channel), user_id, emu.now())
     shown = []
     for scope in scopes:
         for command in emu.state.commands.get(scope, {}).values():
@@ -139,9 +137,7 @@ def channel_view(emu: Emulator, user_id: int, channel_id: int) -> JSON:
     if channel is None:
         raise KeyError(f"no channel {channel_id}")
     guild = emu.state.guild_of_channel(channel)
-    if guild is not None and not (
-        user_id in guild.members and _can(emu, guild, channel, user_id)
-    ):
+    if guild is not None and not (user_id in guild.members and _can(emu, guild, channel, user_id)):
         raise PermissionError("this person cannot see that channel")
     if guild is None and channel["type"] == DM and emu.state.dm_recipient(channel) != user_id:
         raise PermissionError("that is someone else's DM")
