@@ -8,6 +8,7 @@ in CI, where a missing browser is a failure.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,9 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
     _need_browser()
     old_base = discord.http.Route.BASE
     old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    # The bot unloads its extensions on close, and discord.py then drops `cogs.*` from
+    # sys.modules; tests collected earlier hold the old module objects, so put them back.
+    modules = {n: m for n, m in sys.modules.items() if n == "cogs" or n.startswith("cogs.")}
     try:
         async with running_sandbox(start=START, db_path=tmp_path / "bot.sqlite3") as running:
             yield running
@@ -54,6 +58,7 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
     finally:
         discord.http.Route.BASE = old_base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+        sys.modules.update(modules)
 
 
 @pytest.fixture
