@@ -912,6 +912,7 @@ function wire() {
   });
   $("modal-form").addEventListener("submit", submitModal);
   $("modal-cancel").addEventListener("click", () => { $("modal").close(); S.modal = null; });
+  $("modal").addEventListener("close", () => { S.modal = null; });
   for (const button of document.querySelectorAll("[data-advance-hours], [data-advance-days]")) {
     button.addEventListener("click", () => advance(button.dataset.advanceHours
       ? { hours: Number(button.dataset.advanceHours) } : { days: Number(button.dataset.advanceDays) }));
