@@ -27,8 +27,11 @@ from bot.db.repositories.alerts import AlertRepository
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.clients import ClientRepository
 from bot.db.repositories.dm_channels import DmChannelRepository
+from bot.db.repositories.ledger import LedgerRepository
 from bot.db.repositories.meta import MetaRepository
 from bot.db.repositories.outbox import OutboxRepository
+from bot.files import program_file_problems
+from bot.keys import key_file_path, load_program_key
 from bot.services.alerts import Alerts
 from bot.services.audit import Audit
 from bot.services.clock import Clock, SystemClock
@@ -133,6 +136,7 @@ class IopBot(commands.Bot):
         applied = await migrate(self.db)
         if applied:
             log.info("db.migrated", extra={"versions": [m.version for m in applied]})
+        self._check_files()
         self._services = self._build_services()
         await self.sender.load_known_channels()
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
@@ -149,6 +153,21 @@ class IopBot(commands.Bot):
             self.services.jobs.start()
             self.services.tasks.spawn(self.run_due_work(), name="startup-catch-up")
         self.services.tasks.spawn(self._verify_guild_setup(), name="verify-guild-setup")
+        # ~15 µs a row: in the background, so a long trail never delays start-up.
+        self.services.tasks.spawn(self.check_audit_chain(), name="verify-audit-chain")
+
+    def _check_files(self) -> None:
+        """Warn about database, backup-adjacent and key files other accounts can read."""
+        if str(self.db.path) != ":memory:":
+            for problem in program_file_problems(self.db.path, key_file_path(self.settings)):
+                log.warning("files.too_open", extra={"problem": problem})
+
+    async def check_audit_chain(self) -> list[str]:
+        """Verify the audit trail's and disclosures' hash chains; log each broken link."""
+        problems = await LedgerRepository(self.db).verify()
+        for problem in problems:
+            log.error("audit.chain_broken", extra={"problem": problem})
+        return problems
 
     def _build_services(self) -> Services:
         settings, db, clock = self.settings, self.db, self.clock
@@ -156,7 +175,13 @@ class IopBot(commands.Bot):
         clients = ClientRepository(db)
         outbox = Outbox(outbox_repo, clock)
         limiter = self._send_limiter or make_limiter(settings.outbox.rate_per_second)
-        self.sender = DiscordSender(self, limiter, store=DmChannelRepository(db), clock=clock)
+        self.sender = DiscordSender(
+            self,
+            limiter,
+            store=DmChannelRepository(db),
+            clock=clock,
+            dm_preview=settings.program.dm_preview,
+        )
         dispatcher = Dispatcher(
             db=db,
             repo=outbox_repo,
@@ -190,6 +215,7 @@ class IopBot(commands.Bot):
             alert_repo=alert_repo,
             audit_repo=audit_repo,
             meta=MetaRepository(db),
+            key=load_program_key(settings),
         )
 
     def kick_dispatcher(self) -> None:

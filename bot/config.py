@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -28,6 +28,9 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from bot.domain.language import reveals_treatment
+from bot.domain.localtime import BadTimezone, parse_zone
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -70,7 +73,33 @@ class ChannelSettings(Section):
 class ProgramSettings(Section):
     name: str = "Recovery Program"
     timezone: ZoneInfo = ZoneInfo("America/New_York")
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _known_zone(cls, value: object) -> object:
+        """Only names in zoneinfo.available_timezones() (not right/..., posix/...)."""
+        if isinstance(value, str):
+            try:
+                return parse_zone(value)
+            except BadTimezone as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     staffed_hours: str = "Monday to Friday, 9:00 to 17:00 (program time)"
+    # The first line of every DM the bot sends: a locked phone shows it, so it names
+    # neither the program nor treatment. The message itself follows on the next line.
+    dm_preview: str = Field(default="You have a new message.", min_length=1, max_length=80)
+
+    @model_validator(mode="after")
+    def _preview_is_neutral(self) -> ProgramSettings:
+        revealing = reveals_treatment(self.dm_preview, self.name)
+        if revealing or "\n" in self.dm_preview:
+            found = ", ".join(revealing) or "a line break"
+            raise ValueError(
+                "program.dm_preview is the line a locked phone shows: one line, without the "
+                f"program's name or clinical words (found: {found})"
+            )
+        return self
 
 
 class DatabaseSettings(Section):
@@ -243,6 +272,9 @@ class CheckinSettings(Section):
 
 
 class MilestoneSettings(Section):
+    # The word for a client's own streak in every message ("30 days of recovery"). Many
+    # clients on medication treatment prefer "recovery"; a program may choose "sobriety".
+    streak_term: str = Field(default="recovery", min_length=3, max_length=30, pattern=r"^[a-z -]+$")
     sobriety_days: list[int] = Field(
         default_factory=lambda: [1, 7, 14, 30, 60, 90, 180, 270, 365, 545]
     )
@@ -258,20 +290,72 @@ class MilestoneSettings(Section):
     _check_time = field_validator("celebration_time", "congrats_time")(validate_hhmm)
 
 
+# 42 CFR §2.32(a) as amended in 2024 (89 FR 12472; compliance date 16 Feb 2026): each
+# disclosure made with the patient's consent carries statement (1) or statement (2). These
+# are the regulation's own words (a notice required verbatim, so not rewritten); docs/
+# COMPLIANCE.md cites them. A program can replace them with `family.redisclosure_statement`.
+REDISCLOSURE_SHORT = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+REDISCLOSURE_LONG = (
+    "This record which has been disclosed to you is protected by Federal confidentiality rules "
+    "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or "
+    "testimony that describes the information contained in this record, in any civil, "
+    "criminal, administrative, or legislative proceedings by any Federal, State, or local "
+    "authority, against the patient, unless authorized by the consent of the patient, except "
+    "as provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR "
+    "2.64 or 2.65. In addition, the Federal rules prohibit you from making any other use or "
+    "disclosure of this record unless at least one of the following applies: (i) Further use "
+    "or disclosure is expressly permitted by the written consent of the individual whose "
+    "information is being disclosed in this record or as otherwise permitted by 42 CFR part 2. "
+    "(ii) You are a covered entity or business associate and have received the record for "
+    "treatment, payment, or health care operations, or (iii) You have received the record from "
+    "a covered entity or business associate as permitted by 45 CFR part 164, subparts A and E. "
+    "A general authorization for the release of medical or other information is NOT "
+    "sufficient to meet the required elements of written consent to further use or redisclose "
+    "the record (see 42 CFR 2.31)."
+)
+
+
 class FamilySettings(Section):
     code_ttl_days: int = Field(default=7, ge=1, le=60)
-    code_length: int = Field(default=8, ge=6, le=16)
+    code_length: int = Field(default=8, ge=8, le=16)
     link_failures_keep_days: int = Field(default=7, ge=1)
     max_link_failures_per_hour: int = Field(default=5, ge=1)
+    # Across every account: past this many wrong codes in an hour nobody's code is checked.
+    max_link_failures_per_hour_server: int = Field(default=30, ge=1)
     reminder_hours_before: list[float] = Field(default_factory=lambda: [24.0, 1.0])
     consent_default_days: int = Field(default=180, ge=1, le=730)
-    redisclosure_statement: str = (
-        "This information has been disclosed to you from records protected by federal "
-        "confidentiality rules (42 CFR part 2). The federal rules prohibit you from making any "
-        "further disclosure of this information unless further disclosure is expressly "
-        "permitted by the written consent of the person to whom it pertains or as otherwise "
-        "permitted by 42 CFR part 2."
-    )
+    # §2.32(a) lets a program use either of two statements; "short" is statement (2), which
+    # fits a Discord message. ``redisclosure_statement`` replaces both with a program's own
+    # text (e.g. the wording its counsel approved).
+    redisclosure_notice: Literal["short", "long"] = "short"
+    redisclosure_statement: str | None = Field(default=None, min_length=20, max_length=1500)
+
+    @property
+    def redisclosure_text(self) -> str:
+        """The notice that accompanies every disclosure to a family member (§2.32(a))."""
+        if self.redisclosure_statement:
+            return self.redisclosure_statement
+        return REDISCLOSURE_LONG if self.redisclosure_notice == "long" else REDISCLOSURE_SHORT
+
+
+class SecuritySettings(Section):
+    # The program key (HMAC of link codes, pseudonyms in logs). Set it with
+    # IOPBOT_SECURITY__KEY (64 hex characters), or iopbot keeps it in ``key_file``
+    # (default: the database path + ".key"), created 0600 on first run.
+    key: SecretStr | None = None
+    key_file: Path | None = None
+    # Per-person cooldowns: reports filed, and /mydata export files made.
+    report_cooldown_seconds: int = Field(default=60, ge=0)
+    export_cooldown_minutes: int = Field(default=60, ge=0)
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_hex(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            text = value.get_secret_value()
+            if len(text) < 64 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
+                raise ValueError("must be at least 64 hexadecimal characters (32 bytes)")
+        return value
 
 
 class PlanPartSettings(Section):
@@ -345,6 +429,7 @@ class Settings(BaseSettings):
     family: FamilySettings = Field(default_factory=FamilySettings)
     safetyplan: SafetyPlanSettings = Field(default_factory=SafetyPlanSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
 
     _toml_path: ClassVar[Path | None] = None
 

@@ -30,6 +30,16 @@ GUILD_ID = 1_300_000_000_000_000_001
 DEFAULT_START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
 
 
+DM_PREVIEW = "You have a new message."  # the default program.dm_preview
+
+
+def dm_body(content: str) -> str:
+    """A DM's text without its neutral first line (the lock-screen preview)."""
+    head, _, rest = content.partition("\n")
+    assert head == DM_PREVIEW, f"a DM must start with the neutral preview line: {content!r}"
+    return rest
+
+
 def unthrottled() -> AsyncLimiter:
     """simcord runs the bot on virtual loop time, where a real-time token bucket never
     refills; the global send rate is tested in tests/services/test_outbox.py and bench/."""

@@ -17,11 +17,32 @@ from zoneinfo import ZoneInfo
 from bot.domain.localtime import at_local, require_utc
 
 CATEGORY = "family_session_logistics"
-WHAT = "family-therapy session date, time and place or video link"
+# Every piece of information a family notice may carry, as the consent screen names it.
+# bot/domain/family_notices.py maps each line of a notice to one of these keys, and a test
+# renders every notice to check that nothing goes beyond them (a notice never exceeds its
+# consent).
+NOTICE_ELEMENTS = {
+    "status": "whether a session is scheduled, changed, cancelled or coming up",
+    "when": "its date and time",
+    "length": "its length",
+    "where": "its place or video link",
+}
+WHAT = "family-therapy session logistics: " + "; ".join(NOTICE_ELEMENTS.values())
 PURPOSE = "coordinating family therapy"
 REVOCATION = (
-    "You can revoke this consent at any time with /family consent revoke, or by telling a "
-    "facilitator. Revoking stops notices from then on; it can't undo notices already sent."
+    "You can revoke this consent at any time, in writing: run /family consent revoke (your "
+    "written request, recorded with the time), or write to a facilitator. Revoking stops "
+    "notices from then on; it can't undo notices already sent or what the program did "
+    "relying on this consent before you revoked it."
+)
+CONDITIONING = (
+    "Your treatment, payment, enrollment and eligibility for benefits do not depend on "
+    "whether you sign. Saying no changes nothing about your care."
+)
+REDISCLOSURE_RISK = (
+    "Each notice carries the federal statement that forbids the family member from sharing "
+    "it further without your consent, but the program can't control what a person does once "
+    "they have the information, and it may then no longer be protected by federal rules."
 )
 EXPIRY_EVENTS = {"program_end": "when you complete or leave the program"}
 
@@ -164,33 +185,69 @@ def expiry_text(terms: ConsentTerms) -> str:
     return " or ".join(parts)
 
 
+SCOPE = "session logistics (status, date and time, length, place or link)"
+
+
 def scope_line(terms: ConsentTerms) -> str:
-    """One line for the recipient: what they may receive, why, and until when."""
-    return f"Shared with written consent: {WHAT} only, for {PURPOSE}, {expiry_text(terms)}."
+    """One line for the recipient explaining the consent's scope (§2.32(b)): what they may
+    receive, why, and until when."""
+    return f"Shared with written consent: {SCOPE} only, for {PURPOSE}, {expiry_text(terms)}."
 
 
 def _long_date(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def summary_lines(
-    terms: ConsentTerms, *, client_name: str, signed_on: date
-) -> list[tuple[str, str]]:
-    """Every element as (label, text), for the client's confirmation screen.
+@dataclass(frozen=True, slots=True)
+class ScreenElement:
+    """One row of the consent screen: what §2.31(a) (as amended in 2024) asks for."""
 
-    All the §2.31 elements the record holds: whose information it is, who shares, what, to
-    whom, why, until when, how to revoke, and the confirmation (signature) and its date.
+    key: str
+    label: str
+    citation: str
+
+
+# The consent screen, row by row, in order. docs/COMPLIANCE.md lists the same rows with
+# the exact screen text; tests/domain/test_consent.py keeps the two in step.
+SCREEN_ELEMENTS = (
+    ScreenElement("client", "Whose information", "§2.31(a)(1)"),
+    ScreenElement("discloser", "Who shares", "§2.31(a)(2)"),
+    ScreenElement("what", "What", "§2.31(a)(3)"),
+    ScreenElement("recipient", "To whom", "§2.31(a)(4)(i)"),
+    ScreenElement("purpose", "Purpose", "§2.31(a)(5)"),
+    ScreenElement("expiry", "Until", "§2.31(a)(7)"),
+    ScreenElement("revocation", "Your right to revoke", "§2.31(a)(6)"),
+    ScreenElement("conditioning", "Signing is your choice", "45 CFR 164.508(c)(2)(ii)"),
+    ScreenElement("redisclosure", "Sharing further", "§2.32(a); 45 CFR 164.508(c)(2)(iii)"),
+    ScreenElement("signature", "Your confirmation", "§2.31(a)(8), (a)(9)"),
+)
+
+
+def summary_lines(
+    terms: ConsentTerms, *, client_name: str, signed_on: date, name_recorded: bool = True
+) -> list[tuple[str, str]]:
+    """Every element as (label, text), for the client's confirmation screen (in the order
+    of :data:`SCREEN_ELEMENTS`).
+
+    ``client_name`` is the name the program recorded for clinical documents; without one
+    (``name_recorded=False``) it is the display name, and the screen says so.
     """
-    return [
-        ("Whose information", f"Yours ({client_name}). Only you can give or revoke this."),
-        ("Who shares", f"{terms.discloser} (through this bot)"),
-        ("What", f"Only the {WHAT}. Nothing else about you or your treatment."),
-        ("To whom", terms.recipient_name),
-        ("Purpose", PURPOSE[0].upper() + PURPOSE[1:]),
-        ("Until", expiry_text(terms)[0].upper() + expiry_text(terms)[1:]),
-        ("Your right to revoke", terms.revocation),
-        (
-            "Your confirmation",
-            f"Pressing Confirm is your signature, dated {_long_date(signed_on)}.",
-        ),
-    ]
+    whose = f"Yours ({client_name}). Only you can give or revoke this."
+    if not name_recorded:
+        whose = (
+            f"Yours ({client_name}, the name you use here; a facilitator can record your "
+            "full name for documents). Only you can give or revoke this."
+        )
+    texts = {
+        "client": whose,
+        "discloser": f"{terms.discloser} (through this bot)",
+        "what": f"Only the {WHAT}. Nothing else about you or your treatment.",
+        "recipient": terms.recipient_name,
+        "purpose": PURPOSE[0].upper() + PURPOSE[1:],
+        "expiry": expiry_text(terms)[0].upper() + expiry_text(terms)[1:],
+        "revocation": terms.revocation,
+        "conditioning": CONDITIONING,
+        "redisclosure": REDISCLOSURE_RISK,
+        "signature": f"Pressing Confirm is your signature, dated {_long_date(signed_on)}.",
+    }
+    return [(element.label, texts[element.key]) for element in SCREEN_ELEMENTS]

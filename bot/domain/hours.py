@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.domain.localtime import iso_week, local_date, require_utc
+from bot.domain.localtime import at_local, iso_week, local_date, require_utc
 
 BandStatus = Literal["under", "within", "over"]
 
@@ -55,3 +55,21 @@ def total_hours(by_week: dict[str, float] | Iterable[float]) -> float:
 def format_hours(hours: float) -> str:
     """``3.0`` → ``"3"``, ``2.5`` → ``"2.5"``, ``1.25`` → ``"1.25"``."""
     return f"{round(hours, 2):g}"
+
+
+def week_bounds(instant: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC start and end of the ISO week (Monday 00:00 to the next Monday 00:00, local)
+    that holds ``instant``'s local date in ``zone``."""
+    today = local_date(instant, zone)
+    monday = today - timedelta(days=today.weekday())
+    return at_local(monday, time(0, 0), zone), at_local(
+        monday + timedelta(days=7), time(0, 0), zone
+    )
+
+
+def week_settled(now: datetime, session_ends: Iterable[datetime], week_end: datetime) -> bool:
+    """Whether a week's hours can be compared with the program's range yet: the week is
+    over, or it had sessions and the last of them has ended. Before that, a low number is
+    only "so far" (one session on a Monday is not "under")."""
+    ends = list(session_ends)
+    return now >= week_end or (bool(ends) and max(ends) <= now)

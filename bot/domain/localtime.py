@@ -14,6 +14,7 @@ instants. Rules:
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
@@ -25,11 +26,31 @@ class BadTime(ValueError):
     pass
 
 
+# Names ZoneInfo can open that are not zones a person lives in: the machine's own
+# "localtime" link and tzdata's "Factory" placeholder.
+_NOT_PLACES = frozenset({"localtime", "Factory"})
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    """The IANA names this machine knows (``available_timezones`` walks the disk: once)."""
+    return frozenset(available_timezones()) - _NOT_PLACES
+
+
 def parse_zone(name: str) -> ZoneInfo:
-    """An IANA zone by name, or :class:`BadTimezone` with a readable message."""
+    """An IANA zone by name, or :class:`BadTimezone` with a readable message.
+
+    Only names in ``zoneinfo.available_timezones()`` are accepted, so aliases such as
+    ``right/UTC``, ``posix/...`` or ``posixrules`` that ZoneInfo would also open never
+    reach the database."""
     cleaned = name.strip()
-    if not cleaned or len(cleaned) > 64 or ".." in cleaned or cleaned.startswith("/"):
+    if not cleaned or len(cleaned) > 64:
         raise BadTimezone("Please give an IANA time zone such as America/Chicago.")
+    if cleaned not in _known_zones():
+        raise BadTimezone(
+            f"'{cleaned[:64]}' is not a time zone I know. Use an IANA name such as "
+            "America/Chicago or Europe/Berlin."
+        )
     try:
         return ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
@@ -40,7 +61,7 @@ def parse_zone(name: str) -> ZoneInfo:
 
 
 def zone_names() -> list[str]:
-    return sorted(available_timezones())
+    return sorted(_known_zones())
 
 
 def parse_hhmm(text: str) -> time:

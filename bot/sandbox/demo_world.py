@@ -25,8 +25,9 @@ ROLE_PERMISSIONS = {
     "facilitator": ("Facilitator", FACILITATOR_PERMISSIONS),
     "on_call": ("On-call", 0),
     "auditor": ("Auditor", 0),
-    "client": ("Client", 0),
-    "family": ("Family", 0),
+    # Neutral names: every member of the server sees everyone's roles (docs/DEPLOY.md).
+    "client": ("Member", 0),
+    "family": ("Guest", 0),
 }
 PEOPLE = (
     # key, display name, roles, time zone

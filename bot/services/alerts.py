@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.db.database import Database, Transaction
 from bot.db.repositories.alerts import Alert, AlertRepository
 from bot.db.repositories.clients import ClientRepository
+from bot.domain.text import shown_name
 from bot.services.clock import Clock
 from bot.services.notices import Button, Notice
 from bot.services.outbox import ChannelTarget, Outbox
@@ -35,15 +36,21 @@ def alert_embed(
 ) -> dict[str, object]:
     icon = SEVERITY_ICON.get(alert.severity, "🔔")
     fields = [
-        {"name": "Client", "value": f"{client_name} (<@{alert.subject_user_id}>)", "inline": True},
+        {
+            "name": "Client",
+            "value": f"{shown_name(client_name)} (<@{alert.subject_user_id}>)",
+            "inline": True,
+        },
         {"name": "Severity", "value": alert.severity, "inline": True},
         {"name": "Raised", "value": f"<t:{int(alert.created_at.timestamp())}:f>", "inline": True},
     ]
     if acknowledged_by is not None and alert.acknowledged_at is not None:
         stamp = f"<t:{int(alert.acknowledged_at.timestamp())}:f>"
-        fields.append({"name": "Acknowledged", "value": f"by {acknowledged_by} at {stamp}"})
+        fields.append(
+            {"name": "Acknowledged", "value": f"by {shown_name(acknowledged_by)} at {stamp}"}
+        )
     return {
-        "title": f"{icon} {alert.label}",
+        "title": f"{icon} {shown_name(alert.label)}",
         "description": f"Alert #{alert.id} · rule `{alert.rule}` · from {alert.source}",
         "fields": fields,
         "color": 0xD9534F if alert.severity == "urgent" else 0xF0AD4E,
@@ -150,7 +157,9 @@ class Alerts:
                 mention = f"<@&{on_call}> " if on_call else ""
                 notice = Notice(
                     content=(
-                        f"{mention}Alert #{alert.id} ({alert.label}) for {name} has not been "
+                        f"{mention}Alert #{alert.id} ({shown_name(alert.label)}) for "
+                        f"{shown_name(name)} has "
+                        "not been "
                         f"acknowledged for {hours:g} hours. Please look at it."
                     ),
                     mention_role_ids=(on_call,) if on_call else (),

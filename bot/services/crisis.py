@@ -46,6 +46,7 @@ from bot.db.database import Transaction
 from bot.db.repositories.outbox import OutboxRow
 from bot.db.repositories.safety import SafetyRepository
 from bot.domain.crisis import detect_crisis, resources_text
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.dispatcher import KindHooks, UndeliverableHook
 from bot.services.notices import Notice
@@ -133,7 +134,12 @@ async def _respond(
     )
     log.info(
         "crisis.path",
-        extra={"user_id": user_id, "source": source, "alert_id": alert_id, "dm": dm_id},
+        extra={
+            "person": services.key.pseudonym(user_id),
+            "source": source,
+            "alert_id": alert_id,
+            "dm": dm_id,
+        },
     )
 
 
@@ -163,12 +169,16 @@ def _dm_closed(services: Services) -> UndeliverableHook:
             notice=Notice(
                 content=(
                     f"🔴 Alert #{alert_id}: I could not send crisis resources privately to "
-                    f"{name} (<@{row.target_id}>): their DMs are closed. Please reach out to "
+                    f"{shown_name(name)} (<@{row.target_id}>): their DMs are closed. Please reach "
+                    "out to "
                     "them directly."
                 )
             ),
             subject_user_id=row.target_id,
         )
-        log.warning("crisis.dm_closed", extra={"user_id": row.target_id, "alert_id": alert_id})
+        log.warning(
+            "crisis.dm_closed",
+            extra={"person": services.key.pseudonym(row.target_id), "alert_id": alert_id},
+        )
 
     return on_undeliverable

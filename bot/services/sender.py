@@ -9,6 +9,7 @@ from aiolimiter import AsyncLimiter
 
 from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.outbox import OutboxRow
+from bot.domain.text import with_preview
 from bot.services.clock import Clock
 from bot.services.notices import Notice
 
@@ -75,8 +76,10 @@ class DiscordSender:
         *,
         store: DmChannelRepository | None = None,
         clock: Clock | None = None,
+        dm_preview: str | None = None,
     ) -> None:
         self.client = client
+        self.dm_preview = dm_preview  # the neutral first line of every DM (a lock screen)
         self.limiter = limiter
         self.store = store
         self.clock = clock
@@ -118,8 +121,11 @@ class DiscordSender:
 
     async def __call__(self, row: OutboxRow, notice: Notice) -> int | None:
         channel: discord.abc.Messageable
+        content = notice.content
         if row.target_type == "dm":
             channel = await self._dm_channel(row.target_id)
+            if self.dm_preview:
+                content = with_preview(self.dm_preview, content)
         else:
             channel = self.client.get_partial_messageable(row.target_id)
         embeds = [discord.Embed.from_dict(e) for e in notice.embeds]
@@ -128,14 +134,14 @@ class DiscordSender:
             async with self.limiter:
                 if view is None:
                     message = await channel.send(
-                        content=notice.content or None,
+                        content=content or None,
                         embeds=embeds,
                         nonce=row.nonce,
                         allowed_mentions=allowed_mentions(notice),
                     )
                 else:
                     message = await channel.send(
-                        content=notice.content or None,
+                        content=content or None,
                         embeds=embeds,
                         nonce=row.nonce,
                         allowed_mentions=allowed_mentions(notice),

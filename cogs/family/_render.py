@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import discord
@@ -11,12 +12,13 @@ import discord
 from bot.db.repositories.family_sessions import Disclosure, FamilySession, Response
 from bot.domain.consent import ConsentTerms, summary_lines
 from bot.domain.family_notices import discord_time
+from bot.domain.text import shown_name
 
 ANSWERS = {"confirm": "will be there", "cant": "can't make it"}
 
 
 def consent_summary_embed(
-    terms: ConsentTerms, *, client_name: str, signed_on: date
+    terms: ConsentTerms, *, client_name: str, signed_on: date, name_recorded: bool = True
 ) -> discord.Embed:
     embed = discord.Embed(
         title="Your consent for family-session notices",
@@ -25,7 +27,10 @@ def consent_summary_embed(
             "You can change your mind at any time."
         ),
     )
-    for label, text in summary_lines(terms, client_name=client_name, signed_on=signed_on):
+    rows = summary_lines(
+        terms, client_name=client_name, signed_on=signed_on, name_recorded=name_recorded
+    )
+    for label, text in rows:
         embed.add_field(name=label, value=text, inline=False)
     return embed
 
@@ -44,11 +49,33 @@ def session_line(session: FamilySession, names: dict[int, str], responses: list[
     )
 
 
+_STAGE_WORDS = {
+    "scheduled": "the session was scheduled",
+    "changed": "the session was changed",
+    "rescheduled": "the session was changed",
+    "cancelled": "the session was cancelled",
+}
+_REMINDER = re.compile(r"^remind(\d+(?:\.\d+)?)h$")
+
+
+def stage_words(stage_key: str) -> str:
+    """A notice's stage key ("remind24h-v1-c3") in plain words ("reminder 24 hours before")."""
+    stage = stage_key.split("-")[0]
+    reminder = _REMINDER.match(stage)
+    if reminder:
+        hours = float(reminder.group(1))
+        if hours < 1:
+            return f"reminder {round(hours * 60)} minutes before"
+        return f"reminder {hours:g} hour{'' if hours == 1 else 's'} before"
+    return _STAGE_WORDS.get(stage, "session notice")
+
+
 def disclosure_line(disclosure: Disclosure) -> str:
     return (
-        f"{discord_time(disclosure.disclosed_at, 'f')} · to {disclosure.recipient_name} · "
-        f"session #{disclosure.session_id} ({disclosure.stage.split('-')[0]}) · "
-        f"consent {disclosure.consent_id}"
+        f"{discord_time(disclosure.disclosed_at, 'f')} · to "
+        f"{shown_name(disclosure.recipient_name)} · "
+        f"session #{disclosure.session_id}: {stage_words(disclosure.stage)} · "
+        f"under consent {disclosure.consent_id}"
     )
 
 

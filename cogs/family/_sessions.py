@@ -80,11 +80,13 @@ def _fields(
         starts_at=session.starts_at,
         duration_minutes=session.duration_minutes,
         place=session.place,
-        facilitator_name=session.facilitator_name,
+        # The consent covers the session's logistics only: family recipients never get the
+        # facilitator's name (bot/domain/consent.py NOTICE_ELEMENTS).
+        facilitator_name=None if is_family else session.facilitator_name,
         hours_before=hours,
         scope_line=scope_line(recipient.consent.terms) if recipient.consent else None,
         redisclosure_statement=(
-            family.services.settings.family.redisclosure_statement if is_family else None
+            family.services.settings.family.redisclosure_text if is_family else None
         ),
     )
 

@@ -21,29 +21,6 @@ from bot.services.errors import UserError
 log = logging.getLogger("iopbot.groups")
 
 MAX_NAME = 80
-# Words that would reveal a treatment program in a channel or event name (visible in
-# member lists, notifications and screenshots). Refused unless allow_clinical_names.
-CLINICAL_WORDS = (
-    "addiction",
-    "rehab",
-    "detox",
-    "drug",
-    "drugs",
-    "alcohol",
-    "sober",
-    "sobriety",
-    "recovery",
-    "substance",
-    "sud",
-    "opioid",
-    "opioids",
-    "narcotics",
-)
-_CLINICAL = re.compile(r"\b(" + "|".join(CLINICAL_WORDS) + r")\b", re.IGNORECASE)
-
-
-def clinical_words(name: str) -> list[str]:
-    return [m.group(1).lower() for m in _CLINICAL.finditer(name.replace("-", " "))]
 
 
 def channel_slug(name: str) -> str:

@@ -11,8 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogbase import IopCog
-from bot.domain.hours import Band, total_hours
+from bot.domain.hours import Band, total_hours, week_bounds, week_settled
 from bot.domain.localtime import iso_week, local_date
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -37,6 +38,16 @@ class HoursCog(IopCog):
     def _this_week(self) -> str:
         return iso_week(local_date(self.services.clock.now(), self.core.zone))
 
+    async def _week_settled(self, cohort_id: int | None) -> bool:
+        """Whether this week's last scheduled session of the cohort has passed (or the
+        week is over): only then are hours compared with the program's range."""
+        now = self.services.clock.now()
+        start, end = week_bounds(now, self.core.zone)
+        if cohort_id is None:
+            return week_settled(now, (), end)
+        occurrences = await self.core.sessions.between(start, end, cohort_id=cohort_id)
+        return week_settled(now, (o.ends_at for o in occurrences if not o.is_cancelled), end)
+
     @hours.command(name="mine", description="Your hours this week and in the program so far.")
     async def mine(self, interaction: discord.Interaction[Any]) -> None:
         client = await self.services.clients.get(interaction.user.id)
@@ -45,9 +56,18 @@ class HoursCog(IopCog):
         by_week = await self.core.attendance.hours_by_week(client.user_id)
         week = self._this_week()
         sessions = await self.core.attendance.count_confirmed(client.user_id)
+        cohort = await self.core.cohorts.cohort_for_client(client.user_id)
+        settled = await self._week_settled(cohort.id if cohort else None)
         await reply_ephemeral(
             interaction,
-            my_hours(week, by_week.get(week, 0.0), total_hours(by_week), sessions, self.band),
+            my_hours(
+                week,
+                by_week.get(week, 0.0),
+                total_hours(by_week),
+                sessions,
+                self.band,
+                settled=settled,
+            ),
         )
 
     @hours.command(name="report", description="Each client's hours this week against the band.")
@@ -64,16 +84,24 @@ class HoursCog(IopCog):
         lines = []
         for user_id in members:
             client = await services.clients.get(user_id)
-            name = client.display_name if client else f"member {user_id}"
+            name = shown_name(client.display_name) if client else f"member {user_id}"
             value = hours.get(user_id, 0.0)
             lines.append(HoursLine(user_id, name, value, self.band.status(value)))
         async with services.db.transaction() as tx:
             await services.audit.record(
                 tx, actor_id=interaction.user.id, action="hours.report", cohort_id=target.id
             )
-        embed = discord.Embed.from_dict(hours_report(target, week, lines, self.band))
+        settled = await self._week_settled(target.id)
+        embed = discord.Embed.from_dict(
+            hours_report(target, week, lines, self.band, settled=settled)
+        )
         under = [line.name for line in lines if line.status == "under"]
-        note = f"Under the band this week: {', '.join(under)}." if under else "Nobody is under."
+        if not settled:
+            note = "Hours so far this week; the range is checked after the week's last session."
+        elif under:
+            note = f"Under the program's range this week: {', '.join(under)}."
+        else:
+            note = "Nobody is under the program's range this week."
         await reply_ephemeral(interaction, note, embed=embed)
 
     @hours.command(name="export", description="Download a group's hours per week as CSV.")

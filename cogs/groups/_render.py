@@ -20,10 +20,10 @@ from bot.domain.hours import Band, BandStatus, format_hours
 from bot.domain.sessions import WEEKDAYS, format_wall
 from bot.services.notices import Button, Notice
 
-BAND_WORDS: dict[BandStatus, str] = {
-    "under": "under the band",
-    "within": "within the band",
-    "over": "over the band",
+WEEK_DONE_WORDS: dict[BandStatus, str] = {
+    "under": "fewer than",
+    "within": "within",
+    "over": "more than",
 }
 
 
@@ -177,17 +177,20 @@ class HoursLine:
 
 
 def hours_report(
-    cohort: Cohort, week: str, lines: Sequence[HoursLine], band: Band
+    cohort: Cohort, week: str, lines: Sequence[HoursLine], band: Band, *, settled: bool = True
 ) -> dict[str, object]:
-    """An embed (as a dict) listing each client's hours this week against the band."""
+    """An embed (as a dict) listing each client's hours this week against the band; before
+    the week's last session has passed, nobody is flagged "under" yet (hours so far)."""
     rows = []
     for line in lines:
         flag = {"under": " ⚠ under", "over": " ⚠ over", "within": ""}[line.status]
+        if not settled and line.status == "under":
+            flag = ""
         rows.append(f"{line.name}: {format_hours(line.hours)} h{flag}")
-    under = sum(1 for line in lines if line.status == "under")
+    under = sum(1 for line in lines if line.status == "under") if settled else 0
     over = sum(1 for line in lines if line.status == "over")
     return {
-        "title": f"{cohort.name}: hours for {week}",
+        "title": f"{cohort.name}: hours for {week}" + ("" if settled else " (so far)"),
         "description": "\n".join(rows) or "No members in this group.",
         "fields": [
             {
@@ -195,18 +198,39 @@ def hours_report(
                 "value": f"{format_hours(band.min_hours)}-{format_hours(band.max_hours)} h a week",
                 "inline": True,
             },
-            {"name": "Under", "value": str(under), "inline": True},
+            {
+                "name": "Under",
+                "value": str(under) if settled else "known after the week's last session",
+                "inline": True,
+            },
             {"name": "Over", "value": str(over), "inline": True},
         ],
     }
 
 
-def my_hours(week: str, hours: float, total: float, sessions: int, band: Band) -> str:
-    status = band.status(hours)
+def my_hours(
+    week: str, hours: float, total: float, sessions: int, band: Band, *, settled: bool
+) -> str:
+    """The client's own hours. Until the week's last session has passed (``settled``) the
+    week reads "so far"; only then is it compared with the program's range."""
+    program_range = f"{format_hours(band.min_hours)}-{format_hours(band.max_hours)} hours"
+    if settled:
+        week_line = (
+            f"This week ({week}): {format_hours(hours)} hours of group sessions "
+            f"({WEEK_DONE_WORDS[band.status(hours)]} the program's {program_range} a week)."
+        )
+    elif band.status(hours) == "over":  # hours only grow: "over" is already known
+        week_line = (
+            f"So far this week ({week}): {format_hours(hours)} hours of group sessions "
+            f"(already more than the program's {program_range} a week)."
+        )
+    else:
+        week_line = (
+            f"So far this week ({week}): {format_hours(hours)} hours of group sessions. "
+            f"The program plans {program_range} a week."
+        )
     return (
-        f"This week ({week}): {format_hours(hours)} hours of group sessions, "
-        f"{BAND_WORDS[status]} of {format_hours(band.min_hours)}-"
-        f"{format_hours(band.max_hours)} hours a week.\n"
+        f"{week_line}\n"
         f"Program total: {format_hours(total)} hours over {sessions} confirmed sessions.\n"
         "Hours count once a facilitator confirms your attendance."
     )

@@ -71,6 +71,11 @@ class MilestonesCog(IopCog):
         self.sources: ProgramSources = RepositorySources(services.db)
         self.planner = Planner(services, self.repo, self.sources, bot)
 
+    @property
+    def term(self) -> str:
+        """The program's word for the client's own streak ("recovery" by default)."""
+        return self.services.settings.milestones.streak_term
+
     def use_sources(self, sources: ProgramSources) -> None:
         """Replace where sessions, reported use and cohort channels come from (tests)."""
         self.sources = sources
@@ -118,7 +123,7 @@ class MilestonesCog(IopCog):
             await self.repo.set_start(tx, client.user_id, start, now)
             await self.repo.drop_pending_sobriety(tx, client.user_id)
             record = await self.repo.record_in(tx, client.user_id)
-        log.info("sobriety.set", extra={"user_id": client.user_id})
+        log.info("sobriety.set", extra={"person": services.key.pseudonym(client.user_id)})
         await reply_ephemeral(
             interaction,
             render.set_reply(
@@ -126,6 +131,7 @@ class MilestonesCog(IopCog):
                 days=ms.days_since(start, today),
                 next_line=self._next_line(start, today),
                 public=bool(record and record.public),
+                term=self.term,
             ),
         )
 
@@ -134,7 +140,7 @@ class MilestonesCog(IopCog):
         horizon = today + timedelta(days=3 * 366)
         for c in ms.sobriety_candidates(start, sobriety, until=horizon):
             if c.due_date > today:
-                return render.next_text(c.kind, c.n, c.due_date)
+                return render.next_text(c.kind, c.n, c.due_date, term=self.term)
         return None
 
     @sobriety.command(name="show", description="Your days, longest streak and cumulative days.")
@@ -144,10 +150,10 @@ class MilestonesCog(IopCog):
         record = await self.repo.record(client.user_id)
         tally = record.tally() if record else None
         if tally is None:
-            await reply_ephemeral(interaction, render.NO_DATE)
+            await reply_ephemeral(interaction, render.no_date(self.term))
             return
         lines = [
-            "**Your sobriety numbers**",
+            f"**Your {self.term} numbers**",
             render.counts_text(
                 current=tally.current_days(today),
                 since=tally.streak_start,
@@ -174,13 +180,13 @@ class MilestonesCog(IopCog):
         record = await self.repo.record(client.user_id)
         tally = record.tally() if record else None
         if tally is None:
-            await reply_ephemeral(interaction, render.NO_DATE)
+            await reply_ephemeral(interaction, render.no_date(self.term))
             return
         await reply_ephemeral(
             interaction,
             render.RESET_PROMPT.format(
                 cumulative=tally.cumulative(today),
-                longest=render.sobriety_label(ms.DAYS, tally.longest(today)),
+                longest=render.days_label(ms.DAYS, tally.longest(today)),
             ),
             view=ResetView(self.services, self.repo, client.user_id),
         )
@@ -200,7 +206,10 @@ class MilestonesCog(IopCog):
                 await self.services.outbox.cancel(
                     tx, kind=KIND_POST, subject_user_id=client.user_id
                 )
-        log.info("milestones.public", extra={"user_id": client.user_id, "public": public})
+        log.info(
+            "milestones.public",
+            extra={"person": self.services.key.pseudonym(client.user_id), "public": public},
+        )
         await reply_ephemeral(interaction, render.PUBLIC_ON if public else render.PUBLIC_OFF)
 
     @milestones.command(name="upcoming", description="This week's milestones (facilitators).")
@@ -250,9 +259,9 @@ class MilestonesCog(IopCog):
             if not today <= due <= last:
                 continue
             if scheme == ms.SOBRIETY and not public:
-                what = render.PRIVATE_SOBRIETY
+                what = render.private_milestone(self.term)
             else:
-                what = render.milestone_label(kind, n)
+                what = render.milestone_label(kind, n, term=self.term)
             lines.append((due, render.upcoming_line(day=due, name=client.display_name, what=what)))
         return lines
 

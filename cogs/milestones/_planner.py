@@ -205,7 +205,11 @@ class Planner:
                 if await self.repo.mark_stale(tx, m.id):
                     log.info(
                         "milestone.recorded_stale",
-                        extra={"user_id": m.user_id, "milestone_id": m.id, "timing": timing},
+                        extra={
+                            "person": self.services.key.pseudonym(m.user_id),
+                            "milestone_id": m.id,
+                            "timing": timing,
+                        },
                     )
                 return
             posting = channel_id is not None
@@ -232,6 +236,7 @@ class Planner:
                         kind=m.kind,
                         n=m.n,
                         program=self.services.settings.program.name,
+                        term=self.services.settings.milestones.streak_term,
                         late=late,
                         due_date=m.due_date,
                         shared=posting,
@@ -248,7 +253,11 @@ class Planner:
                     target=ChannelTarget(channel_id),
                     notice=Notice(
                         content=render.cohort_post(
-                            name=client.display_name, kind=m.kind, n=m.n, late=late
+                            name=client.display_name,
+                            kind=m.kind,
+                            n=m.n,
+                            late=late,
+                            term=self.services.settings.milestones.streak_term,
                         ),
                         buttons=(
                             Button(render.CONGRATS_LABEL, f"{CONGRATS_PREFIX}{m.id}", "success"),
@@ -258,7 +267,12 @@ class Planner:
                 )
         log.info(
             "milestone.celebrated",
-            extra={"user_id": m.user_id, "milestone_id": m.id, "late": late, "public": posting},
+            extra={
+                "person": self.services.key.pseudonym(m.user_id),
+                "milestone_id": m.id,
+                "late": late,
+                "public": posting,
+            },
         )
 
     def _timing(
@@ -300,10 +314,20 @@ class Planner:
                     dedupe_key=f"milestone_congrats:{m.id}",
                     kind=KIND_CONGRATS,
                     target=DM(m.user_id),
-                    notice=Notice(content=render.congrats_dm(kind=m.kind, n=m.n, names=names)),
+                    notice=Notice(
+                        content=render.congrats_dm(
+                            kind=m.kind,
+                            n=m.n,
+                            names=names,
+                            term=self.services.settings.milestones.streak_term,
+                        )
+                    ),
                     subject_user_id=m.user_id,
                 )
-        log.info("milestone.congrats", extra={"user_id": m.user_id, "milestone_id": m.id})
+        log.info(
+            "milestone.congrats",
+            extra={"person": self.services.key.pseudonym(m.user_id), "milestone_id": m.id},
+        )
 
     def _peer_name(self, user_id: int) -> str:
         guild_id = self.services.settings.discord.guild_id

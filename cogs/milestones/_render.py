@@ -9,29 +9,29 @@ from __future__ import annotations
 
 from datetime import date
 
-from discord.utils import escape_markdown, escape_mentions
-
 from bot.domain.milestones import COMPLETION, DAYS, SESSIONS, STEPDOWN, WEEKS, YEARS
+from bot.domain.text import shown_name
 
 CONGRATS_LABEL = "Send congrats"
 LATE_OPENING = "A little late, but…"
 
 
-def safe_name(name: str) -> str:
-    return escape_mentions(escape_markdown(name))
+# The word for the client's own streak is the program's choice (milestones.streak_term):
+# "recovery" by default, since many clients on medication treatment don't call it sobriety.
+DEFAULT_TERM = "recovery"
 
 
-def sobriety_label(kind: str, n: int) -> str:
+def days_label(kind: str, n: int) -> str:
     if kind == YEARS or (kind == DAYS and n == 365):
         years = 1 if kind == DAYS else n
         return "1 year" if years == 1 else f"{years} years"
     return "1 day" if n == 1 else f"{n} days"
 
 
-def milestone_label(kind: str, n: int) -> str:
+def milestone_label(kind: str, n: int, *, term: str = DEFAULT_TERM) -> str:
     """What the milestone is, in a phrase that fits after "on" or "reached"."""
     if kind in (DAYS, YEARS):
-        return f"{sobriety_label(kind, n)} of sobriety"
+        return f"{days_label(kind, n)} of {term}"
     if kind == WEEKS:
         return "the first week in the program" if n == 1 else f"{n} weeks in the program"
     if kind == SESSIONS:
@@ -43,9 +43,9 @@ def milestone_label(kind: str, n: int) -> str:
     raise ValueError(f"unknown milestone kind {kind!r}")
 
 
-def _achievement(kind: str, n: int, program: str, *, late: bool, when: str) -> str:
+def _achievement(kind: str, n: int, program: str, *, late: bool, when: str, term: str) -> str:
     """The sentence after "Congratulations, Alex!"."""
-    label = milestone_label(kind, n)
+    label = milestone_label(kind, n, term=term)
     if kind in (DAYS, YEARS, WEEKS):
         what = "your first week in the program" if kind == WEEKS and n == 1 else label
         return f"On {when} you reached {what}." if late else f"Today marks {what}."
@@ -80,13 +80,14 @@ def celebration_dm(
     due_date: date,
     shared: bool,
     opted_in: bool,
+    term: str = DEFAULT_TERM,
 ) -> str:
     """The DM every milestone gets. ``shared``: a cohort post was queued too."""
     emoji = "🎓" if kind == COMPLETION else "🎉"
     opening = f"{emoji} {LATE_OPENING} congratulations" if late else f"{emoji} Congratulations"
     lines = [
-        f"{opening}, {safe_name(name)}! "
-        f"{_achievement(kind, n, program, late=late, when=friendly_date(due_date))} "
+        f"{opening}, {shown_name(name)}! "
+        f"{_achievement(kind, n, program, late=late, when=friendly_date(due_date), term=term)} "
         f"{_ENCOURAGEMENT[kind]}"
     ]
     if shared:
@@ -102,25 +103,25 @@ def celebration_dm(
     return "\n".join(lines)
 
 
-def cohort_post(*, name: str, kind: str, n: int, late: bool) -> str:
+def cohort_post(*, name: str, kind: str, n: int, late: bool, term: str = DEFAULT_TERM) -> str:
     """The cohort-channel post (opted-in clients only): display name and milestone only."""
     prefix = f"{LATE_OPENING} please" if late else "🎉 Please"
     return (
-        f"{prefix} join us in congratulating **{safe_name(name)}** on "
-        f"{milestone_label(kind, n)}! Press {CONGRATS_LABEL} to send your good wishes."
+        f"{prefix} join us in congratulating **{shown_name(name)}** on "
+        f"{milestone_label(kind, n, term=term)}! Press {CONGRATS_LABEL} to send your good wishes."
     )
 
 
 def _names(names: list[str]) -> str:
-    shown = [safe_name(n) for n in names]
+    shown = [shown_name(n) for n in names]
     if len(shown) <= 1:
         return "".join(shown)
     return ", ".join(shown[:-1]) + f" and {shown[-1]}"
 
 
-def congrats_dm(*, kind: str, n: int, names: list[str]) -> str:
+def congrats_dm(*, kind: str, n: int, names: list[str], term: str = DEFAULT_TERM) -> str:
     """The one end-of-day DM carrying peers' congratulations."""
-    label = milestone_label(kind, n)
+    label = milestone_label(kind, n, term=term)
     if len(names) == 1:
         who = f"{_names(names)} sent you congratulations"
     else:
@@ -137,20 +138,22 @@ PRIVATE_NOTE = (
 
 
 def counts_text(*, current: int, since: date, longest: int, cumulative: int) -> str:
-    now = "starting today" if current == 0 else sobriety_label(DAYS, current)
+    now = "starting today" if current == 0 else days_label(DAYS, current)
     return (
         f"Current: {now} (since {since.isoformat()})\n"
-        f"Longest streak: {sobriety_label(DAYS, longest)}\n"
-        f"Cumulative sober days: {cumulative}"
+        f"Longest streak: {days_label(DAYS, longest)}\n"
+        f"Cumulative days: {cumulative}"
     )
 
 
-def next_text(kind: str, n: int, due: date) -> str:
-    return f"Your next milestone: {milestone_label(kind, n)} on {due.isoformat()}."
+def next_text(kind: str, n: int, due: date, *, term: str = DEFAULT_TERM) -> str:
+    return f"Your next milestone: {milestone_label(kind, n, term=term)} on {due.isoformat()}."
 
 
-def set_reply(*, start: date, days: int, next_line: str | None, public: bool) -> str:
-    lines = [f"Your sobriety date is {start.isoformat()}: that's {sobriety_label(DAYS, days)}."]
+def set_reply(
+    *, start: date, days: int, next_line: str | None, public: bool, term: str = DEFAULT_TERM
+) -> str:
+    lines = [f"Your {term} date is {start.isoformat()}: that's {days_label(DAYS, days)}."]
     if next_line:
         lines.append(next_line)
     lines.append(
@@ -161,10 +164,12 @@ def set_reply(*, start: date, days: int, next_line: str | None, public: bool) ->
     return "\n".join(lines)
 
 
-NO_DATE = (
-    "You haven't set a sobriety date. It's optional and private: "
-    "/sobriety set lets you add one whenever you like."
-)
+def no_date(term: str = DEFAULT_TERM) -> str:
+    return (
+        f"You haven't set a {term} date. It's optional and private: "
+        "/sobriety set lets you add one whenever you like."
+    )
+
 
 USE_REPORTED_NOTE = (
     "You mentioned some use in a recent check-in. Thank you for being honest about it. "
@@ -175,14 +180,14 @@ USE_REPORTED_NOTE = (
 
 RESET_PROMPT = (
     "Thank you for letting me know. Whatever brought you here, the work you've done still "
-    "counts: your {cumulative} cumulative sober days and your longest streak of {longest} "
+    "counts: your {cumulative} cumulative days and your longest streak of {longest} "
     "stay with you.\nWould you like your counter to restart today, or stay as it is? "
     "Either choice is okay, and only you see this."
 )
 RESTART_LABEL = "Restart my counter today"
 KEEP_LABEL = "Keep my counter as it is"
 RESTARTED = (
-    "Your counter restarts today. Your {cumulative} cumulative sober days and your longest "
+    "Your counter restarts today. Your {cumulative} cumulative days and your longest "
     "streak of {longest} are kept. Be gentle with yourself. A facilitator is here if you'd "
     "like to talk, and the SAMHSA helpline (1-800-662-4357) is free and open 24/7."
 )
@@ -209,10 +214,12 @@ CONGRATS_CLOSED = (
     "kindness is noticed."
 )
 CONGRATS_GONE = "This celebration isn't available anymore."
+CONGRATS_NOT_PEER = "Congratulations on this celebration come from members of the same group."
 
 
 def upcoming_line(*, day: date, name: str, what: str) -> str:
-    return f"• {day:%a} {day.isoformat()}: {safe_name(name)}: {what}"
+    return f"• {day:%a} {day.isoformat()}: {shown_name(name)}: {what}"
 
 
-PRIVATE_SOBRIETY = "a private sobriety milestone"
+def private_milestone(term: str = DEFAULT_TERM) -> str:
+    return f"a private {term} milestone"

@@ -7,9 +7,12 @@ from typing import Any
 
 import discord
 
+from bot.db.database import Transaction
+from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.milestones import MilestoneRepository
 from bot.domain import milestones as ms
 from bot.domain.localtime import local_date
+from bot.domain.text import shown_name
 from bot.services.components import IdButton
 from bot.services.container import Services
 from bot.services.errors import IopView, UserError, guarded, reply_ephemeral
@@ -46,14 +49,14 @@ class ResetView(IopView):
         services = self.services
         client = await services.clients.get(self.user_id)
         if client is None:
-            raise UserError("Only enrolled clients have a sobriety counter here.")
+            raise UserError("Only enrolled clients have a day counter here.")
         now = services.clock.now()
         today = local_date(now, client.timezone)
         async with services.db.transaction() as tx:
             record = await self.repo.record_in(tx, self.user_id)
             tally = record.tally() if record else None
             if tally is None:
-                raise UserError(render.NO_DATE)
+                raise UserError(render.no_date(services.settings.milestones.streak_term))
             current = tally.current_days(today)
             await self.repo.add_reset(
                 tx,
@@ -67,16 +70,26 @@ class ResetView(IopView):
                 tally = ms.restart_streak(tally, today)
                 await self.repo.save_tally(tx, self.user_id, tally, now)
                 await self.repo.drop_pending_sobriety(tx, self.user_id)
-        log.info("sobriety.reset", extra={"user_id": self.user_id, "restarted": restart})
+        log.info(
+            "sobriety.reset",
+            extra={"person": services.key.pseudonym(self.user_id), "restarted": restart},
+        )
         if restart:
             text = render.RESTARTED.format(
                 cumulative=tally.cumulative(today),
-                longest=render.sobriety_label(ms.DAYS, tally.longest(today)),
+                longest=render.days_label(ms.DAYS, tally.longest(today)),
             )
         else:
-            text = render.KEPT.format(current=render.sobriety_label(ms.DAYS, current))
+            text = render.KEPT.format(current=render.days_label(ms.DAYS, current))
         self.stop()
         await interaction.response.edit_message(content=text, view=None)
+
+
+async def _same_cohort(services: Services, tx: Transaction, owner_id: int, peer_id: int) -> bool:
+    cohorts = CohortRepository(services.db)
+    owner = await cohorts.current_membership_in(tx, owner_id)
+    peer = await cohorts.current_membership_in(tx, peer_id)
+    return owner is not None and peer is not None and owner.cohort_id == peer.cohort_id
 
 
 class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
@@ -90,12 +103,19 @@ class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services: Services = interaction.client.services
         repo = MilestoneRepository(services.db)
+        perms = services.perms
+        staff = perms.is_facilitator(perms.member_of(interaction.client, interaction.user))
         async with services.db.transaction() as tx:
             milestone = await repo.get_in(tx, self.item_id)
             if milestone is None or not milestone.public:
                 reply = render.CONGRATS_GONE
             elif milestone.user_id == interaction.user.id:
                 reply = render.CONGRATS_SELF
+            elif not staff and not await _same_cohort(
+                services, tx, milestone.user_id, interaction.user.id
+            ):
+                # The button is only posted in the group's channel; a crafted id is not.
+                reply = render.CONGRATS_NOT_PEER
             elif milestone.congrats_sent_at is not None:
                 reply = render.CONGRATS_CLOSED
             elif await repo.add_congrats(
@@ -103,7 +123,7 @@ class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
             ):
                 client = await services.clients.get_in(tx, milestone.user_id)
                 name = client.display_name if client else "them"
-                reply = render.CONGRATS_THANKS.format(name=render.safe_name(name))
+                reply = render.CONGRATS_THANKS.format(name=shown_name(name))
             else:
                 reply = render.CONGRATS_ALREADY
         await reply_ephemeral(interaction, reply)

@@ -16,6 +16,7 @@ from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.safety import SafetyRepository
 from bot.domain.crisis import detect_crisis, resources_text
 from bot.domain.moderation import AUTOMOD_CRISIS_RULE
+from bot.domain.text import with_preview
 from bot.services.container import Services
 from bot.services.crisis import handle_crisis_text, register_crisis_hooks, unregister_crisis_hooks
 from bot.services.errors import reply_ephemeral
@@ -122,17 +123,26 @@ class SafetyCog(IopCog):
         except Exception:
             log.exception(
                 "crisis.listener_failed",
-                extra={"user_id": uid, "message_id": message_id, "source": source},
+                extra={
+                    "person": self.services.key.pseudonym(uid),
+                    "message_id": message_id,
+                    "source": source,
+                },
             )
             if person is None:
                 person = self.bot.get_user(uid)
             if person is None:
-                log.warning("crisis.direct_dm_no_user", extra={"user_id": uid})
+                log.warning(
+                    "crisis.direct_dm_no_user", extra={"person": self.services.key.pseudonym(uid)}
+                )
                 return
             try:
-                await person.send(help_now_text(self.services))
+                preview = self.services.settings.program.dm_preview
+                await person.send(with_preview(preview, help_now_text(self.services)))
             except discord.HTTPException:
-                log.warning("crisis.direct_dm_failed", extra={"user_id": uid})
+                log.warning(
+                    "crisis.direct_dm_failed", extra={"person": self.services.key.pseudonym(uid)}
+                )
 
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:

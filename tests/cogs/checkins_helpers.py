@@ -7,7 +7,7 @@ from typing import Any
 
 from simcord.actors import MemberActor
 
-from tests.harness import World
+from tests.harness import World, dm_body
 
 PROMPT = "Your daily check-in is open."
 
@@ -33,7 +33,7 @@ async def enroll(w: World, member: MemberActor, zone: str = "America/New_York") 
 
 
 def prompts(w: World, member: MemberActor) -> list[Any]:
-    return [m for m in w.dms(member) if m.content == PROMPT]
+    return [m for m in w.dms(member) if dm_body(m.content) == PROMPT]
 
 
 async def breathe(w: World) -> None:

@@ -37,6 +37,13 @@ async def test_facilitator_enrolls_client(tmp_path):
         ({"start_date": "2030-01-01"}, "days ahead"),
         ({"timezone": "Mars/Olympus"}, "not a time zone"),
         ({"timezone": "../../etc/passwd"}, "time zone"),
+        # names ZoneInfo opens but that are not in available_timezones(): never stored
+        ({"timezone": "right/UTC"}, "not a time zone"),
+        ({"timezone": "posix/Europe/Berlin"}, "not a time zone"),
+        ({"timezone": "posixrules"}, "not a time zone"),
+        ({"timezone": "localtime"}, "not a time zone"),
+        ({"record_name": "Alex\u202eRivera"}, "plain letters"),
+        ({"record_name": "[chart](https://x.example)"}, "plain letters"),
     ],
 )
 async def test_enroll_refuses_bad_input_and_changes_nothing(tmp_path, options, expected):
@@ -126,3 +133,19 @@ async def test_client_info_shows_delivery_status_without_content(tmp_path):
         field = next(f for f in info.response.embeds[0].fields if f.name.startswith("Recent"))
         assert "checkin prompt · delivered" in field.value
         assert "Private words" not in field.value
+
+
+async def test_enrollment_records_a_name_for_documents_and_strips_hidden_characters(tmp_path):
+    async with program_world(tmp_path) as world:
+        alex = world.clients[0]
+        await world.facilitator.slash(
+            world.cohort, "client enroll", member=alex, record_name="  Alex   Rivera "
+        )
+        client = await world.bot.services.clients.get(alex.id)
+        assert client is not None and client.record_name == "Alex Rivera"
+        assert client.document_name == "Alex Rivera"
+        # a re-enrollment without the option keeps the recorded name
+        await world.facilitator.slash(world.cohort, "client enroll", member=alex)
+        again = await world.bot.services.clients.get(alex.id)
+        assert again is not None and again.record_name == "Alex Rivera"
+        assert "\u202e" not in again.display_name

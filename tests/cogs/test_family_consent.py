@@ -38,12 +38,17 @@ async def test_grant_shows_every_element_and_saves_only_on_confirm(tmp_path):
             "Purpose",
             "Until",
             "Your right to revoke",
+            "Signing is your choice",
+            "Sharing further",
             "Your confirmation",
         }
         assert "Alex" in fields["Whose information"]
+        assert "the name you use here" in fields["Whose information"]  # none recorded yet
+        assert "in writing" in fields["Your right to revoke"]
+        assert "do not depend on" in fields["Signing is your choice"]
         assert "March 2, 2026" in fields["Your confirmation"]  # the date it is signed
         assert "Test IOP" in fields["Who shares"]
-        assert "date, time and place or video link" in fields["What"]
+        assert "its date and time; its length; its place or video link" in fields["What"]
         assert fields["To whom"] == "Jordan (parent)"
         assert fields["Purpose"] == "Coordinating family therapy"
         assert "August 29, 2026" in fields["Until"]  # 180 days from 2026-03-02

@@ -45,13 +45,14 @@ async def test_the_three_notices_reach_client_and_family_with_one_disclosure_eac
         for dm in family_dms:
             assert f"<t:{unix(START)}:F>" in dm.content
             assert "Length: 60 minutes" in dm.content and "Room 2, 100 Main St" in dm.content
-            assert "With: Dana (facilitator)" in dm.content
-            assert w.settings.family.redisclosure_statement in dm.content
+            assert "Dana" not in dm.content  # the consent doesn't name the facilitator
+            assert w.settings.family.redisclosure_text in dm.content
             assert "Shared with written consent" in dm.content
             ids = [c.custom_id for row in dm.components for c in row.children]
             assert ids == [f"iop:family:rsvp:{session_id}:yes", f"iop:family:rsvp:{session_id}:no"]
         for dm in w.dms(alex):  # the client's own copy: no statement, no scope line
             assert "42 CFR" not in dm.content and "Shared with" not in dm.content
+            assert "With: Dana (facilitator)" in dm.content
         sent = [r for r in await outbox_rows(w) if r["target_id"] == w.family.id]
         assert [r["status"] for r in sent] == ["sent", "sent", "sent"]
         disclosures = await w.db.fetchall("SELECT * FROM family_disclosures ORDER BY id")
@@ -69,6 +70,10 @@ async def test_the_three_notices_reach_client_and_family_with_one_disclosure_eac
         assert len(disclosures) == 3
         listed = await alex.slash(w.cohort, "family disclosures")
         assert listed.ephemeral and "3 notice(s)" in listed.response.content
+        # plain words for the client, never internal codes
+        assert "reminder 24 hours before" in listed.response.content
+        assert "the session was scheduled" in listed.response.content
+        assert "remind24h" not in listed.response.content and "-v1" not in listed.response.content
         await w.advance(timedelta(hours=3))
         assert len(w.dms(w.family)) == 3  # nothing after the session
 

@@ -55,6 +55,10 @@ async def test_create_makes_a_private_channel_for_facilitators(tmp_path):
         ("Detox support", "detox"),
         ("Alcohol-free evening", "alcohol"),
         ("rehab crew", "rehab"),
+        ("Tuesday\u202eEvening", "invisible"),
+        ("Tues\u200bday", "invisible"),
+        ("Tuesday @everyone", "mentions"),
+        ("[Open chart](https://example.com)", "links"),
     ],
 )
 async def test_create_refuses_bad_names(tmp_path, name, problem):

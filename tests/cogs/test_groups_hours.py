@@ -98,11 +98,12 @@ async def test_attendance_to_hours_to_report_to_csv(tmp_path):
         mine = await alex.slash(channel, "hours mine")
         assert is_private(mine)
         assert "This week (2026-W10): 3 hours" in text(mine)
-        assert "under the band of 9-15 hours" in text(mine)
+        # Tuesday's session was the week's only one, so the week is settled
+        assert "fewer than the program's 9-15 hours a week" in text(mine)
         assert "Program total: 3 hours over 1 confirmed sessions" in text(mine)
         report = await w.facilitator.slash(w.staff, "hours report", cohort=GROUP)
         assert is_private(report)
-        assert "Under the band this week: Alex, Sam, Riley" in text(report)
+        assert "Under the program's range this week: Alex, Sam, Riley" in text(report)
         embed = report.response.embeds[0]
         assert embed.title == "Tuesday Evening: hours for 2026-W10"
         assert "Alex: 3 h ⚠ under" in (embed.description or "")
@@ -148,7 +149,7 @@ async def test_over_the_band_is_flagged(tmp_path):
         report = await w.facilitator.slash(w.staff, "hours report", cohort=GROUP)
         assert "Alex: 3 h ⚠ over" in (report.response.embeds[0].description or "")
         mine = await w.clients[0].slash(w.cohort, "hours mine")
-        assert "over the band of 1-2 hours" in text(mine)
+        assert "already more than the program's 1-2 hours a week" in text(mine)
 
 
 async def test_attendance_refusals_leave_the_database_unchanged(tmp_path):
@@ -242,7 +243,7 @@ async def test_a_client_with_no_sessions_sees_zero(tmp_path):
     async with groups_world(tmp_path) as w:
         await setup_group(w)
         result = await w.clients[2].slash(w.cohort, "hours mine")
-        assert "This week (2026-W10): 0 hours" in text(result)
+        assert "So far this week (2026-W10): 0 hours" in text(result)
         assert "Program total: 0 hours over 0 confirmed sessions" in text(result)
 
 
@@ -278,3 +279,18 @@ async def test_cancel_or_move_after_early_confirmation_takes_the_hours_back(
         assert await w.count("SELECT COUNT(*) FROM attendance WHERE confirmed_at IS NOT NULL") == 0
         mine = await alex.slash(w.cohort, "hours mine")
         assert "Program total: 0 hours over 0 confirmed sessions" in text(mine)
+
+
+async def test_before_the_weeks_last_session_hours_read_so_far_and_nobody_is_under(tmp_path):
+    async with groups_world(tmp_path) as w:
+        alex, _sam, _riley = w.clients
+        await scheduled(w)
+        channel = w.guild.channels["tuesday-evening"]
+        await jump_to(w, TUE_MAR_3 - timedelta(hours=20))  # Monday evening, before Tuesday's
+        mine = await alex.slash(channel, "hours mine")
+        assert "So far this week (2026-W10): 0 hours" in text(mine)
+        assert "fewer than" not in text(mine) and "under" not in text(mine)
+        report = await w.facilitator.slash(w.staff, "hours report", cohort=GROUP)
+        assert "range is checked after the week's last session" in text(report)
+        embed = report.response.embeds[0]
+        assert "⚠ under" not in (embed.description or "") and "(so far)" in (embed.title or "")

@@ -11,7 +11,7 @@ from tests.cogs.test_milestones_helpers import (
     milestone_rows,
     put_in_cohort,
 )
-from tests.harness import program_world
+from tests.harness import dm_body, program_world
 
 COGS = ("clients", "milestones")
 STEP = timedelta(minutes=15)
@@ -39,7 +39,7 @@ async def test_thirty_days_public_celebration_and_congrats_delivered_once(tmp_pa
         result = await alex.slash(w.cohort, "sobriety set", date="2026-02-01")
         assert result.ephemeral
         assert "29 days" in result.response.content
-        assert "30 days of sobriety on 2026-03-03" in result.response.content
+        assert "30 days of recovery on 2026-03-03" in result.response.content
         result = await alex.slash(w.cohort, "milestones public", choice="on")
         assert result.ephemeral
 
@@ -47,15 +47,15 @@ async def test_thirty_days_public_celebration_and_congrats_delivered_once(tmp_pa
         assert w.messages(w.cohort) == []
         await until(w, ALEX_0900_TUE + timedelta(minutes=30))
 
-        dms = [m.content for m in w.dms(alex) if "30 days" in m.content]
+        dms = [dm_body(m.content) for m in w.dms(alex) if "30 days" in m.content]
         assert len(dms) == 1
-        assert dms[0].startswith("🎉 Congratulations, Alex! Today marks 30 days of sobriety.")
+        assert dms[0].startswith("🎉 Congratulations, Alex! Today marks 30 days of recovery.")
         assert "A little late" not in dms[0]
         posts = w.messages(w.cohort)
         assert len(posts) == 1
         post = posts[0]
         assert post.content.startswith(
-            "🎉 Please join us in congratulating **Alex** on 30 days of sobriety!"
+            "🎉 Please join us in congratulating **Alex** on 30 days of recovery!"
         )
         for word in SUBSTANCE_AND_CHECKIN_WORDS:
             assert word not in post.content.lower()
@@ -79,8 +79,8 @@ async def test_thirty_days_public_celebration_and_congrats_delivered_once(tmp_pa
         await until(w, ALEX_2000_TUE + timedelta(hours=2))
         new = w.dms(alex)[before:]
         assert len(new) == 1
-        assert new[0].content == (
-            "💌 On 30 days of sobriety, 2 people in your group sent you congratulations: "
+        assert dm_body(new[0].content) == (
+            "💌 On 30 days of recovery, 2 people in your group sent you congratulations: "
             "Sam and Riley. They're glad you're here, and so are we."
         )
         late = await w.clients[2].click(post, custom_id=button.custom_id)
@@ -99,7 +99,7 @@ async def test_private_client_gets_a_dm_and_nothing_public(tmp_path):
         await put_in_cohort(w, alex, sam, riley)
         await sam.slash(w.cohort, "sobriety set", date="2026-02-01")  # 29 days in Berlin
         await w.advance(timedelta(days=2), step=STEP)
-        dms = [m.content for m in w.dms(sam) if "30 days" in m.content]
+        dms = [dm_body(m.content) for m in w.dms(sam) if "30 days" in m.content]
         assert len(dms) == 1
         assert "Only you see this" in dms[0]
         assert all("Sam" not in text for text in contents(w.messages(w.cohort)))
@@ -163,7 +163,7 @@ async def test_downtime_celebrates_late_once_and_says_so(tmp_path):
         await w.restart()
         await w.run_due_work()
         await w.run_due_work()
-        dms = [m.content for m in w.dms(alex) if "30 days" in m.content]
+        dms = [dm_body(m.content) for m in w.dms(alex) if "30 days" in m.content]
         assert len(dms) == 1
         assert dms[0].startswith(
             "🎉 A little late, but… congratulations, Alex! On Tuesday, March 3"
@@ -187,7 +187,7 @@ async def test_stale_milestone_is_recorded_not_announced(tmp_path):
         rows = await milestone_rows(w, alex.id)
         assert ("sobriety", "days", 30, "recorded_stale", 0) in rows
         assert ("program", "weeks", 1, "celebrated", 1) in rows
-        texts = [m.content for m in w.dms(alex)]
+        texts = [dm_body(m.content) for m in w.dms(alex)]
         assert not any("30 days" in t for t in texts)
         assert any(t.startswith("🎉 A little late, but…") and "first week" in t for t in texts)
 
@@ -227,7 +227,7 @@ async def test_day_one_celebrated_at_local_morning_in_each_zone(tmp_path):
             assert due == expected[member.name]
             assert timedelta(0) <= celebrated - due <= timedelta(minutes=15)
             assert row["late"] == 0
-            assert any("1 day of sobriety" in m.content for m in w.dms(member))
+            assert any("1 day of recovery" in m.content for m in w.dms(member))
 
 
 async def test_sobriety_date_refusals_store_nothing(tmp_path):
@@ -268,10 +268,10 @@ async def test_reset_keeps_cumulative_days_and_longest_streak(tmp_path):
         await alex.slash(w.cohort, "sobriety set", date="2026-01-21")  # 40 days
         prompt = await alex.slash(w.cohort, "sobriety reset")
         assert prompt.ephemeral
-        assert "40 cumulative sober days" in prompt.response.content
+        assert "40 cumulative days" in prompt.response.content
         assert find_stigma(prompt.response.content) == []
         done = await alex.click(prompt.response, label="Restart my counter today")
-        assert "40 cumulative sober days" in done.response.content
+        assert "40 cumulative days" in done.response.content
         assert "longest streak of 40 days are kept" in done.response.content
         assert find_stigma(done.response.content) == []
 
@@ -280,10 +280,10 @@ async def test_reset_keeps_cumulative_days_and_longest_streak(tmp_path):
         assert show.ephemeral
         assert "Current: 3 days (since 2026-03-02)" in show.response.content
         assert "Longest streak: 40 days" in show.response.content
-        assert "Cumulative sober days: 43" in show.response.content
+        assert "Cumulative days: 43" in show.response.content
         assert await w.count("SELECT COUNT(*) FROM sobriety_resets WHERE restarted = 1") == 1
         # The new streak's day one is celebrated, privately worded in the cohort (no reset).
-        assert any("1 day of sobriety" in m.content for m in w.dms(alex))
+        assert any("1 day of recovery" in m.content for m in w.dms(alex))
         for text in contents(w.messages(w.cohort)):
             assert "reset" not in text.lower()
             assert "restart" not in text.lower()
@@ -358,7 +358,7 @@ async def test_sessions_attended_milestone(tmp_path):
         await w.advance(timedelta(hours=1), step=timedelta(hours=1))  # 11:00 Chicago
         assert not any("group sessions" in m.content for m in w.dms(alex))
         await until(w, ALEX_0900_TUE + timedelta(minutes=15))
-        texts = [m.content for m in w.dms(alex) if "group sessions" in m.content]
+        texts = [dm_body(m.content) for m in w.dms(alex) if "group sessions" in m.content]
         assert texts == [
             "🎉 Congratulations, Alex! You've now attended 10 group sessions. Thank you for "
             "showing up for yourself and for your group.\nOnly you see this. If you'd ever "
@@ -384,9 +384,9 @@ async def test_schemes_come_from_the_config(tmp_path):
         alex = w.clients[0]
         await enroll_all(w)
         result = await alex.slash(w.cohort, "sobriety set", date="2026-02-28")  # 2 days
-        assert "Your next milestone: 3 days of sobriety on 2026-03-03" in result.response.content
+        assert "Your next milestone: 3 days of recovery on 2026-03-03" in result.response.content
         await w.advance(timedelta(days=2), step=timedelta(hours=1))
         rows = await milestone_rows(w, alex.id)
         assert [r[:3] for r in rows if r[0] == "sobriety"] == [("sobriety", "days", 3)]
-        assert any("3 days of sobriety" in m.content for m in w.dms(alex))
+        assert any("3 days of recovery" in m.content for m in w.dms(alex))
         assert not any("7 days" in m.content for m in w.dms(alex))

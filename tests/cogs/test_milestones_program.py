@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.language import find_stigma
 from tests.cogs.test_milestones_helpers import cog, enroll_all, put_in_cohort
-from tests.harness import program_world
+from tests.harness import dm_body, program_world
 
 COGS = ("clients", "milestones")
 
@@ -47,7 +47,7 @@ async def test_stepdown_and_completion_are_audited_milestones(tmp_path):
         done = await w.facilitator.slash(w.cohort, "program complete", member=alex)
         assert "Alex has completed" in done.response.content
         await w.advance(timedelta(days=1), step=timedelta(minutes=30))
-        completed = [m.content for m in w.dms(alex) if "completed Test IOP" in m.content]
+        completed = [dm_body(m.content) for m in w.dms(alex) if "completed Test IOP" in m.content]
         assert len(completed) == 1
         assert completed[0].startswith("🎓 Congratulations, Alex!")
         # Completed clients are no longer planned for, but the celebration still went out.
@@ -82,8 +82,8 @@ async def test_upcoming_shows_private_sobriety_milestones_without_days(tmp_path)
         result = await w.facilitator.slash(w.cohort, "milestones upcoming")
         assert result.ephemeral
         text = result.response.content
-        assert "Tue 2026-03-03: Alex: 30 days of sobriety" in text
-        assert "Thu 2026-03-05: Sam: a private sobriety milestone" in text
+        assert "Tue 2026-03-03: Alex: 30 days of recovery" in text
+        assert "Thu 2026-03-05: Sam: a private recovery milestone" in text
         assert "Sam: 30 days" not in text
         for name in ("Alex", "Sam", "Riley"):
             assert f"Fri 2026-03-06: {name}: the first week in the program" in text

@@ -93,9 +93,9 @@ def test_names_are_escaped():
 
 
 def test_labels():
-    assert render.milestone_label(ms.DAYS, 1) == "1 day of sobriety"
-    assert render.milestone_label(ms.DAYS, 365) == "1 year of sobriety"
-    assert render.milestone_label(ms.YEARS, 3) == "3 years of sobriety"
+    assert render.milestone_label(ms.DAYS, 1) == "1 day of recovery"
+    assert render.milestone_label(ms.DAYS, 365) == "1 year of recovery"
+    assert render.milestone_label(ms.YEARS, 3, term="sobriety") == "3 years of sobriety"
     assert render.milestone_label(ms.WEEKS, 1) == "the first week in the program"
     with pytest.raises(ValueError, match="unknown"):
         render.milestone_label("nope", 1)

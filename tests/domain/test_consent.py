@@ -14,6 +14,7 @@ from bot.domain.consent import (
     CATEGORY,
     PURPOSE,
     REQUIRED_ELEMENTS,
+    SCOPE,
     WHAT,
     ConsentState,
     IncompleteConsent,
@@ -139,7 +140,7 @@ def test_in_force_exactly_when_granted_not_revoked_and_not_expired(offset, revok
 def test_scope_line_is_one_line_naming_what_why_and_until_when():
     line = scope_line(TERMS)
     assert "\n" not in line
-    assert WHAT in line and PURPOSE in line and "August 29, 2026" in line
+    assert SCOPE in line and PURPOSE in line and "August 29, 2026" in line
     assert "Jordan" not in line  # the recipient knows who they are; nothing about anyone else
 
 
@@ -153,6 +154,8 @@ def test_summary_shows_every_element_in_plain_words():
         "Purpose",
         "Until",
         "Your right to revoke",
+        "Signing is your choice",
+        "Sharing further",
         "Your confirmation",
     ]
     assert "Alex" in labels["Whose information"]
@@ -161,3 +164,22 @@ def test_summary_shows_every_element_in_plain_words():
     assert "/family consent revoke" in labels["Your right to revoke"]
     for text in labels.values():
         assert find_stigma(text) == []
+
+
+def test_compliance_doc_lists_every_screen_element_with_its_exact_text():
+    """docs/COMPLIANCE.md's table is the screen, row by row (sample consent in the doc)."""
+    from pathlib import Path
+
+    from bot.domain.consent import SCREEN_ELEMENTS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "COMPLIANCE.md").read_text("utf-8")
+    terms = standard_terms(
+        client_id=1,
+        program_name="Sunrise Recovery IOP",
+        recipient_contact_id=3,
+        recipient_name="Jordan (parent)",
+        expires_on=date(2026, 8, 29),
+    )
+    rows = summary_lines(terms, client_name="Alex Rivera", signed_on=date(2026, 3, 2))
+    for element, (label, text) in zip(SCREEN_ELEMENTS, rows, strict=True):
+        assert f"| {element.citation} | {label} | {text} |" in doc

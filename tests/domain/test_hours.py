@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.hours import Band, format_hours, session_hours, total_hours, week_of
+from bot.domain.hours import (
+    Band,
+    format_hours,
+    session_hours,
+    total_hours,
+    week_bounds,
+    week_of,
+    week_settled,
+)
 
 NY = ZoneInfo("America/New_York")
 BAND = Band(9.0, 15.0)
@@ -57,3 +65,18 @@ def test_format_hours():
     assert format_hours(3.0) == "3"
     assert format_hours(2.5) == "2.5"
     assert format_hours(1.25) == "1.25"
+
+
+def test_a_week_is_settled_only_after_its_last_session_or_its_end():
+    zone = ZoneInfo("America/New_York")
+    monday_noon = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+    start, end = week_bounds(monday_noon, zone)
+    assert start == datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # Monday 00:00 EST
+    assert end == datetime(2026, 3, 9, 4, 0, tzinfo=UTC)  # next Monday 00:00 EDT (DST)
+    tuesday_end = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
+    thursday_end = datetime(2026, 3, 6, 2, 0, tzinfo=UTC)
+    assert not week_settled(monday_noon, [tuesday_end, thursday_end], end)
+    assert not week_settled(tuesday_end, [tuesday_end, thursday_end], end)
+    assert week_settled(thursday_end, [tuesday_end, thursday_end], end)
+    assert not week_settled(monday_noon, [], end)  # no sessions: only once the week is over
+    assert week_settled(end, [], end)

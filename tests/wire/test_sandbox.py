@@ -67,7 +67,7 @@ async def test_smoke_scenario_passes(sandbox: Sandbox) -> None:
     assert {"step", "ephemeral", "dm"} <= kinds
     # The DM is a real feature notice (the check-in prompt), sent through the outbox.
     dms = [e.get("content") for e in entries if e["kind"] == "dm" and e.get("event") == "send"]
-    assert dms[0] == "Your daily check-in is open."
+    assert dms[0] == "You have a new message.\nYour daily check-in is open."
     kinds_sent = await sandbox.bot.services.db.fetchall(
         "SELECT kind, status FROM outbox WHERE target_type = 'dm'"
     )

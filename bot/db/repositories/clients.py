@@ -24,10 +24,16 @@ class Client:
     enrolled_by: int
     enrolled_at: datetime
     updated_at: datetime
+    record_name: str | None = None  # the name for clinical documents (consent), if recorded
 
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def document_name(self) -> str:
+        """The client's name on a consent: the recorded name, else the display name."""
+        return self.record_name or self.display_name
 
 
 def _client(row: sqlite3.Row) -> Client:
@@ -41,6 +47,7 @@ def _client(row: sqlite3.Row) -> Client:
         enrolled_by=row["enrolled_by"],
         enrolled_at=parse_ts(row["enrolled_at"]),
         updated_at=parse_ts(row["updated_at"]),
+        record_name=row["record_name"],
     )
 
 
@@ -78,16 +85,20 @@ class ClientRepository:
         program_start: date,
         enrolled_by: int,
         now: datetime,
+        record_name: str | None = None,
     ) -> bool:
-        """Enroll or re-enroll; return True if the client was new."""
+        """Enroll or re-enroll; return True if the client was new.
+
+        A re-enrollment without ``record_name`` keeps the name recorded before."""
         existing = await tx.fetchone("SELECT 1 FROM clients WHERE user_id = ?", (user_id,))
         await tx.execute(
             "INSERT INTO clients (user_id, guild_id, display_name, timezone, program_start, "
-            "status, enrolled_by, enrolled_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?) "
+            "status, enrolled_by, enrolled_at, updated_at, record_name) "
+            "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, "
             "timezone = excluded.timezone, program_start = excluded.program_start, "
-            "status = 'active', updated_at = excluded.updated_at",
+            "status = 'active', updated_at = excluded.updated_at, "
+            "record_name = COALESCE(excluded.record_name, clients.record_name)",
             (
                 user_id,
                 guild_id,
@@ -97,6 +108,7 @@ class ClientRepository:
                 enrolled_by,
                 ts(now),
                 ts(now),
+                record_name,
             ),
         )
         return existing is None

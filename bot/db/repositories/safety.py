@@ -111,6 +111,19 @@ class SafetyRepository:
         )
         return None if row is None else int(row["id"])
 
+    async def already_reported(self, tx: Transaction, reporter_id: int, message_id: int) -> bool:
+        row = await tx.fetchone(
+            "SELECT 1 FROM reports WHERE reporter_id = ? AND message_id = ?",
+            (reporter_id, message_id),
+        )
+        return row is not None
+
+    async def last_report_at(self, tx: Transaction, reporter_id: int) -> datetime | None:
+        row = await tx.fetchone(
+            "SELECT MAX(created_at) AS at FROM reports WHERE reporter_id = ?", (reporter_id,)
+        )
+        return None if row is None or row["at"] is None else parse_ts(row["at"])
+
     async def reports_about(self, user_id: int) -> list[Report]:
         rows = await self.db.fetchall(
             "SELECT * FROM reports WHERE reported_user_id = ? ORDER BY created_at, id", (user_id,)

@@ -37,7 +37,7 @@ def _ids(message: dict[str, Any]) -> list[str]:
 
 
 def _prompts(ctx: ScenarioContext, user: WorldUser) -> list[dict[str, Any]]:
-    return [m for m in ctx.dms(user) if m.get("content") == PROMPT]
+    return [m for m in ctx.dms(user) if m.get("content", "").endswith(f"\n{PROMPT}")]
 
 
 def _next_nine(user: WorldUser, now: datetime) -> datetime:

@@ -68,11 +68,11 @@ async def run(ctx: ScenarioContext) -> None:
             await ctx.advance(instant - ctx.now())
 
     ctx.expect(
-        any("30 days of sobriety" in m["content"] for m in ctx.dms(alex)),
+        any("30 days of recovery" in m["content"] for m in ctx.dms(alex)),
         "Alex got a 30-day congratulation by DM",
     )
     ctx.expect(
-        any("7 days of sobriety" in m["content"] for m in ctx.dms(sam)),
+        any("7 days of recovery" in m["content"] for m in ctx.dms(sam)),
         "Sam got a private 7-day congratulation by DM",
     )
     ctx.expect(
@@ -100,7 +100,7 @@ async def run(ctx: ScenarioContext) -> None:
 
     evening = at_local(_today(ctx, alex), parse_hhmm("20:00"), _zone(alex))
     await ctx.advance(evening + timedelta(minutes=1) - ctx.now())
-    bundles = [m for m in ctx.dms(alex) if m["content"].startswith("💌")]
+    bundles = [m for m in ctx.dms(alex) if "\n💌" in m["content"]]
     ctx.expect(
         len(bundles) == 1 and "Sam" in bundles[0]["content"] and "Riley" in bundles[0]["content"],
         "Alex got peers' congratulations as one DM at the end of their day",

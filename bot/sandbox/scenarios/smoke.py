@@ -53,7 +53,7 @@ async def run(ctx: ScenarioContext) -> None:
     due = next_prompt_at(ctx, client)
     ctx.step(f"smoke: {client.name}'s local check-in time ({client.timezone}) comes")
     await ctx.advance(due + timedelta(minutes=1) - ctx.now())
-    prompts = [m for m in ctx.dms(client) if m.get("content") == PROMPT]
+    prompts = [m for m in ctx.dms(client) if m.get("content", "").endswith(f"\n{PROMPT}")]
     ctx.require(len(prompts) == 1, f"the bot sent {client.name} one check-in prompt by DM")
     prompt = prompts[0]
     ctx.require(OPEN_ID in button_ids(prompt), "the prompt has a Check in button")

@@ -226,8 +226,8 @@ function renderPeople() {
     option.value = p.id;
     nextClient.append(option);
   }
-  const client = S.world.people.find((p) => p.roles.includes("Client"))
-    || S.world.people.find((p) => (p.key || "").startsWith("client"));
+  // The seeded clients first (scenario keys "client1"...), else whoever comes first.
+  const client = S.world.people.find((p) => (p.key || "").startsWith("client"));
   nextClient.value = keep || (client ? client.id : "");
   if (!nextClient.value && nextClient.options.length) nextClient.selectedIndex = 0;
   updateNextButton();
