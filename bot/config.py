@@ -29,8 +29,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.domain.checkins import DEFAULT_ITEMS, check_items
 from bot.domain.language import reveals_treatment
 from bot.domain.localtime import BadTimezone, parse_zone
+from bot.domain.staffing import WEEKDAYS
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -49,7 +51,9 @@ class DiscordSettings(Section):
     token: SecretStr | None = None
     guild_id: int | None = None
     application_id: int | None = None
-    message_content: bool = False
+    # On by default: crisis safety reads group messages (a privileged intent, a toggle in
+    # the developer portal for a bot in under 100 servers). DMs to the bot need no intent.
+    message_content: bool = True
     api_base: str | None = Field(
         default=None, description="Only for the offline sandbox: the emulator's http base."
     )
@@ -85,7 +89,23 @@ class ProgramSettings(Section):
                 raise ValueError(str(exc)) from None
         return value
 
+    # Shown to people as written; the structured schedule below decides "staffed now".
     staffed_hours: str = "Monday to Friday, 9:00 to 17:00 (program time)"
+    staffed_days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    staffed_start: str = "09:00"  # program time zone; an end before the start runs overnight
+    staffed_end: str = "17:00"
+
+    _check_times = field_validator("staffed_start", "staffed_end")(validate_hhmm)
+
+    @field_validator("staffed_days")
+    @classmethod
+    def _known_days(cls, value: list[str]) -> list[str]:
+        days = [d.strip().lower()[:3] for d in value]
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown:
+            raise ValueError("days are mon, tue, wed, thu, fri, sat, sun")
+        return days
+
     # The first line of every DM the bot sends: a locked phone shows it, so it names
     # neither the program nor treatment. The message itself follows on the next line.
     dm_preview: str = Field(default="You have a new message.", min_length=1, max_length=80)
@@ -144,6 +164,20 @@ class CrisisResource(Section):
     contact: str
 
 
+def _default_category_resources() -> dict[str, list[CrisisResource]]:
+    return {
+        "overdose_intent": [
+            CrisisResource(
+                name="Poison Control", contact="1-800-222-1222 (free, 24/7, for any overdose)"
+            ),
+            CrisisResource(
+                name="Never Use Alone",
+                contact="1-800-484-3731 (someone stays on the line and sends help if needed)",
+            ),
+        ]
+    }
+
+
 def _default_resources() -> list[CrisisResource]:
     return [
         CrisisResource(
@@ -163,57 +197,24 @@ def _default_resources() -> list[CrisisResource]:
 
 class SafetySettings(Section):
     resources: list[CrisisResource] = Field(default_factory=_default_resources)
-    # Matched on whole words after normalization (bot/domain/crisis.py); "word*" matches
-    # any word starting with "word". Measured on tests/data/crisis_corpus.json.
-    crisis_terms: list[str] = Field(
-        default_factory=lambda: [
-            "kill myself",
-            "killing myself",
-            "end my life",
-            "ending my life",
-            "want to die",
-            "wanna die",
-            "suicide",
-            "suicidal",
-            "sewerslide",
-            "better off dead",
-            "better off without me",
-            "no reason to live",
-            "point of living",
-            "dont want to live",
-            "wish i was dead",
-            "wish i were dead",
-            "hurt myself",
-            "hurting myself",
-            "cutting myself",
-            "self harm",
-            "overdose on purpose",
-            "want to od",
-            "take all my pills",
-            "not be here anymore",
-            "dont want to be here anymore",
-            "end it all",
-            "disappear forever",
-            "nobody would miss me",
-            "no one would miss me",
-            "no one would even miss me",
-            "done with life",
-            "off myself",
-            "sleep and not wake up",
-            "sleep and never wake up",
-            "never wake up",
-            "hope i dont wake up",
-            "wish i wouldnt wake up",
-            "unaliv*",
-            "kms",
-        ]
+    # Added to the private crisis reply for a match of that category (e.g. overdose_intent).
+    category_resources: dict[str, list[CrisisResource]] = Field(
+        default_factory=_default_category_resources
     )
+    # The crisis detector (bot/domain/crisis/) has its own lexicon; these are the program's
+    # additional phrases: whole words after normalization, "word*" for any word starting
+    # with "word", optional "category:" prefix (default active_ideation). docs/SAFETY.md.
+    crisis_terms: list[str] = Field(default_factory=list)
+    # Phrases that must never raise a crisis alert in this program (local idioms, names).
+    crisis_idioms: list[str] = Field(default_factory=list)
     # Drug-sourcing phrases: the AutoMod preset blocks them (with a kind message) and alerts.
     sourcing_terms: list[str] = Field(
         default_factory=lambda: ["who's holding", "plug me", "anyone selling", "hook me up with"]
     )
     alert_dedupe_minutes: int = Field(default=60, ge=1)
     reescalate_hours: float = Field(default=4.0, gt=0)
+    # Urgent alerts page the on-call role at once and again this often until acknowledged.
+    urgent_repage_minutes: int = Field(default=15, ge=1)
     # AutoMod presets (/automod install): mention spam limit and the message a blocked
     # sourcing post shows its author (Discord allows at most 150 characters).
     automod_mention_limit: int = Field(default=5, ge=1, le=50)
@@ -262,13 +263,33 @@ class CheckinSettings(Section):
     missed_in_a_row: int = Field(default=2, ge=1)
     alert_window_hours: float = Field(default=24.0, gt=0)
     dm_closed_after_days: int = Field(default=2, ge=1)
+    items: list[str] = Field(default_factory=lambda: list(DEFAULT_ITEMS))
+    late_submit_grace_minutes: int = Field(default=30, ge=0, le=180)
+    safety_question: str = Field(default="Any thoughts of ending your life?", max_length=45)
+    safety_help: str = Field(
+        default="Since your last check-in. Only your care team sees your answer.",
+        max_length=100,
+    )
     harm_reduction_info: str = (
-        "If you are using, please don't use alone, carry naloxone (Narcan) if opioids are "
-        "involved, and know that fentanyl test strips can help. The SAMHSA helpline "
-        "(1-800-662-4357) is free and open 24/7."
+        "If you use, try not to use alone and keep naloxone (Narcan) close by. Fentanyl now "
+        "turns up in cocaine, meth and other stimulants, and in pills that look like "
+        "prescription ones: test strips help. After days or weeks without using, your "
+        "tolerance drops: an amount you used to take can now be an overdose. The SAMHSA "
+        "helpline (1-800-662-4357) is free and open 24/7."
+    )
+    coping_info: str = (
+        "Some things that can help right now: wait out the wave for 15 minutes (cravings "
+        "rise and pass), call or text someone from your support list, get moving or step "
+        "outside, eat or drink something, or use a skill from group like urge surfing or "
+        "slow breathing."
     )
 
     _check_times = field_validator("default_time", "late_cutoff")(validate_hhmm)
+
+    @field_validator("items")
+    @classmethod
+    def _check_items(cls, value: list[str]) -> list[str]:
+        return check_items(value)
 
 
 class MilestoneSettings(Section):

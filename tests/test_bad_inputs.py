@@ -181,11 +181,9 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, FORM, {"mood": "@here"}),
         Case(c, FORM, {"craving": "-1"}),
         Case(c, FORM, {"craving": "1e3"}),
-        Case(c, FORM, {"used": "maybe"}),
-        Case(c, FORM, {"used": role_mention}),
-        Case(c, FORM, {"sleep": "25"}),
-        Case(c, FORM, {"sleep": "lots"}),
-        Case(c, FORM, {"sleep": "-3"}),
+        Case(c, FORM, {"craving": "7.5"}),
+        # "used" and the safety item are choices: a client cannot send anything else (a
+        # forged submission is refused: tests/cogs/test_checkins_form_handler.py).
         Case(fa, FORM, {}),
         # the safety plan: over-long parts (the bot's own limit, not only Discord's)
         Case(c, PLAN_FORM, {"coping": "y" * 801}),
@@ -233,6 +231,8 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "mod note", {"member": cast.sam, "text": EVERYONE_PING}),
         Case(c, "automod install", {}),
         Case(s, "automod status", {}),
+        # /alerts: staff-only status tried by a client
+        Case(c, "alerts status", {}),
         # /family: someone else's records
         Case(f, "family disclosures-export", {"client": cast.w.stranger}),
         Case(f, "family contacts", {"client": cast.w.stranger}),

@@ -30,7 +30,16 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 def test_help_lists_every_command():
     result = run("--help")
     assert result.returncode == 0
-    for command in ("start", "run", "migrate", "check-config", "sync", "invite-url", "sandbox"):
+    for command in (
+        "start",
+        "run",
+        "migrate",
+        "check-config",
+        "sync",
+        "invite-url",
+        "crisis-scan",
+        "sandbox",
+    ):
         assert command in result.stdout
 
 

@@ -20,6 +20,8 @@ from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
+from bot.services.timezones import replan_checkin_prompt, set_client_timezone
+from cogs.clients._welcome import queue_welcome
 
 _ZONES: list[str] = []
 
@@ -127,6 +129,7 @@ class ClientsCog(IopCog):
             except BadDate as exc:
                 raise UserError(str(exc)) from None
         async with services.db.transaction() as tx:
+            before = await services.clients.get_in(tx, member.id)
             is_new = await services.clients.enroll(
                 tx,
                 user_id=member.id,
@@ -144,6 +147,10 @@ class ClientsCog(IopCog):
                 action="client.enroll" if is_new else "client.reenroll",
                 subject_user_id=member.id,
             )
+            if is_new:
+                await queue_welcome(services, tx, member.id)
+            if before is not None and before.timezone.key != zone.key:
+                await replan_checkin_prompt(services, tx, member.id, now)  # the new zone
         note = ""
         role_id = services.settings.roles.client
         role = member.guild.get_role(role_id) if role_id else None
@@ -266,8 +273,8 @@ class ClientsCog(IopCog):
             new_zone = parse_zone(zone)
         except BadTimezone as exc:
             raise UserError(str(exc)) from None
-        async with services.db.transaction() as tx:
-            await services.clients.set_timezone(tx, client.user_id, new_zone, services.clock.now())
+        async with services.db.transaction() as tx:  # the zone and the re-planned prompts
+            await set_client_timezone(services, tx, client.user_id, new_zone, services.clock.now())
         await reply_ephemeral(
             interaction,
             f"Your time zone is now {new_zone.key}. Reminders follow your local time.",

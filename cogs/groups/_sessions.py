@@ -138,11 +138,37 @@ class SessionsCog(IopCog):
         )
         following = [p for p in upcoming if p.starts_at > now]
         nxt = f" Next: {when(following[0].starts_at, core.zone)}." if following else ""
+        events = await self._events_claim(template_id, now)
         await reply_ephemeral(
             interaction,
             f"Scheduled {target.name}: {WEEKDAYS[day_index]}s at {start.strip()} for "
-            f"{duration} minutes ({core.zone.key}).{nxt} Discord events are kept for the "
-            f"next {services.settings.groups.events_window_days} days.",
+            f"{duration} minutes ({core.zone.key}).{nxt}{events}",
+        )
+
+    async def _events_claim(self, template_id: int, now: datetime) -> str:
+        """What is true about this session's Discord events right now (never more)."""
+        settings = self.services.settings.groups
+        if not settings.discord_events:
+            return ""
+        coming = [
+            o
+            for o in await self.core.sessions.between(now, now + self.planner.window)
+            if o.template_id == template_id and o.starts_at > now and not o.is_cancelled
+        ]
+        if not coming:
+            return ""
+        made = sum(1 for o in coming if o.event_id is not None)
+        days = settings.events_window_days
+        if made == len(coming):
+            return f" Discord events are kept for the next {days} days."
+        if made == 0:
+            return (
+                " I couldn't create the Discord events for these sessions yet; I'll keep "
+                "trying. If this lasts, check that I have the Manage Events permission."
+            )
+        return (
+            f" Discord events were created for {made} of the {len(coming)} sessions in the "
+            f"next {days} days; I'll keep trying for the others."
         )
 
     @session.command(name="list", description="A group's weekly sessions and what's coming up.")

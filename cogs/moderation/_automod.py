@@ -1,6 +1,8 @@
-"""AutoMod presets from config: crisis terms alert only (never block), drug-sourcing terms
-block with a kind message and alert, mention spam blocks and alerts. The facilitator role
-is exempt. Rules are found by name, so installing again updates instead of duplicating."""
+"""AutoMod presets from config: crisis language alerts only (never blocks; keywords,
+regexes and allow list come from the detector's lexicon, bot/domain/crisis/automod.py),
+drug-sourcing terms block with a kind message and alert, mention spam blocks and alerts.
+The facilitator role is exempt. Rules are found by name, so installing again updates
+instead of duplicating."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.config import Settings
+from bot.domain.crisis.automod import crisis_automod_spec
 from bot.domain.moderation import (
     AUTOMOD_CRISIS_RULE,
     AUTOMOD_MENTION_RULE,
@@ -35,12 +38,15 @@ class RuleSpec:
 def rule_specs(settings: Settings, staff_channel_id: int) -> list[RuleSpec]:
     alert = discord.AutoModRuleAction(channel_id=staff_channel_id)
     safety = settings.safety
+    crisis = crisis_automod_spec(safety.crisis_terms)
     return [
         RuleSpec(
             CRISIS_RULE,
             discord.AutoModTrigger(
                 type=discord.AutoModRuleTriggerType.keyword,
-                keyword_filter=automod_keywords(safety.crisis_terms),
+                keyword_filter=crisis.keywords,
+                regex_patterns=crisis.regexes,
+                allow_list=crisis.allow_list,
             ),
             [alert],
         ),

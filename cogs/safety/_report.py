@@ -90,9 +90,13 @@ async def file_report(
             "Please tell a facilitator directly."
         )
     author = message.author
-    crisis = bool(
-        message.content and detect_crisis(message.content, services.settings.safety.crisis_terms)
+    safety = services.settings.safety
+    match = (
+        detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms)
+        if message.content
+        else None
     )
+    crisis = match is not None
     now = services.clock.now()
     cooldown = timedelta(seconds=services.settings.security.report_cooldown_seconds)
     async with services.db.transaction() as tx:
@@ -122,7 +126,7 @@ async def file_report(
             notice=Notice(embeds=(report_embed(report_id, message, reporter.id, crisis=crisis),)),
             subject_user_id=author.id,
         )
-        if crisis:
+        if match is not None:
             client = await services.clients.get_in(tx, author.id)
             await handle_crisis_text(
                 services,
@@ -131,6 +135,9 @@ async def file_report(
                 display_name=client.display_name if client else author.display_name,
                 source="report",
                 source_ref=message.id,
+                severity=match.severity,
+                category=match.category,
+                channel_id=message.channel.id,
             )
     log.info("report.filed", extra={"report_id": report_id, "crisis": crisis})
     return THANKS + (THANKS_CRISIS if crisis else "")

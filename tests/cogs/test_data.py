@@ -62,7 +62,7 @@ async def test_client_exports_own_data_by_dm(tmp_path):
         assert document["user_id"] == alex.id
         sections = document["sections"]
         assert sections["clients"]["client"]["display_name"] == "Alex"
-        assert sections["notices"][0]["content"] == "Your daily check-in is open."
+        assert [n["content"] for n in sections["notices"]][-1] == "Your daily check-in is open."
         assert [e["action"] for e in sections["audit_trail"]] == ["client.enroll"]
         # Nothing about another client leaks into the file.
         assert str(w.clients[1].id) not in json.dumps(document)
@@ -135,7 +135,13 @@ async def test_delete_asks_first_then_removes_and_says_what_is_kept(tmp_path):
         )
         # Sam is untouched; the audit trail about Alex is kept (and records the deletion).
         assert await w.count("SELECT COUNT(*) FROM clients WHERE user_id = ?", (sam.id,)) == 1
-        assert await w.count("SELECT COUNT(*) FROM outbox WHERE target_id = ?", (sam.id,)) == 1
+        assert (
+            await w.count(
+                "SELECT COUNT(*) FROM outbox WHERE target_id = ? AND kind != 'client_welcome'",
+                (sam.id,),
+            )
+            == 1
+        )
         actions = [
             r[0]
             for r in await w.db.fetchall(

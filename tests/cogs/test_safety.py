@@ -8,6 +8,7 @@ import discord
 
 from bot.domain.language import find_stigma
 from bot.services.alerts import ack_custom_id
+from bot.services.userdata import gather_export
 from cogs.safety import _report
 from tests.harness import program_world
 
@@ -51,10 +52,11 @@ async def test_crisis_message_gets_private_reply_and_one_urgent_alert(tmp_path):
         await alex.send(w.cohort, "like I want to end it all")
         await w.run_due_work()
 
-        # Private reply: resources and staffed hours, by DM.
+        # Private reply: a neutral first line, resources and staffed hours, by DM.
         dms = w.dms(alex)
         assert len(dms) == 1
         assert "988" in dms[0].content
+        assert dms[0].content.splitlines()[0] == w.settings.program.dm_preview
         assert w.settings.program.staffed_hours in dms[0].content
         assert find_stigma(dms[0].content) == []
 
@@ -95,19 +97,17 @@ async def test_after_the_window_a_new_alert_is_raised(tmp_path):
         assert len(w.dms(alex)) == 2
 
 
-async def test_unacknowledged_crisis_alert_reescalates_to_on_call(tmp_path):
+async def test_unacknowledged_crisis_alert_pages_on_call_now_and_every_15_minutes(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         alex = w.clients[0]
-        await alex.send(w.cohort, "I don't want to be here anymore")
+        # active thoughts with a time are urgent (passive wishes are concern: paged after 4 h)
+        await alex.send(w.cohort, "I think I'm going to end my life tonight")
         await w.run_due_work()
-        await w.advance(timedelta(hours=3, minutes=59))
-        assert not [m for m in w.messages(w.staff) if m.role_mentions]
-        await w.advance(timedelta(minutes=2))
-        pings = [m for m in w.messages(w.staff) if f"<@&{w.roles['On-call'].id}>" in m.content]
-        assert len(pings) == 1
-        assert "not been acknowledged" in pings[0].content
-        await w.advance(timedelta(hours=5))
-        assert len([m for m in w.messages(w.staff) if "not been acknowledged" in m.content]) == 1
+        on_call = f"<@&{w.roles['On-call'].id}>"
+        assert [m for m in w.messages(w.staff) if on_call in m.content]  # at once
+        await w.advance(timedelta(hours=1), step=timedelta(minutes=5))
+        pings = [m for m in w.messages(w.staff) if "still not acknowledged" in m.content]
+        assert len(pings) == 4 and all(on_call in p.content for p in pings)
 
 
 async def test_facilitator_acknowledges_the_alert(tmp_path):
@@ -332,18 +332,21 @@ async def test_export_delete_and_purge(tmp_path):
         await alex.context_menu(w.cohort, "Report to facilitator", message)
         cog = w.bot.get_cog("SafetyCog")
         exported = await cog.export_user_data(alex.id)
-        assert [e["source"] for e in exported["crisis_events"]] == ["group_message"]
         assert len(exported["reports_made"]) == 1
         assert (await cog.export_user_data(sam.id))["reports_about_you"] == 1
-        assert "kms" not in str(exported)
+        # Crisis events are core records (check-ins write them too): the core exports them.
+        document = await gather_export(w.bot, w.bot.services, alex.id)
+        events = document["sections"]["crisis_events"]
+        assert [e["source"] for e in events] == ["group_message"]
+        assert "kms" not in str(exported) and "kms" not in str(document)
         report = await cog.delete_user_data(alex.id)
-        assert report.removed == {"crisis_events": 1, "reports": 1}
+        assert report.removed == {"reports": 1}
         await alex.context_menu(w.cohort, "Report to facilitator", message)
         kept = await cog.delete_user_data(sam.id)
-        assert kept.removed == {"crisis_events": 0, "reports": 0}
+        assert kept.removed == {"reports": 0}
         assert "reports" in kept.kept
         w.clock.set(w.clock.now() + timedelta(days=366))
-        assert await cog.purge_expired() == {"crisis_events": 0, "reports": 1}
+        assert await cog.purge_expired() == {"reports": 1}
 
 
 def test_user_facing_strings_are_person_first():

@@ -1,0 +1,54 @@
+"""Crisis detector speed: time per message over the whole labelled corpus
+(tests/data/crisis), after one warm-up pass (the first call compiles the rules). Each
+message is timed in every round and its fastest round is kept, so a busy machine's
+scheduling pauses do not count as detector time; the mean of all rounds is reported too.
+
+    python -m bench.crisis        # prints one JSON line
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.domain.crisis import detect_crisis
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis"
+
+
+def texts() -> list[str]:
+    out = []
+    for name in ("dev.jsonl", "heldout.jsonl"):
+        for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(str(json.loads(line)["text"]))
+    return out
+
+
+def measure(rounds: int = 3) -> dict[str, Any]:
+    messages = texts()
+    for text in messages:
+        detect_crisis(text)
+    every: list[list[float]] = [[] for _ in messages]
+    for _ in range(rounds):
+        for index, text in enumerate(messages):
+            started = time.perf_counter()
+            detect_crisis(text)
+            every[index].append((time.perf_counter() - started) * 1000)
+    per_message = sorted(min(times) for times in every)
+    return {
+        "messages": len(messages),
+        "rounds": rounds,
+        "mean_all_rounds_ms": statistics.fmean(t for times in every for t in times),
+        "mean_ms": statistics.fmean(per_message),
+        "p50_ms": per_message[len(per_message) // 2],
+        "p99_ms": per_message[int(len(per_message) * 0.99)],
+        "max_ms": per_message[-1],
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure()))

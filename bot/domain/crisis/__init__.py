@@ -1,0 +1,221 @@
+"""Crisis language detection and the private resources reply.
+
+``detect_crisis(text)`` answers whether a message carries crisis language, how urgent it
+is and which kind (see ``rules.CATEGORIES``), or None. It is pure and fast (no I/O, well
+under a millisecond per message) and explainable: ``CrisisMatch.rule`` names the lexicon
+rule that fired, never the text. The method, categories and measured figures are in
+docs/SAFETY.md.
+
+Steps: normalize (``normalize.py``), blank idioms (``idioms.py``), run the rules
+(``lexicon_thoughts.py``, ``lexicon_acts.py`` and the program's own terms), and drop
+each match a scope rule explains away (``scope.py``): negation or denial, someone else as
+the subject, a past the writer has come through, teaching/news/lyrics, a joke or game.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.domain.crisis import model as learned
+from bot.domain.crisis import scope
+from bot.domain.crisis.cues import CUES
+from bot.domain.crisis.idioms import blank, compile_idioms
+from bot.domain.crisis.lexicon_acts import ACTS
+from bot.domain.crisis.lexicon_harm import HARM
+from bot.domain.crisis.lexicon_more import MORE
+from bot.domain.crisis.lexicon_thoughts import ACTIVE, INTENT, PASSIVE
+from bot.domain.crisis.normalize import normalize, variants
+from bot.domain.crisis.resources import resources_text
+from bot.domain.crisis.rules import CATEGORIES, PRIORITY, Rule, Severity, rule
+
+__all__ = [
+    "CATEGORIES",
+    "CrisisMatch",
+    "Severity",
+    "detect_crisis",
+    "normalize",
+    "resources_text",
+]
+
+LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE
+CUE_THRESHOLD = 2.0
+PROGRAM_CATEGORY = "active_ideation"
+
+# Another crisis word elsewhere in the message: what weak rules (flag C) need.
+_CONTEXT = re.compile(
+    r"\b(?:die|dying|dead|death|end it|end my life|suicid\w*|kill|gone|goodbye|forever|"
+    r"for good|anymore|any more|cant do|cant take|cant go|done|over|worthless|hopeless|"
+    r"nobody|no one|sorry|forgive|love you all|love you guys|tonight|last|final|peace|pills|"
+    r"overdose|od|cut|bleed|blade|rope|bridge|gun|wake up|burden|miss me|ending|kms|unalive|"
+    r"sh|si|calm|ready|enough|wont need|dont need|take care of|be mad at me|not be around|"
+    r"wont be|this week|after this|it all|goodbyes|do it|plan|trigger|loaded|ledge|edge|"
+    r"jump|numb|empty|point|relapsed|used|end|letters?|notes?|high|drunk|wasted|tabs|alone|"
+    r"on purpose)\b"
+)
+# Present-tense timing that turns a thought into intent ("thinking about ending it tonight").
+_SOON = re.compile(
+    r"\b(?:tonight|today|this weekend|tomorrow|right now|soon|in an hour|after group|"
+    r"when (?:everyone|they) (?:leave|leaves|sleep)|going to|decided|ready to|about to)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisMatch:
+    """What fired: the severity, the category id and the rule id (safe to log)."""
+
+    severity: Severity
+    category: str
+    rule: str
+
+    @property
+    def phrase(self) -> str:
+        """The old name of ``rule``, kept for callers written before categories."""
+        return self.rule
+
+
+def _program_rule(index: int, term: str) -> Rule | None:
+    category = PROGRAM_CATEGORY
+    head, sep, tail = term.partition(":")
+    if sep and head.strip() in CATEGORIES:
+        category, term = head.strip(), tail
+    prefix = term.rstrip().endswith("*")
+    wanted = normalize(term.rstrip().rstrip("*"))
+    if not wanted or "|" in wanted:
+        return None
+    tail_re = r"[a-z0-9]*\b" if prefix else r"\b"
+    return rule(f"program_term_{index}", category, rf"\b{re.escape(wanted)}{tail_re}", "S")
+
+
+@lru_cache(maxsize=1)
+def _model() -> learned.Model | None:
+    return learned.load()
+
+
+@lru_cache(maxsize=32)
+def _compiled(
+    extra_terms: tuple[str, ...], extra_idioms: tuple[str, ...]
+) -> tuple[tuple[Rule, ...], tuple[re.Pattern[str], ...]]:
+    program = [_program_rule(i, t) for i, t in enumerate(extra_terms)]
+    rules = LEXICON + tuple(r for r in program if r is not None)
+    return rules, compile_idioms(extra_idioms)
+
+
+def _in_scope(text: str, start: int, end: int, check_subject: bool) -> bool:
+    first_person = scope.first_person(text[start:end])
+    if scope.negated(text, start, end):
+        return False
+    if check_subject and scope.other_subject(text, start, end):
+        return False
+    if scope.past_recovery(text, start, end):
+        return False
+    return not scope.education(text, start, end, first_person)
+
+
+def _cue_score(text: str) -> str | None:
+    """The strongest family when the message's surviving cues weigh enough, else None."""
+    total = 0.0
+    families: list[str] = []
+    for _cue_id, family, weight, pattern in CUES:
+        seen: set[str] = set()
+        for match in pattern.finditer(text):
+            subject = family != "plan_preparation"  # a goodbye names others by nature
+            if match.group(0) not in seen and _in_scope(text, match.start(), match.end(), subject):
+                seen.add(match.group(0))
+                total += weight
+                families.append(family)
+                if len(seen) == 2:
+                    break
+    if total < CUE_THRESHOLD or scope.moving_on(text):
+        return None
+    return min(families, key=PRIORITY.index)
+
+
+def _survives(found: Rule, text: str, start: int, end: int) -> bool:
+    if not _in_scope(text, start, end, "S" in found.flags):
+        return False
+    if "H" in found.flags and scope.hyperbole(text, start, end):
+        return False
+    if scope.gaming(text, start, end, found.id):
+        return False
+    if "C" in found.flags:
+        rest = text[:start] + " " + text[end:]
+        return bool(_CONTEXT.search(rest)) and not scope.moving_on(text)
+    return True
+
+
+def _category(found: Rule, text: str, start: int, end: int) -> str:
+    if found.category == "active_ideation":
+        left, right = scope.clause_bounds(text, start, end)
+        if _SOON.search(text[left:right]):
+            return "intent"
+    return found.category
+
+
+def _scan(text: str, rules: tuple[Rule, ...]) -> tuple[list[tuple[str, str]], bool]:
+    """Surviving hits (category, rule id), and whether any match was explained away."""
+    hits: list[tuple[str, str]] = []
+    dismissed = False
+    for found in rules:
+        for match in found.pattern.finditer(text):
+            if _survives(found, text, match.start(), match.end()):
+                hits.append((_category(found, text, match.start(), match.end()), found.id))
+                break
+            dismissed = True
+    return hits, dismissed
+
+
+def _model_category(text: str) -> str:
+    families = [family for _id, family, _w, pattern in CUES if pattern.search(text)]
+    return min(families, key=PRIORITY.index) if families else "passive_ideation"
+
+
+def detect_crisis(
+    text: str,
+    extra_terms: Iterable[str] = (),
+    extra_idioms: Iterable[str] = (),
+    *,
+    use_model: bool = True,
+) -> CrisisMatch | None:
+    """Crisis language in ``text``, or None.
+
+    ``extra_terms`` are the program's own phrases (config ``safety.crisis_terms``): whole
+    words after normalization, ``word*`` for any word starting with ``word``, and an
+    optional ``category:`` prefix (default ``active_ideation``). ``extra_idioms`` are
+    phrases that must not fire (config ``safety.crisis_idioms``). Both go through the same
+    scope rules as the built-in lexicon. ``use_model=False`` leaves out the learned part
+    (to measure it separately).
+    """
+    rules, idioms = _compiled(tuple(extra_terms), tuple(extra_idioms))
+    hits: list[tuple[str, str]] = []
+    dismissed = False
+    clean = ""
+    for reading in variants(text):
+        clean = blank(reading, idioms)
+        if clean:
+            found, explained = _scan(clean, rules)
+            hits += found
+            dismissed = dismissed or explained
+            if not hits:
+                cue = _cue_score(clean)
+                if cue is not None:
+                    hits.append((cue, "cue_score"))
+    trained = _model() if use_model else None
+    if (
+        not hits
+        and not dismissed
+        and clean
+        and trained is not None
+        and scope.model_may_speak(clean)
+        and trained.score(text) > learned.THRESHOLD
+    ):
+        hits.append((_model_category(clean), "model"))
+    if hits and scope.explicit_denial(clean):
+        hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent" and hit[1] != "model"]
+    if not hits:
+        return None
+    hits.sort(key=lambda hit: PRIORITY.index(hit[0]))
+    category, rule_id = hits[0]
+    return CrisisMatch(CATEGORIES[category], category, rule_id)

@@ -1,0 +1,90 @@
+"""Idioms: everyday sayings that share words with crisis language ("this is killing me",
+"my phone died", "overdosed on coffee"). They are blanked out of the normalized text
+before the rules run, so "dead tired and i want to die" still fires. A program adds its
+own with ``safety.crisis_idioms`` (plain phrases, normalized like messages)."""
+
+from __future__ import annotations
+
+import re
+
+_NOT_DRUGS = (
+    r"(?:coffee|caffeine|sugar|candy|chocolate|netflix|tv|pizza|carbs|cookies|cake|"
+    r"halloween candy|energy drinks?|red bull|monster|tacos|anime|kdramas|tiktok|reality tv|"
+    r"true crime|podcasts?|christmas|cheese|vitamins|gummies|work|music|cuteness|love|"
+    r"sunshine|dopamine|nostalgia|salt|spice|hot sauce|screen time|social media|memes|"
+    r"espresso|cold brew|pumpkin spice|sweets|ice cream|donuts|dessert|snacks|junk food)"
+)
+
+DEFAULT_IDIOMS: tuple[str, ...] = (
+    r"\bkill(?:ing|ed|s)? (?:it|time|the (?:vibe|mood|lights|engine|music|game|craving|"
+    r"cravings)|two birds|for (?:a|some|an))\b",
+    r"\b(?:is|are|was|were|its|keeps?|been|be) killing (?:me|my \w+)\b",
+    r"\b\w+ (?:is|are|were|was) (?:gonna |going to )?(?:kill|killing) me\b",
+    r"\b(?:going to|gonna|will|would|might) kill (?:me|him|her|them|you)\b(?= (?:if|when|lol|"
+    r"for|\||,|$))",
+    r"\bkill me now\b",
+    r"\bdying (?:to|for|of (?:laughter|laughing|embarrassment|boredom|cringe|curiosity|"
+    r"thirst|hunger|the heat))\b",
+    r"\b(?:died|dying|die|dead) (?:laughing|of laughter|lol|from laughing)\b",
+    r"\bto die for\b(?! real)",
+    r"\bdie on (?:this|that) hill\b",
+    r"\bdead (?:tired|serious|on|wrong|set|end|weight|inside lol|battery|phone|last)\b",
+    r"\b(?:phone|battery|laptop|car|plant|plants|charger|tv|remote|computer|headphones|"
+    r"airpods|battery|mouse|keyboard|printer|wifi|router|vape|lighter|flashlight|controller|"
+    r"tablet|ipad|watch|fridge|bulb|engine|alternator|tree|goldfish|fish|basil|succulent|"
+    r"conversation|group chat|chat|party|vibe|show|series|trend|meme|mood) (?:is |was |just |"
+    r"finally |)(?:dead|died|dying|die|dies)\b",
+    r"\b(?:im|i am|we are|were|literally|lowkey|im actually|im literally) "
+    r"(?:so |actually |literally )?(?:dead|deceased|dying|ded)\b(?= *(?:lol|at|from|over))",
+    r"\bi (?:could|couldve|could have|almost|nearly) (?:just )?(?:died|die)\b(?= (?:of|from|"
+    r"when|laughing|lol|right|on the spot|\||,|$))",
+    r"\b(?:bored|scared|sick|worried|freezing|frozen|tickled|loved) to death\b",
+    r"\bthe death of me\b",
+    r"\bover my dead body\b",
+    r"\b(?:die hard|diehard|dye|dyed|dying my hair|die my hair)\b",
+    r"\b(?:od|oded|overdos\w*|oding) on " + _NOT_DRUGS + r"\b",
+    r"\b(?:sugar|caffeine|coffee|cuteness|carb|serotonin|dopamine|vitamin) overdose\b",
+    r"\boverdose of " + _NOT_DRUGS.replace("(?:", "(?:sun|fun|", 1) + r"\w*\b",
+    r"\bcut(?:ting)? (?:my hair|carbs|sugar|ties|back|class|the cord|corners|it out|down|"
+    r"my losses|in line|my nails|the grass|the lawn|onions|veggies|my bangs|off (?:contact|"
+    r"people|my)|toxic|coupons|the cheese|my coffee)\b",
+    r"\bcutting board\b",
+    r"\b(?:hang|hanging|hung) (?:out|in there|on|up|with|tight|loose|a (?:picture|shelf|"
+    r"left|right)|pictures|the laundry|my (?:coat|clothes|jacket))\b",
+    r"\bend of (?:the|my) (?:day|world|week|rope|road|shift|line)\b",
+    r"\bend(?:ing)? (?:it|things) (?:with|between) \w+\b",
+    r"\bend(?:ing)? my (?:shift|day|lease|relationship|streak|marriage|contract|week|"
+    r"subscription|membership|night)\b",
+    r"\b(?:take|taking|took|get|getting|got) (?:my|back my) life back\b|\btake back my life\b",
+    r"\b(?:save|saved|saving|changed|change) my life\b",
+    r"\bfor the life of me\b",
+    r"\bjump(?:ing)? off a bridge if\b|\bif (?:all )?your friends jumped\b",
+    r"\bkms\b(?= (?:away|run|walk|drive|ride|from))",
+    r"\bshoot me (?:a|an) (?:text|message|dm|email|call)\b",
+    r"\b(?:my|the) (?:feet|back|legs|knees|head|shoes|boots|hips|eyes) (?:are|is) killing "
+    r"(?:me|my)\b",
+    r"\bdead(?:line|lift|lifts|lifting|pool|wood|bolt|beat|head|heads)\b",
+    r"\bpain killers?\b|\bpainkillers?\b",
+    r"\bdrop dead (?:gorgeous|beautiful|handsome)\b",
+    r"\b(?:dying|died) (?:on|in) (?:the|that|this) (?:level|boss|game|round|match)\b",
+    r"\bsuicide (?:squad|doors?|run|runs|sprints|drills|mission|silence)\b",
+    r"\bgoodbye (?:for now|till|until|and see)\b",
+    r"\bsee (?:you|ya|yall|u) (?:all )?(?:tomorrow|thursday|next|later|soon|at|in|monday|"
+    r"tuesday|wednesday|friday|saturday|sunday)\b",
+)
+
+
+def compile_idioms(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The default idiom patterns plus a program's plain-text idioms."""
+    from bot.domain.crisis.normalize import normalize
+
+    own = [normalize(phrase) for phrase in extra]
+    patterns = list(DEFAULT_IDIOMS) + [rf"\b{re.escape(p)}\b" for p in own if p]
+    return tuple(re.compile(p) for p in patterns)
+
+
+def blank(text: str, idioms: tuple[re.Pattern[str], ...]) -> str:
+    """``text`` with every idiom replaced by a neutral word, clause marks kept."""
+    for idiom in idioms:
+        text = idiom.sub(" idiom ", text)
+    return re.sub(r" +", " ", text).strip()
