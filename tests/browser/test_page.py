@@ -105,9 +105,13 @@ async def test_enroll_check_in_and_acknowledge_the_alert(
     dialog = page.get_by_test_id("modal")
     await expect(dialog).to_be_visible()
     await expect(page.locator("#modal-title")).to_have_text("Daily check-in")
-    answers = {"Mood": "6", "Craving": "9", "Used": "no", "sleep": "7"}
-    for label, value in answers.items():
-        await dialog.get_by_label(label, exact=False).first.fill(value)
+    await dialog.get_by_label("Mood", exact=False).fill("6")
+    await dialog.get_by_label("Craving", exact=False).fill("9")
+    # "Used since your last check-in?" and the safety question are radio groups.
+    groups = dialog.get_by_role("group")
+    await expect(groups).to_have_count(2)
+    for group in await groups.all():
+        await group.get_by_label("No", exact=True).check()
     await shot(page, shots, "05-check-in-form")
     await page.locator("#modal-submit").click()
     await expect(dialog).to_be_hidden()
@@ -125,6 +129,10 @@ async def test_enroll_check_in_and_acknowledge_the_alert(
     await shot(page, shots, "07-alert")
     await alert.get_by_role("button", name="Acknowledge").click()
     await expect(alert).to_contain_text("Acknowledged")
+    # Who acknowledged it is a mention Discord (and the page) shows by name.
+    await expect(alert.locator(".embed-field", has_text="Acknowledged")).to_contain_text(
+        "by @Dana (facilitator)"
+    )
     await expect(alert.get_by_role("button", name="Acknowledge")).to_have_count(0)
     await shot(page, shots, "08-acknowledged")
 
