@@ -19,12 +19,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.domain.errors import DomainError
 
-class BadTimezone(ValueError):
+
+class BadTimezone(DomainError):
     pass
 
 
-class BadTime(ValueError):
+class BadTime(DomainError):
     pass
 
 

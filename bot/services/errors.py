@@ -1,8 +1,10 @@
 """The one error handler: friendly ephemeral replies, never exception text.
 
-Domain errors (:class:`UserError`) and permission refusals (:class:`NotAllowed`) show
-their message. Anything unexpected shows "Something went wrong (ref 7F3A)" and logs the
-traceback under the same ref. Views, modals and dynamic items route here too.
+Errors the person can fix (:class:`UserError`, and any
+:class:`bot.domain.errors.DomainError` a domain function raised for bad input) and
+permission refusals (:class:`NotAllowed`) show their message. Anything unexpected shows
+"Something went wrong (ref 7F3A)" and logs the traceback under the same ref. Views,
+modals and dynamic items route here too.
 
 The reply tells the truth about what was saved: a handler that has done work records it
 with :func:`note_done` ("Your consent is saved."), and whether the interaction's task
@@ -20,6 +22,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import discord
 from discord import app_commands
+
+from bot.domain.errors import DomainError
 
 log = logging.getLogger("iopbot.errors")
 
@@ -58,6 +62,8 @@ def describe(error: BaseException) -> str | None:
         error = error.original
     if isinstance(error, UserError | NotAllowed):
         return error.message
+    if isinstance(error, DomainError):  # bad input the domain rejected: its text is for people
+        return str(error)
     if isinstance(error, app_commands.TransformerError):
         kind = error.type.name.replace("_", " ")
         return f"I couldn't read one of the options as a {kind}. Please check it and try again."

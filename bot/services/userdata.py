@@ -1,6 +1,6 @@
 """One person's data across every loaded cog: export it, delete it, purge old rows.
 
-Each data-owning cog implements its part (``IopCog.export_user_data`` /
+Each data-owning cog implements its part (``DataOwner.export_user_data`` /
 ``delete_user_data`` / ``purge_expired``); this module runs them all, adds the core
 tables (outbox, audit trail, crisis events) and records each request in ``data_requests``
 so that a deletion interrupted by a crash is finished by the next purge run.
@@ -20,11 +20,11 @@ from typing import Any
 
 from discord.ext import commands
 
-from bot.cogbase import DeletionReport, IopCog
 from bot.db.database import Transaction
 from bot.db.repositories.data import DataRequestRepository, UserRecordQueries
 from bot.db.repositories.safety import SafetyRepository
 from bot.services.container import Services
+from bot.services.datarights import DataOwner, DeletionReport
 
 log = logging.getLogger("iopbot.userdata")
 
@@ -59,12 +59,12 @@ class DeletionOutcome:
         return sum(self.report.removed.values())
 
 
-def data_cogs(bot: commands.Bot) -> list[IopCog]:
+def data_cogs(bot: commands.Bot) -> list[DataOwner]:
     """Every loaded iopbot cog, in load order."""
-    return [cog for cog in bot.cogs.values() if isinstance(cog, IopCog)]
+    return [cog for cog in bot.cogs.values() if isinstance(cog, DataOwner)]
 
 
-def _part_name(cog: IopCog) -> str:
+def _part_name(cog: DataOwner) -> str:
     module = type(cog).__module__.split(".")
     return module[1] if len(module) > 1 and module[0] == "cogs" else cog.qualified_name
 

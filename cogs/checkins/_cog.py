@@ -15,10 +15,8 @@ from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.clients import Client
 from bot.domain.checkins import SAFETY_LABELS, USED_LABELS
-from bot.domain.dates import BadDate, check_range, parse_date
+from bot.domain.dates import check_range, parse_date
 from bot.domain.localtime import (
-    BadTime,
-    BadTimezone,
     local_date,
     parse_hhmm,
     parse_zone,
@@ -126,16 +124,10 @@ class CheckinsCog(IopCog):
         client = await require_client(services, interaction.user.id)
         local_time: str | None = KEEP
         if time is not None:
-            try:
-                local_time = parse_hhmm(time).strftime("%H:%M")
-            except BadTime as exc:
-                raise UserError(str(exc)) from None
+            local_time = parse_hhmm(time).strftime("%H:%M")
         zone = client.timezone
         if timezone is not None:
-            try:
-                zone = parse_zone(timezone)
-            except BadTimezone as exc:
-                raise UserError(str(exc)) from None
+            zone = parse_zone(timezone)
         now = services.clock.now()
         async with services.db.transaction() as tx:  # fresh reads inside: no stale overwrite
             if zone.key != client.timezone.key:
@@ -161,16 +153,13 @@ class CheckinsCog(IopCog):
         client = await require_client(services, interaction.user.id)
         now = services.clock.now()
         today = local_date(now, client.timezone)
-        try:
-            until = check_range(
-                parse_date(until_date),
-                today=today,
-                past_days=0,
-                future_days=PAUSE_MAX_DAYS,
-                what="date prompts start again",
-            )
-        except BadDate as exc:
-            raise UserError(str(exc)) from None
+        until = check_range(
+            parse_date(until_date),
+            today=today,
+            past_days=0,
+            future_days=PAUSE_MAX_DAYS,
+            what="date prompts start again",
+        )
         if until <= today:
             raise UserError("Please pick a date after today (YYYY-MM-DD).")
         async with services.db.transaction() as tx:

@@ -62,7 +62,7 @@ def history_text(history: History, *, own: bool) -> str:
     whose = "Your" if own else f"{shown_name(history.name)}'s"
     lines = [
         f"**{whose} last {len(history.days)} days**: {_count(count, 'check-in')}, "
-        f"{_count(len(history.missed), 'day')} without one. "
+        f"{_count(len(history.missed), 'day')} with no check-in. "
         f"Check-in streak: {_count(history.streak, 'day')}.",
         f"Average mood {_average([c.mood for c in history.checkins])}, "
         f"average craving {_average([c.craving for c in history.checkins])}.",

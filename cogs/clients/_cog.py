@@ -12,9 +12,9 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.outbox import OutboxRow
-from bot.domain.dates import BadDate, check_range, parse_date
-from bot.domain.localtime import BadTimezone, local_date, parse_zone, zone_names
-from bot.domain.names import BadName, check_record_name, plain_name
+from bot.domain.dates import check_range, parse_date
+from bot.domain.localtime import local_date, parse_zone, zone_names
+from bot.domain.names import check_record_name, plain_name
 from bot.domain.text import shown_name
 from bot.services import userdata
 from bot.services.container import Services
@@ -93,10 +93,7 @@ class ClientsCog(IopCog):
         record_name: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         services = self.services
-        try:
-            clean_record_name = check_record_name(record_name) if record_name else None
-        except BadName as exc:
-            raise UserError(str(exc)) from None
+        clean_record_name = check_record_name(record_name) if record_name else None
         if member.bot:
             raise UserError("Bots can't be enrolled as clients.")
         if services.perms.is_facilitator(member):
@@ -110,24 +107,18 @@ class ClientsCog(IopCog):
             )
         zone = services.settings.program.timezone
         if timezone:
-            try:
-                zone = parse_zone(timezone)
-            except BadTimezone as exc:
-                raise UserError(str(exc)) from None
+            zone = parse_zone(timezone)
         now = services.clock.now()
         today = local_date(now, zone)
         start = today
         if start_date:
-            try:
-                start = check_range(
-                    parse_date(start_date),
-                    today=today,
-                    past_days=365,
-                    future_days=90,
-                    what="program start date",
-                )
-            except BadDate as exc:
-                raise UserError(str(exc)) from None
+            start = check_range(
+                parse_date(start_date),
+                today=today,
+                past_days=365,
+                future_days=90,
+                what="program start date",
+            )
         async with services.db.transaction() as tx:
             before = await services.clients.get_in(tx, member.id)
             is_new = await services.clients.enroll(
@@ -269,10 +260,7 @@ class ClientsCog(IopCog):
         client = await services.clients.get(interaction.user.id)
         if client is None:
             raise UserError("Only enrolled clients have a time zone setting here.")
-        try:
-            new_zone = parse_zone(zone)
-        except BadTimezone as exc:
-            raise UserError(str(exc)) from None
+        new_zone = parse_zone(zone)
         async with services.db.transaction() as tx:  # the zone and the re-planned prompts
             await set_client_timezone(services, tx, client.user_id, new_zone, services.clock.now())
         await reply_ephemeral(

@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.domain.consent import expiry_text
+from bot.domain.consent import SCOPE, expiry_text
 from bot.domain.family_notices import discord_time
 from bot.domain.text import shown_name
 from bot.services.components import FixedButton
@@ -152,8 +152,7 @@ class ConsentConfirmButton(
         await interaction.response.edit_message(
             content=(
                 f"Saved. {shown_name(terms.recipient_name)} will get family-session notices "
-                "(date, time "
-                f"and place only), {expiry_text(terms)}. You can revoke this at any time "
+                f"({SCOPE} only), {expiry_text(terms)}. You can revoke this at any time "
                 "with /family consent revoke."
             ),
             embed=None,

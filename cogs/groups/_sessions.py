@@ -15,7 +15,6 @@ from bot.db.repositories.groups_sessions import Occurrence
 from bot.domain.localtime import local_date
 from bot.domain.sessions import (
     WEEKDAYS,
-    BadSession,
     check_duration,
     occurrence_at,
     occurrences_between,
@@ -100,11 +99,8 @@ class SessionsCog(IopCog):
     ) -> None:
         core, services = self.core, self.services
         target = await core.resolve_cohort(cohort)
-        try:
-            day_index = parse_weekday(weekday)
-            length = check_duration(duration)
-        except BadSession as exc:
-            raise UserError(str(exc)) from None
+        day_index = parse_weekday(weekday)
+        length = check_duration(duration)
         wall = parse_wall(start)
         for existing in await core.sessions.templates(target.id):
             if existing.weekday == day_index and overlaps(

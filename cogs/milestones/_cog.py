@@ -28,7 +28,7 @@ from bot.db.repositories.clients import Client
 from bot.db.repositories.milestones import MilestoneRepository, SobrietyRecord
 from bot.db.repositories.outbox import OutboxRow
 from bot.domain import milestones as ms
-from bot.domain.dates import BadDate, parse_date
+from bot.domain.dates import parse_date
 from bot.domain.localtime import local_date, parse_hhmm
 from bot.services.container import Services
 from bot.services.dispatcher import KindHooks
@@ -115,10 +115,7 @@ class MilestonesCog(IopCog):
         client = await self._client(interaction)
         now = services.clock.now()
         today = local_date(now, client.timezone)
-        try:
-            start = ms.check_sobriety_date(parse_date(date), today=today)
-        except BadDate as exc:
-            raise UserError(str(exc)) from None
+        start = ms.check_sobriety_date(parse_date(date), today=today)
         async with services.db.transaction() as tx:
             await self.repo.set_start(tx, client.user_id, start, now)
             await self.repo.drop_pending_sobriety(tx, client.user_id)
