@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import importlib.util
 import json
 import logging
 import secrets
@@ -33,6 +32,7 @@ from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.ledger import LedgerRepository
 from bot.db.repositories.meta import MetaRepository
 from bot.db.repositories.outbox import OutboxRepository
+from bot.extensions import CORE_COGS, installed
 from bot.files import program_file_problems
 from bot.keys import key_file_path, load_program_key
 from bot.services.alerts import Alerts
@@ -51,7 +51,6 @@ from bot.services.tasks import TaskGroup
 
 log = logging.getLogger("iopbot.app")
 
-CORE_COGS = ("clients", "alerts")
 DISPATCH_JOB = "outbox:dispatch"
 COMMANDS_HASH_KEY = "commands_hash"
 GATEWAY_FAILURES = 5
@@ -74,9 +73,8 @@ def cog_modules(settings: Settings) -> list[str]:
 
 
 def unknown_cogs(settings: Settings) -> list[str]:
-    return [
-        name for name in settings.cogs.enabled if importlib.util.find_spec(f"cogs.{name}") is None
-    ]
+    present = set(installed(settings.cogs.enabled))
+    return [name for name in settings.cogs.enabled if name not in present]
 
 
 class IopBot(commands.Bot):

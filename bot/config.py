@@ -33,6 +33,7 @@ from bot.domain.checkins import DEFAULT_ITEMS, check_items
 from bot.domain.language import reveals_treatment
 from bot.domain.localtime import BadTimezone, parse_zone
 from bot.domain.staffing import WEEKDAYS
+from bot.extensions import DEFAULT_ENABLED
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -128,19 +129,8 @@ class DatabaseSettings(Section):
 
 
 class CogSettings(Section):
-    enabled: list[str] = Field(
-        default_factory=lambda: [
-            "clients",
-            "groups",
-            "moderation",
-            "safety",
-            "checkins",
-            "safetyplan",
-            "milestones",
-            "family",
-            "data",
-        ]
-    )
+    # The feature cogs to load; the registry in bot/extensions.py lists them all.
+    enabled: list[str] = Field(default_factory=lambda: list(DEFAULT_ENABLED))
 
 
 class OutboxSettings(Section):

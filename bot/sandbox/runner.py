@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from bot.extensions import DEFAULT_ENABLED, installed
 from bot.sandbox.demo_world import PROGRAM_TIMEZONE, seed_demo_world
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.world import World
@@ -45,10 +45,8 @@ class Sandbox:
 
 
 def available_cogs() -> list[str]:
-    """Every cog the default config enables that is installed (features land over time)."""
-    from bot.config import CogSettings
-
-    return [n for n in CogSettings().enabled if importlib.util.find_spec(f"cogs.{n}") is not None]
+    """Every cog the default config enables that is installed (bot/extensions.py)."""
+    return installed(DEFAULT_ENABLED)
 
 
 def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:

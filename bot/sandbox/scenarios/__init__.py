@@ -1,6 +1,7 @@
 """Named sandbox scenarios: `iopbot sandbox --scenario NAME`.
 
-`demo` walks a program week by running, in order, the parts named in `DEMO_PARTS`.
+`demo` walks a program week by running, in order, the parts named in `DEMO_PARTS` (one
+per registered extension with a demo part, bot/extensions.py).
 Each part is an optional module `bot/sandbox/scenarios/demo_<part>.py` with
 `async def run(ctx: ScenarioContext) -> None`; a part whose module is missing is skipped
 with a note in the transcript, so features can add their part independently.
@@ -11,22 +12,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 
+from bot.extensions import DEMO_PARTS
 from bot.sandbox.scenario import ScenarioContext
 from bot.sandbox.scenarios.safety import run as run_safety
 from bot.sandbox.scenarios.smoke import run as run_smoke
 
 Scenario = Callable[[ScenarioContext], Awaitable[None]]
-
-DEMO_PARTS = (
-    "clients",
-    "groups",
-    "safety",
-    "safetyplan",
-    "checkins",
-    "milestones",
-    "family",
-    "data",
-)
 
 
 def load_demo_part(part: str) -> Scenario | None:
