@@ -337,7 +337,10 @@ def cmd_start(args: argparse.Namespace) -> int:
         "sandbox: a local Discord emulator with a demo program. Ctrl-C stops it.",
         file=sys.stderr,
     )
-    sandbox_args = build_parser().parse_args(["sandbox"])
+    forwarded = ["--no-browser"] if args.no_browser else []
+    if args.control_key:
+        forwarded += ["--control-key", args.control_key]
+    sandbox_args = build_parser().parse_args(["sandbox", *forwarded])
     return int(asyncio.run(sandbox_cli.main(sandbox_args)))
 
 
@@ -357,9 +360,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return p
 
-    add("start", "Run the bot if a token is set, otherwise the offline sandbox.").set_defaults(
-        func=cmd_start
-    )
+    from bot.sandbox import cli as sandbox_cli
+
+    p = add("start", "Run the bot if a token is set, otherwise the offline sandbox.")
+    sandbox_cli.add_page_arguments(p)
+    p.set_defaults(func=cmd_start)
     add("run", "Connect to Discord and run the bot.").set_defaults(func=cmd_run)
     p = add("migrate", "Create or upgrade the database schema.")
     p.add_argument("--status", action="store_true", help="show the schema version only")

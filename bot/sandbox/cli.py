@@ -1,6 +1,6 @@
 """`iopbot sandbox`: the real bot against the offline emulator, no token or config needed.
 
-iopbot sandbox                                  # serve; prints the control URL
+iopbot sandbox                                  # serve; prints and opens the web page
 iopbot sandbox --scenario smoke --transcript t.jsonl   # run a scenario, exit 0/1
 iopbot sandbox --world empty                    # only a server and the bot (try `setup`)
 iopbot sandbox --scenario setup                 # setup on an empty server, then smoke
@@ -12,9 +12,11 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 import tempfile
+import webbrowser
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -24,6 +26,7 @@ from bot.sandbox.scenario import ScenarioContext, ScenarioFailed
 from bot.sandbox.scenarios import PREPARE, SCENARIOS
 
 DEFAULT_START = "2025-03-03T13:00:00+00:00"  # a Monday, 08:00 in New York
+KEY_ENV = "IOPBOT_SANDBOX_KEY"
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +59,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "on for the demo scenario)",
     )
     parser.add_argument("--quiet", action="store_true", help="no live transcript on stdout")
+    add_page_arguments(parser)
     parser.add_argument(
         "--log-level", default="WARNING", help="log level for the bot and discord.py (stderr)"
     )
+
+
+def add_page_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options `iopbot sandbox` and `iopbot start` share: the page and its key."""
+    parser.add_argument(
+        "--no-browser", action="store_true", help="do not open the web page in a browser"
+    )
+    parser.add_argument(
+        "--control-key",
+        default=None,
+        help=f"the control API key (default: ${KEY_ENV}, else a random one per run)",
+    )
+
+
+def control_key(args: argparse.Namespace) -> str | None:
+    """The key from --control-key or the environment; None lets the emulator pick one."""
+    key = getattr(args, "control_key", None) or os.environ.get(KEY_ENV) or None
+    if key is not None and (not key.isprintable() or any(c.isspace() for c in key)):
+        raise ValueError("the sandbox control key must be printable, without spaces")
+    return key
+
+
+def should_open_browser(args: argparse.Namespace) -> bool:
+    """Open the page unless told not to, in CI, for a scenario run, or with no display."""
+    if getattr(args, "no_browser", False) or getattr(args, "scenario", None):
+        return False
+    if os.environ.get("CI"):
+        return False
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    return not (sys.platform.startswith("linux") and not has_display)
 
 
 def parse_start(text: str) -> datetime:
@@ -75,6 +109,11 @@ async def main(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     start = parse_start(args.start)
+    try:
+        key = control_key(args)
+    except ValueError as error:
+        print(f"iopbot sandbox: {error}", file=sys.stderr)
+        return 2
     echo = None if args.quiet else sys.stdout
     with contextlib.ExitStack() as stack:
         transcript: TextIO | None = None
@@ -95,8 +134,17 @@ async def main(args: argparse.Namespace) -> int:
             world_kind="empty" if prepare is not None else args.world,
             prepare=prepare,
             message_content=message_content_for(args),
+            control_key=key,
         ) as sandbox:
-            print(f"iopbot sandbox: control API at {sandbox.emulator.control_url}", flush=True)
+            emulator = sandbox.emulator
+            print(f"iopbot sandbox: web page at {emulator.page_url}", flush=True)
+            print(
+                f"iopbot sandbox: control API at {emulator.control_url} "
+                f"(header X-Sandbox-Key: {emulator.control_key})",
+                flush=True,
+            )
+            if should_open_browser(args):
+                await asyncio.to_thread(webbrowser.open, emulator.page_url)
             if args.scenario is None:
                 await serve_forever()
                 return 0

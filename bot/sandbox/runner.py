@@ -153,13 +153,17 @@ async def running_sandbox(
     world_kind: str = "demo",
     prepare: Prepare | None = None,
     message_content: bool | None = None,
+    control_key: str | None = None,
 ) -> AsyncIterator[Sandbox]:
     """The emulator with the demo (or an empty) world and the real bot logged in to it."""
     from bot.app import create_bot
+    from bot.sandbox.web.wiring import connect_page
     from bot.services.clock import FakeClock
 
     clock = FakeClock(start)
-    emulator = Emulator(token=TOKEN, port=port, latency=latency, now=clock.now)
+    emulator = Emulator(
+        token=TOKEN, port=port, latency=latency, now=clock.now, control_key=control_key
+    )
     emulator.transcript.file = transcript_file
     emulator.transcript.echo = echo
     errors = ErrorCounter()
@@ -183,6 +187,7 @@ async def running_sandbox(
         emulator.set_bot_restarter(sandbox.restart_bot)
         try:
             await sandbox.start_bot()
+            connect_page(sandbox)
             yield sandbox
         finally:
             await sandbox.stop_bot()

@@ -85,9 +85,10 @@ def alert_embed(
     if jump_url:
         fields.append({"name": "Message", "value": f"[Open the message]({jump_url})"})
     if alert.acknowledged_at is not None:
-        who = acknowledged_by or f"<@{alert.acknowledged_by}>"
+        # A name is escaped; the mention fallback must not be, or it shows as "<@…>".
+        who = shown_name(acknowledged_by) if acknowledged_by else f"<@{alert.acknowledged_by}>"
         stamp = f"<t:{int(alert.acknowledged_at.timestamp())}:f>"
-        fields.append({"name": "Acknowledged", "value": f"by {shown_name(who)} at {stamp}"})
+        fields.append({"name": "Acknowledged", "value": f"by {who} at {stamp}"})
     if alert.outcome is not None and alert.outcome_at is not None:
         label = OUTCOME_LABELS.get(alert.outcome, alert.outcome)
         stamp = f"<t:{int(alert.outcome_at.timestamp())}:f>"

@@ -16,7 +16,12 @@ from bot.sandbox.scenarios.smoke import PROMPT
 async def _control(sandbox: Sandbox, method: str, path: str, body: Any) -> Any:
     async with (
         aiohttp.ClientSession() as session,
-        session.request(method, f"{sandbox.emulator.base_url}{path}", json=body) as answer,
+        session.request(
+            method,
+            f"{sandbox.emulator.base_url}{path}",
+            json=body,
+            headers={"X-Sandbox-Key": sandbox.emulator.control_key},  # the per-run key
+        ) as answer,
     ):
         return answer.status, await answer.json()
 

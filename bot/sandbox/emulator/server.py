@@ -33,11 +33,13 @@ from bot.sandbox.emulator import (
 from bot.sandbox.emulator.contract import ContractCheck, ContractLog, load_contract
 from bot.sandbox.emulator.core import utc_now
 from bot.sandbox.emulator.errors import ApiError, json_response, no_content
+from bot.sandbox.emulator.guard import Guard, new_key
 from bot.sandbox.emulator.ratelimit import InjectedLimit
 from bot.sandbox.emulator.routing import Call, Route, Router, parse_body
 from bot.sandbox.emulator.state import JSON, iso
 from bot.sandbox.emulator.user_api import UserApi
 from bot.sandbox.emulator.world_api import WorldApi
+from bot.sandbox.web.hooks import PageHooks
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +64,12 @@ class Emulator(UserApi, WorldApi):
         latency: float = 0.0,
         now: Callable[[], datetime] = utc_now,
         bot_name: str = "iopbot",
+        control_key: str | None = None,
     ) -> None:
         super().__init__(token=token, now=now, bot_name=bot_name)
+        self.control_key = control_key or new_key()
+        self.guard = Guard(self.control_key, lambda: self.port)
+        self.page = PageHooks()
         self.host = host
         self.port = port
         self.latency = latency
@@ -77,13 +83,15 @@ class Emulator(UserApi, WorldApi):
 
     async def start(self) -> None:
         from bot.sandbox.emulator.control import add_control_routes
+        from bot.sandbox.web.routes import add_web_routes
 
-        app = web.Application(client_max_size=25 * 1024 * 1024)
+        app = web.Application(client_max_size=25 * 1024 * 1024, middlewares=[self.guard.middleware])
         app.router.add_route("GET", "/gateway", self.gateway.handle)
         app.router.add_route(
             "GET", "/attachments/{channel_id}/{attachment_id}/{name}", self._attachment
         )
         add_control_routes(app, self)
+        add_web_routes(app, self)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         app.router.add_route("*", "/api/{tail:.*}", self._unknown_api)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -113,6 +121,11 @@ class Emulator(UserApi, WorldApi):
     @property
     def control_url(self) -> str:
         return f"{self.base_url}/_control"
+
+    @property
+    def page_url(self) -> str:
+        """The web page, with the control key it needs (docs/sandbox.md, "The web page")."""
+        return f"{self.base_url}/?key={self.control_key}"
 
     # ----- REST plumbing ----------------------------------------------------------------
 
