@@ -52,7 +52,10 @@ async def test_safety_scenario_exits_0_and_tells_the_story(
         for e in sends
         if e["kind"] == "guild" and e["channel_id"] == str(world.channels["staff-alerts"])
     ]
-    assert [f"<@&{on_call}>" in (e["content"] or "") for e in staff_posts] == [True]
+    paged = [f"<@&{on_call}>" in (e["content"] or "") for e in staff_posts]
+    assert paged[0] is True
+    # ... and the next morning's check-in safety item answered "Yes" pages again at once.
+    assert paged.count(True) == 2
     fallback = [
         e for e in sends if e["kind"] == "dm" and e.get("recipient_id") == str(facilitator.id)
     ]
@@ -93,5 +96,6 @@ async def test_safety_scenario_exits_0_and_tells_the_story(
         if e["kind"] == "ephemeral"
         and e.get("recipient_id") == str(client.id)
         and "safety plan" in (e["content"] or "").lower()
+        and "988" not in (e["content"] or "")  # not the check-in's crisis reply
     ]
     assert len(plan) == 1
