@@ -52,6 +52,10 @@ PLAIN = RuleEvidence((), dismissed=False, framed=False, denial=False)
 DISMISSED = RuleEvidence((), dismissed=True, framed=False, denial=False)
 DENIAL = RuleEvidence((), dismissed=False, framed=True, denial=True)
 RULE_HIT = RuleEvidence((("method", "gun"),), dismissed=False, framed=False, denial=False)
+CONCERN_HIT = RuleEvidence(
+    (("passive_ideation", "burden"),), dismissed=False, framed=False, denial=False
+)
+CUE_HIT = RuleEvidence((("method", "cue_score"),), dismissed=False, framed=False, denial=False)
 
 
 @pytest.mark.parametrize(
@@ -61,19 +65,27 @@ RULE_HIT = RuleEvidence((("method", "gun"),), dismissed=False, framed=False, den
         (PLAIN, linear.ALONE - 0.01, False),
         (DISMISSED, linear.ALONE + 0.05, False),
         (DISMISSED, linear.THROUGH_SCOPE + 0.01, True),
-        (DENIAL, linear.THROUGH_SCOPE + 0.01, False),
-        (DENIAL, linear.THROUGH_DENIAL + 0.005, True),
-        (RULE_HIT, linear.KEEP_RULE_HIT + 0.01, True),
-        (RULE_HIT, linear.KEEP_RULE_HIT - 0.01, False),
+        (DENIAL, 0.999, False),
+        (RULE_HIT, linear.KEEP_URGENT_RULE_HIT + 0.01, True),
+        (RULE_HIT, linear.KEEP_URGENT_RULE_HIT - 0.01, False),
+        (CONCERN_HIT, linear.KEEP_RULE_HIT + 0.01, True),
+        (CONCERN_HIT, linear.KEEP_RULE_HIT - 0.01, False),
+        (CUE_HIT, linear.KEEP_RULE_HIT - 0.01, False),
     ],
 )
 def test_combination_thresholds(evidence: RuleEvidence, score: float, fires: bool):
     models = _models(_logit(score), _logit(0.1))
-    assert (combine(evidence, "some words", models) is not None) is fires
+    assert (combine(evidence, "a few more words", models) is not None) is fires
+
+
+def test_model_alone_does_not_judge_very_short_messages():
+    models = _models(_logit(0.999), _logit(0.9))
+    assert combine(PLAIN, "will do", models) is None
+    assert combine(PLAIN, "will do that", models) is not None
 
 
 def test_rule_hit_keeps_the_rules_category_and_severity():
-    found = combine(RULE_HIT, "x", _models(_logit(0.9), _logit(0.01)))
+    found = combine(RULE_HIT, "x", _models(_logit(0.06), _logit(0.01)))
     assert found is not None
     assert (found.severity, found.category, found.rule) == ("urgent", "method", "gun")
 

@@ -244,19 +244,22 @@ def detect_crisis(
 def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisMatch | None:
     """The rules' evidence and the learned scores together (thresholds in ``linear``).
 
-    A rule match keeps its severity and category. When only the model fires, the urgency
-    model picks urgent or concern; the category is the strongest cue family seen (or
-    ``active_ideation`` / ``passive_ideation``) and the rule id is ``model``.
+    A rule match keeps its severity and category unless the model finds it unlikely.
+    When only the model fires, the urgency model picks urgent or concern; the category is
+    the strongest cue family seen (or ``active_ideation`` / ``passive_ideation``) and the
+    rule id is ``model``.
     """
     score = models.crisis.probability(text)
     if evidence.hits:
-        return _from_rules(evidence.hits) if score >= linear.KEEP_RULE_HIT else None
-    if evidence.denial:
-        needed = linear.THROUGH_DENIAL
-    elif evidence.vetoed:
-        needed = linear.THROUGH_SCOPE
-    else:
-        needed = linear.ALONE
+        strong = any(
+            CATEGORIES[category] == "urgent" and rule_id != "cue_score"
+            for category, rule_id in evidence.hits
+        )
+        needed = linear.KEEP_URGENT_RULE_HIT if strong else linear.KEEP_RULE_HIT
+        return _from_rules(evidence.hits) if score >= needed else None
+    if len(text.split()) < linear.MIN_WORDS or evidence.denial:
+        return None
+    needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
     if score < needed:
         return None
     if models.urgent.probability(text) >= linear.URGENT:

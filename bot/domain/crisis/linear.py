@@ -25,14 +25,17 @@ from importlib import resources
 
 WEIGHTS_FILE = "linear_weights.bin"
 # How the score combines with the rules, chosen by leave-one-writer-out evaluation
-# (docs/SAFETY.md): a rule match stands unless the model finds it very unlikely; with no
-# rule match the model alone needs a high score, and a very high one when a scope rule
-# explained a match away or the message has a denial, past, teaching or other-subject
-# frame; through an explicit denial ("i'm not suicidal") almost never.
+# (docs/SAFETY.md). A rule match stands unless the model finds it unlikely (an urgent
+# lexicon rule: very unlikely). With no rule match the model alone needs a high score and
+# at least MIN_WORDS words (on a two-word message it guesses: "will do" reads like a
+# fragment of "i will do it"); a higher one when a scope rule explained a match away or
+# the message has a denial, past, teaching or other-subject frame; through an explicit
+# denial ("i'm not suicidal") never (a bag of n-grams does not read negation well).
 KEEP_RULE_HIT = 0.2
+KEEP_URGENT_RULE_HIT = 0.05
 ALONE = 0.7
-THROUGH_SCOPE = 0.95
-THROUGH_DENIAL = 0.98
+THROUGH_SCOPE = 0.9
+MIN_WORDS = 3
 # With the model alone firing: urgent when the urgency model says so.
 URGENT = 0.5
 BITS = 20
