@@ -27,8 +27,11 @@ from bot.db.repositories.alerts import AlertRepository
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.clients import ClientRepository
 from bot.db.repositories.dm_channels import DmChannelRepository
+from bot.db.repositories.ledger import LedgerRepository
 from bot.db.repositories.meta import MetaRepository
 from bot.db.repositories.outbox import OutboxRepository
+from bot.files import program_file_problems
+from bot.keys import key_file_path, load_program_key
 from bot.services.alerts import Alerts
 from bot.services.audit import Audit
 from bot.services.clock import Clock, SystemClock
@@ -39,6 +42,7 @@ from bot.services.jobs import Jobs
 from bot.services.outbox import Outbox
 from bot.services.permissions import Permissions
 from bot.services.sender import DiscordSender, make_limiter
+from bot.services.staff_channel import alert_channel_problems
 from bot.services.tasks import TaskGroup
 
 log = logging.getLogger("iopbot.app")
@@ -133,6 +137,7 @@ class IopBot(commands.Bot):
         applied = await migrate(self.db)
         if applied:
             log.info("db.migrated", extra={"versions": [m.version for m in applied]})
+        self._check_files()
         self._services = self._build_services()
         await self.sender.load_known_channels()
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
@@ -149,6 +154,21 @@ class IopBot(commands.Bot):
             self.services.jobs.start()
             self.services.tasks.spawn(self.run_due_work(), name="startup-catch-up")
         self.services.tasks.spawn(self._verify_guild_setup(), name="verify-guild-setup")
+        # ~15 µs a row: in the background, so a long trail never delays start-up.
+        self.services.tasks.spawn(self.check_audit_chain(), name="verify-audit-chain")
+
+    def _check_files(self) -> None:
+        """Warn about database, backup-adjacent and key files other accounts can read."""
+        if str(self.db.path) != ":memory:":
+            for problem in program_file_problems(self.db.path, key_file_path(self.settings)):
+                log.warning("files.too_open", extra={"problem": problem})
+
+    async def check_audit_chain(self) -> list[str]:
+        """Verify the audit trail's and disclosures' hash chains; log each broken link."""
+        problems = await LedgerRepository(self.db).verify()
+        for problem in problems:
+            log.error("audit.chain_broken", extra={"problem": problem})
+        return problems
 
     def _build_services(self) -> Services:
         settings, db, clock = self.settings, self.db, self.clock
@@ -196,6 +216,7 @@ class IopBot(commands.Bot):
             alert_repo=alert_repo,
             audit_repo=audit_repo,
             meta=MetaRepository(db),
+            key=load_program_key(settings),
         )
 
     def kick_dispatcher(self) -> None:
@@ -247,6 +268,19 @@ class IopBot(commands.Bot):
         await self.wait_until_ready()
         for problem in self.missing_setup():
             log.warning("setup.missing", extra={"problem": problem})
+        for problem in self.alert_channel_access():
+            # Alerts are the safety net: say exactly which permission is missing, loudly.
+            log.error("setup.alert_channel", extra={"problem": problem})
+
+    def alert_channel_access(self) -> list[str]:
+        """What stops the bot from posting alerts in the staff channel (exact permissions)."""
+        guild_id = self.settings.discord.guild_id
+        guild = self.get_guild(guild_id) if guild_id else None
+        if guild is None or self.settings.channels.staff_alerts is None:
+            return []  # missing_setup() already says so
+        if guild.get_channel(self.settings.channels.staff_alerts) is None:
+            return []
+        return alert_channel_problems(guild, self.settings)
 
     def missing_setup(self) -> list[str]:
         """Configured roles and channels that do not exist in the server."""

@@ -1,5 +1,5 @@
 """The ``iopbot`` command: run, migrate, check-config, sync, invite-url, backup, restore,
-crisis-scan, sandbox."""
+verify-audit, crisis-scan, sandbox."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ import inspect
 import logging
 import pkgutil
 import signal
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import discord
 
+from bot import cli_data
 from bot.config import ConfigError, Settings, load_settings, summarize
 from bot.db.database import Database
-from bot.db.lock import DatabaseInUse, database_in_use
+from bot.db.lock import DatabaseInUse
 from bot.db.migrate import MigrationError, current_version, load_migrations, migrate
+from bot.files import restrict_umask
 
 DEFAULT_CONFIG = Path("config.toml")
 MISSING_CREDENTIALS_HELP = """\
@@ -33,6 +34,20 @@ then run `iopbot run --config config.toml` again.
 To try iopbot without a Discord application, run the offline sandbox:
     iopbot sandbox
 """
+API_BASE_REFUSED = """\
+discord.api_base is set, but iopbot connects to Discord with a real token.
+
+That key exists only for the offline sandbox (`iopbot sandbox` sets it itself); with it the
+bot would send its token to another host. Remove discord.api_base from the config (or
+unset IOPBOT_DISCORD__API_BASE) and start again.
+"""
+START_CONFIG_HELP = """\
+{config} is present, but no Discord token is set, so iopbot did not start.
+
+It looks like a real setup: set the token in the environment
+    export IOPBOT_DISCORD__TOKEN='your-bot-token'
+and run `iopbot start` again. To try the offline sandbox instead, run `iopbot sandbox`.
+"""
 BASE_PERMISSIONS = discord.Permissions(
     view_channel=True,
     send_messages=True,
@@ -43,11 +58,23 @@ BASE_PERMISSIONS = discord.Permissions(
 )
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _config_path(args: argparse.Namespace) -> Path | None:
     path: Path | None = args.config
     if path is None:
         path = DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
-    return load_settings(path)
+    return path
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(_config_path(args))
+
+
+def refuses_api_base(settings: Settings) -> bool:
+    """With a real token, a configured ``api_base`` is refused (printed); True if so."""
+    if settings.discord.api_base:
+        print(API_BASE_REFUSED, file=sys.stderr)
+        return True
+    return False
 
 
 def _print_config_error(exc: ConfigError) -> int:
@@ -186,12 +213,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if _token(settings) is None:
         print(MISSING_CREDENTIALS_HELP, file=sys.stderr)
         return 2
+    if refuses_api_base(settings):
+        return 2
     from bot.logsetup import configure_logging
 
     configure_logging(
         settings.logging.level,
         json_format=settings.logging.json_format,
-        secrets=[_token(settings) or ""],
+        secrets=[
+            _token(settings) or "",
+            key.get_secret_value() if (key := settings.security.key) else "",
+        ],
     )
     return asyncio.run(_run_bot(settings))
 
@@ -213,63 +245,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if _token(settings) is None:
         print(MISSING_CREDENTIALS_HELP, file=sys.stderr)
         return 2
+    if refuses_api_base(settings):
+        return 2
     if settings.discord.guild_id is None:
         print("sync: set discord.guild_id first.", file=sys.stderr)
         return 1
     return asyncio.run(_sync(settings))
-
-
-async def _backup(settings: Settings, target: Path) -> int:
-    db = Database(settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms)
-    await db.connect()
-    try:
-        await db.backup_to(target)
-    finally:
-        await db.close()
-    print(f"Backed up {settings.database.path} to {target}")
-    return 0
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    if not settings.database.path.is_file():
-        print(f"backup: no database at {settings.database.path}", file=sys.stderr)
-        return 1
-    if args.path.exists():
-        print(f"backup: {args.path} exists; choose a new file name", file=sys.stderr)
-        return 1
-    return asyncio.run(_backup(settings, args.path))
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    target = settings.database.path
-    source: Path = args.path
-    if not source.is_file():
-        print(f"restore: no backup at {source}", file=sys.stderr)
-        return 1
-    if database_in_use(target):
-        print(
-            f"restore: {target} is in use by a running iopbot; stop the bot first.",
-            file=sys.stderr,
-        )
-        return 1
-    if target.exists() and not args.force:
-        print(f"restore: {target} exists; pass --force to replace it.", file=sys.stderr)
-        return 1
-    src = sqlite3.connect(source)
-    dest = sqlite3.connect(target)
-    try:
-        src.backup(dest)
-    finally:
-        src.close()
-        dest.close()
-    for suffix in ("-wal", "-shm"):
-        stale = target.with_name(target.name + suffix)
-        if stale.exists() and stale.stat().st_size == 0:
-            stale.unlink()
-    print(f"Restored {source} into {target}")
-    return 0
 
 
 def cmd_crisis_scan(args: argparse.Namespace) -> int:
@@ -283,6 +264,10 @@ def cmd_start(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if _token(settings) is not None:
         return cmd_run(args)
+    config = _config_path(args)
+    if config is not None:
+        print(START_CONFIG_HELP.format(config=config), file=sys.stderr)
+        return 2
     from bot.sandbox import cli as sandbox_cli
 
     print(
@@ -326,11 +311,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_invite_url)
     p = add("backup", "Copy the database with SQLite's online backup (safe while running).")
     p.add_argument("path", type=Path)
-    p.set_defaults(func=cmd_backup)
+    p.set_defaults(func=lambda a: cli_data.cmd_backup(_settings(a), a))
     p = add("restore", "Restore a backup into the configured database (bot must be stopped).")
     p.add_argument("path", type=Path)
     p.add_argument("--force", action="store_true", help="replace an existing database")
-    p.set_defaults(func=cmd_restore)
+    p.set_defaults(func=lambda a: cli_data.cmd_restore(_settings(a), a))
+    add(
+        "verify-audit",
+        "Check the audit trail's and the accounting of disclosures' hash chains.",
+    ).set_defaults(func=lambda a: cli_data.cmd_verify_audit(_settings(a), a))
     p = add("crisis-scan", "Run the crisis detector over JSON lines (text field); - is stdin.")
     p.add_argument("file", help="JSON lines file with a text field, or - for stdin")
     p.set_defaults(func=cmd_crisis_scan)
@@ -346,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_umask()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -31,6 +31,7 @@ from pydantic_settings import (
 
 from bot.domain.language import reveals_treatment
 from bot.domain.localtime import BadTimezone, parse_zone
+from bot.domain.staffing import WEEKDAYS
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -49,7 +50,9 @@ class DiscordSettings(Section):
     token: SecretStr | None = None
     guild_id: int | None = None
     application_id: int | None = None
-    message_content: bool = False
+    # On by default: crisis safety reads group messages (a privileged intent, a toggle in
+    # the developer portal for a bot in under 100 servers). DMs to the bot need no intent.
+    message_content: bool = True
     api_base: str | None = Field(
         default=None, description="Only for the offline sandbox: the emulator's http base."
     )
@@ -85,7 +88,23 @@ class ProgramSettings(Section):
                 raise ValueError(str(exc)) from None
         return value
 
+    # Shown to people as written; the structured schedule below decides "staffed now".
     staffed_hours: str = "Monday to Friday, 9:00 to 17:00 (program time)"
+    staffed_days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    staffed_start: str = "09:00"  # program time zone; an end before the start runs overnight
+    staffed_end: str = "17:00"
+
+    _check_times = field_validator("staffed_start", "staffed_end")(validate_hhmm)
+
+    @field_validator("staffed_days")
+    @classmethod
+    def _known_days(cls, value: list[str]) -> list[str]:
+        days = [d.strip().lower()[:3] for d in value]
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown:
+            raise ValueError("days are mon, tue, wed, thu, fri, sat, sun")
+        return days
+
     # The first line of every DM the bot sends: a locked phone shows it, so it names
     # neither the program nor treatment. The message itself follows on the next line.
     dm_preview: str = Field(default="You have a new message.", min_length=1, max_length=80)
@@ -144,6 +163,20 @@ class CrisisResource(Section):
     contact: str
 
 
+def _default_category_resources() -> dict[str, list[CrisisResource]]:
+    return {
+        "overdose_intent": [
+            CrisisResource(
+                name="Poison Control", contact="1-800-222-1222 (free, 24/7, for any overdose)"
+            ),
+            CrisisResource(
+                name="Never Use Alone",
+                contact="1-800-484-3731 (someone stays on the line and sends help if needed)",
+            ),
+        ]
+    }
+
+
 def _default_resources() -> list[CrisisResource]:
     return [
         CrisisResource(
@@ -163,6 +196,10 @@ def _default_resources() -> list[CrisisResource]:
 
 class SafetySettings(Section):
     resources: list[CrisisResource] = Field(default_factory=_default_resources)
+    # Added to the private crisis reply for a match of that category (e.g. overdose_intent).
+    category_resources: dict[str, list[CrisisResource]] = Field(
+        default_factory=_default_category_resources
+    )
     # The crisis detector (bot/domain/crisis/) has its own lexicon; these are the program's
     # additional phrases: whole words after normalization, "word*" for any word starting
     # with "word", optional "category:" prefix (default active_ideation). docs/SAFETY.md.
@@ -175,6 +212,8 @@ class SafetySettings(Section):
     )
     alert_dedupe_minutes: int = Field(default=60, ge=1)
     reescalate_hours: float = Field(default=4.0, gt=0)
+    # Urgent alerts page the on-call role at once and again this often until acknowledged.
+    urgent_repage_minutes: int = Field(default=15, ge=1)
     # AutoMod presets (/automod install): mention spam limit and the message a blocked
     # sourcing post shows its author (Discord allows at most 150 characters).
     automod_mention_limit: int = Field(default=5, ge=1, le=50)
@@ -278,9 +317,11 @@ REDISCLOSURE_LONG = (
 
 class FamilySettings(Section):
     code_ttl_days: int = Field(default=7, ge=1, le=60)
-    code_length: int = Field(default=8, ge=6, le=16)
+    code_length: int = Field(default=8, ge=8, le=16)
     link_failures_keep_days: int = Field(default=7, ge=1)
     max_link_failures_per_hour: int = Field(default=5, ge=1)
+    # Across every account: past this many wrong codes in an hour nobody's code is checked.
+    max_link_failures_per_hour_server: int = Field(default=30, ge=1)
     reminder_hours_before: list[float] = Field(default_factory=lambda: [24.0, 1.0])
     consent_default_days: int = Field(default=180, ge=1, le=730)
     # §2.32(a) lets a program use either of two statements; "short" is statement (2), which
@@ -295,6 +336,26 @@ class FamilySettings(Section):
         if self.redisclosure_statement:
             return self.redisclosure_statement
         return REDISCLOSURE_LONG if self.redisclosure_notice == "long" else REDISCLOSURE_SHORT
+
+
+class SecuritySettings(Section):
+    # The program key (HMAC of link codes, pseudonyms in logs). Set it with
+    # IOPBOT_SECURITY__KEY (64 hex characters), or iopbot keeps it in ``key_file``
+    # (default: the database path + ".key"), created 0600 on first run.
+    key: SecretStr | None = None
+    key_file: Path | None = None
+    # Per-person cooldowns: reports filed, and /mydata export files made.
+    report_cooldown_seconds: int = Field(default=60, ge=0)
+    export_cooldown_minutes: int = Field(default=60, ge=0)
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_hex(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            text = value.get_secret_value()
+            if len(text) < 64 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
+                raise ValueError("must be at least 64 hexadecimal characters (32 bytes)")
+        return value
 
 
 class PlanPartSettings(Section):
@@ -368,6 +429,7 @@ class Settings(BaseSettings):
     family: FamilySettings = Field(default_factory=FamilySettings)
     safetyplan: SafetyPlanSettings = Field(default_factory=SafetyPlanSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
 
     _toml_path: ClassVar[Path | None] = None
 

@@ -25,6 +25,7 @@ from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
 from bot.app import IopBot, create_bot
 from bot.config import Settings
 from bot.services.clock import FakeClock
+from cogs.clients._welcome import WELCOME_FIRST_LINE
 
 GUILD_ID = 1_300_000_000_000_000_001
 DEFAULT_START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
@@ -102,13 +103,17 @@ class World:
         await self.env.settle()
         self.open_commands_to_everyone()
 
-    def dms(self, member: MemberActor) -> list[discord.Message]:
-        """Messages the bot sent to ``member`` by DM, oldest first."""
+    def dms(self, member: MemberActor, *, welcome: bool = False) -> list[discord.Message]:
+        """Messages in ``member``'s DM channel with the bot, oldest first.
+
+        The one-time enrollment welcome is left out unless ``welcome=True`` (it is tested
+        in tests/cogs/test_clients_welcome.py), so a test counts its own feature's DMs.
+        """
         try:
             channel = member.user.dm_channel
         except Exception:
             return []
-        return channel.history()
+        return [m for m in channel.history() if welcome or WELCOME_FIRST_LINE not in m.content]
 
     def messages(self, channel: ChannelHandle) -> list[discord.Message]:
         return channel.history()
@@ -179,7 +184,7 @@ async def program_world(
         ),
         "Client": guild.create_role("Client"),
         "Family": guild.create_role("Family"),
-        "On-call": guild.create_role("On-call"),
+        "On-call": guild.create_role("On-call", mentionable=True),
         "Auditor": guild.create_role("Auditor"),
     }
     # The bot's own role: the program admin lets it into the private channels.

@@ -233,6 +233,8 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "mod note", {"member": cast.sam, "text": EVERYONE_PING}),
         Case(c, "automod install", {}),
         Case(s, "automod status", {}),
+        # /alerts: staff-only status tried by a client
+        Case(c, "alerts status", {}),
         # /family: someone else's records
         Case(f, "family disclosures-export", {"client": cast.w.stranger}),
         Case(f, "family contacts", {"client": cast.w.stranger}),

@@ -9,6 +9,7 @@ Discord inside a transaction.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -16,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from bot.files import database_files, make_private, open_new_private
+
+JOURNAL_SIZE_LIMIT = 8 * 1024 * 1024
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -80,10 +85,17 @@ class Database:
             "PRAGMA foreign_keys=ON",
             f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}",
             "PRAGMA synchronous=NORMAL",
+            # Deleted rows are overwritten, not left in free pages; the WAL is cut back
+            # to this size after a checkpoint (docs/DATA.md, "Deleted data").
+            "PRAGMA secure_delete=ON",
+            f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}",
         ):
             async with conn.execute(pragma) as cursor:
                 await cursor.fetchall()
         self._conn = conn
+        if str(self.path) != ":memory:":
+            for path in database_files(self.path):
+                make_private(path)
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -127,12 +139,23 @@ class Database:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database and truncate it, so deleted rows leave no copy
+        in the WAL (call after deletions and purges). False if a reader kept it busy."""
+        async with self._lock, self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        return row is None or row[0] == 0
+
     async def backup_to(self, target: Path) -> None:
-        """Copy the live database with SQLite's online backup API."""
+        """Copy the live database with SQLite's online backup API into a new ``0600``
+        file; refuse if anything is at ``target`` already, a symlink included."""
         target.parent.mkdir(parents=True, exist_ok=True)
+        os.close(open_new_private(target))
         async with self._lock:
             dest = await aiosqlite.connect(target)
             try:
                 await self.conn.backup(dest)
             finally:
                 await dest.close()
+        for path in database_files(target):
+            make_private(path)

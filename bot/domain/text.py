@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.domain.names import plain_name
+
 MESSAGE_LIMIT = 2000
 
 
@@ -29,3 +33,11 @@ def with_preview(preview: str, content: str, *, limit: int = MESSAGE_LIMIT) -> s
         return preview
     text = f"{preview}\n{content}"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown_name(name: str) -> str:
+    """A person's name as the bot shows it: invisible Unicode controls removed (a
+    right-to-left override can't make it render as something else) and markdown and
+    mentions escaped, so a display name like ``[Open chart](https://…)`` is shown as
+    typed, never as a link."""
+    return escape_mentions(escape_markdown(plain_name(name)))

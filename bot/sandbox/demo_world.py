@@ -25,8 +25,9 @@ ROLE_PERMISSIONS = {
     "facilitator": ("Facilitator", FACILITATOR_PERMISSIONS),
     "on_call": ("On-call", 0),
     "auditor": ("Auditor", 0),
-    "client": ("Client", 0),
-    "family": ("Family", 0),
+    # Neutral names: every member of the server sees everyone's roles (docs/DEPLOY.md).
+    "client": ("Member", 0),
+    "family": ("Guest", 0),
 }
 PEOPLE = (
     # key, display name, roles, time zone
@@ -45,7 +46,11 @@ def seed_demo_world(emulator: Emulator) -> World:
     # Lowest first, so Facilitator ends up highest (just below the bot's own role).
     for key in ("family", "client", "auditor", "on_call", "facilitator"):
         name, permissions = ROLE_PERMISSIONS[key]
-        world.roles[key] = int(emulator.create_role(guild.id, name, permissions=permissions)["id"])
+        # The on-call role is mentionable so urgent alerts can page it (README, "Safety").
+        role = emulator.create_role(
+            guild.id, name, permissions=permissions, mentionable=key == "on_call"
+        )
+        world.roles[key] = int(role["id"])
     staff_only = _staff_only_overwrites(guild.id, world.roles, emulator.bot_id)
     for name, private in (("welcome", False), ("staff-alerts", True), ("mod-log", True)):
         channel = emulator.create_channel(

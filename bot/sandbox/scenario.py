@@ -50,6 +50,9 @@ class ScenarioContext:
         self.bot = bot
         self.clock = clock
         self.failures: list[str] = []
+        # Errors the scenario provokes on purpose (substrings of "logger: message"); the
+        # runner does not count them as failures. Check that they happened yourself.
+        self.expected_errors: list[str] = []
 
     # ----- the seeded world -------------------------------------------------------------
 
@@ -126,6 +129,21 @@ class ScenarioContext:
         where = self._channel_id(channel)
         self.step(f"{who.name} posts a message in {self._channel_name(where)}")
         return await self.emulator.post_message(who.id, where, text)
+
+    async def post_dm(self, user: UserRef, text: str) -> dict[str, Any]:
+        """Send `text` to the bot by DM as `user` (the bot gets MESSAGE_CREATE, no intent)."""
+        who = self._user(user)
+        self.step(f"{who.name} sends the bot a DM")
+        channel_id = int(self.emulator.dm_channel_for(who.id)["id"])
+        return await self.emulator.post_message(who.id, channel_id, text)
+
+    def set_overwrite(
+        self, channel: ChannelRef, target_id: int, *, allow: int = 0, deny: int = 0, kind: int = 1
+    ) -> None:
+        """Change a channel's permission overwrite for a member (kind 1) or role (kind 0)."""
+        where = self._channel_id(channel)
+        self.step(f"an admin changes permissions in {self._channel_name(where)}")
+        self.emulator.set_channel_overwrite(where, target_id, allow=allow, deny=deny, kind=kind)
 
     async def advance(self, delta: timedelta) -> None:
         """Move the sandbox clock forward by `delta` and run the bot's due work once."""

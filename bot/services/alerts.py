@@ -1,53 +1,54 @@
 """Facilitator alerts: one message in the staff channel, de-duplicated per client and rule,
-with an Acknowledge button, re-escalated to the on-call role when nobody acknowledges.
+with an Acknowledge button and, once acknowledged, the outcome staff record.
+
+Urgent alerts mention the on-call role at once (allowed mentions: that role only) and again
+every ``safety.urgent_repage_minutes`` until someone acknowledges; other alerts ping the
+on-call role once after ``safety.reescalate_hours``. A post Discord refuses (or that runs out
+of retries) is never lost: :mod:`bot.services.alert_fallback` DMs the on-call members and
+the facilitators, logs the failure at error level and records it for ``/alerts status``.
 
 The alert carries the client's display name, the rule and ids; never answers, notes or
-message content. Features add their own "view" buttons (e.g. a check-in's details, shown
-ephemerally to facilitators).
+message content. Features add their own buttons (e.g. "View message", shown ephemerally to
+facilitators) and, for a group message, a jump link.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.db.database import Database, Transaction
 from bot.db.repositories.alerts import Alert, AlertRepository
 from bot.db.repositories.clients import ClientRepository
+from bot.domain.text import shown_name
+from bot.services.alert_render import (
+    SEVERITY_ICON,
+    ack_custom_id,
+    alert_buttons,
+    alert_embed,
+)
 from bot.services.clock import Clock
 from bot.services.notices import Button, Notice
 from bot.services.outbox import ChannelTarget, Outbox
 
+__all__ = [
+    "ALERT_KIND",
+    "ESCALATION_KIND",
+    "REPAGE_KIND",
+    "SEVERITY_ICON",
+    "Alerts",
+    "ack_custom_id",
+    "alert_embed",
+]
+
 log = logging.getLogger("iopbot.alerts")
 
-SEVERITY_ICON = {"normal": "🔔", "high": "🟠", "urgent": "🔴"}
 ALERT_KIND = "alert"
 ESCALATION_KIND = "alert_escalation"
-
-
-def ack_custom_id(alert_id: int) -> str:
-    return f"iop:alert:ack:{alert_id}"
-
-
-def alert_embed(
-    alert: Alert, client_name: str, *, acknowledged_by: str | None = None
-) -> dict[str, object]:
-    icon = SEVERITY_ICON.get(alert.severity, "🔔")
-    fields = [
-        {"name": "Client", "value": f"{client_name} (<@{alert.subject_user_id}>)", "inline": True},
-        {"name": "Severity", "value": alert.severity, "inline": True},
-        {"name": "Raised", "value": f"<t:{int(alert.created_at.timestamp())}:f>", "inline": True},
-    ]
-    if acknowledged_by is not None and alert.acknowledged_at is not None:
-        stamp = f"<t:{int(alert.acknowledged_at.timestamp())}:f>"
-        fields.append({"name": "Acknowledged", "value": f"by {acknowledged_by} at {stamp}"})
-    return {
-        "title": f"{icon} {alert.label}",
-        "description": f"Alert #{alert.id} · rule `{alert.rule}` · from {alert.source}",
-        "fields": fields,
-        "color": 0xD9534F if alert.severity == "urgent" else 0xF0AD4E,
-    }
+REPAGE_KIND = "alert_repage"
+STAFF_POST_KINDS = (ALERT_KIND, ESCALATION_KIND, REPAGE_KIND)
 
 
 class Alerts:
@@ -67,6 +68,13 @@ class Alerts:
         self.outbox = outbox
         self.clock = clock
         self.settings = settings
+        # (on_call_ids, facilitator_ids) from the member cache; set by the alerts cog and
+        # used when a staff-channel post fails (bot/services/alert_fallback.py).
+        self.staff_lookup: Callable[[], tuple[list[int], list[int]]] | None = None
+
+    def page_role(self) -> int | None:
+        """Who an urgent page mentions: the on-call role, else the facilitator role."""
+        return self.settings.roles.on_call or self.settings.roles.facilitator
 
     async def raise_alert(
         self,
@@ -80,11 +88,12 @@ class Alerts:
         source: str,
         window: timedelta,
         extra_buttons: tuple[Button, ...] = (),
+        jump_url: str | None = None,
     ) -> int | None:
         """Raise an alert unless one for this person and rule was raised within ``window``.
 
         Returns the new alert's id, or None when de-duplicated. Queues the staff-channel
-        message in the same transaction.
+        message in the same transaction; an urgent one mentions the on-call role at once.
         """
         now = self.clock.now()
         if await self.repo.recent_in(tx, subject_user_id, rule, now - window) is not None:
@@ -114,9 +123,20 @@ class Alerts:
         if channel_id is None:
             log.error("alerts.no_staff_channel", extra={"alert_id": alert_id})
             return alert_id
+        content = ""
+        roles: tuple[int, ...] = ()
+        if severity == "urgent":
+            role = self.page_role()
+            await self.repo.mark_paged(tx, alert_id, now)
+            if role is not None:
+                content = f"<@&{role}> Urgent alert #{alert_id}: please look now."
+                roles = (role,)
         notice = Notice(
-            embeds=(alert_embed(alert, subject_name),),
-            buttons=(Button("Acknowledge", ack_custom_id(alert_id), "success"), *extra_buttons),
+            content=content,
+            embeds=(alert_embed(alert, subject_name, jump_url=jump_url),),
+            buttons=alert_buttons(alert, extra_buttons),
+            mention_role_ids=roles,
+            meta={"alert_id": alert_id, "jump_url": jump_url},
         )
         await self.outbox.enqueue(
             tx,
@@ -134,36 +154,73 @@ class Alerts:
             return await self.repo.acknowledge(tx, alert_id, by_user_id, self.clock.now())
 
     async def escalate_overdue(self) -> int:
-        """Ping the on-call role about alerts nobody acknowledged in time (once each)."""
+        """Page again about open urgent alerts; ping on-call once about other late ones."""
         channel_id = self.settings.channels.staff_alerts
         if channel_id is None:
             return 0
         now = self.clock.now()
-        cutoff = now - timedelta(hours=self.settings.safety.reescalate_hours)
-        on_call = self.settings.roles.on_call
+        safety = self.settings.safety
         escalated = 0
         async with self.db.transaction() as tx:
+            repage_cutoff = now - timedelta(minutes=safety.urgent_repage_minutes)
+            for alert in await self.repo.due_for_repage(tx, repage_cutoff):
+                await self._repage(tx, alert, channel_id, now)
+                escalated += 1
+            cutoff = now - timedelta(hours=safety.reescalate_hours)
             for alert in await self.repo.due_for_escalation(tx, cutoff):
-                client = await self.clients.get_in(tx, alert.subject_user_id)
-                name = client.display_name if client else f"member {alert.subject_user_id}"
-                hours = self.settings.safety.reescalate_hours
-                mention = f"<@&{on_call}> " if on_call else ""
-                notice = Notice(
-                    content=(
-                        f"{mention}Alert #{alert.id} ({alert.label}) for {name} has not been "
-                        f"acknowledged for {hours:g} hours. Please look at it."
-                    ),
-                    mention_role_ids=(on_call,) if on_call else (),
-                    buttons=(Button("Acknowledge", ack_custom_id(alert.id), "success"),),
-                )
-                await self.outbox.enqueue(
-                    tx,
-                    dedupe_key=f"alert:{alert.id}:escalation",
-                    kind=ESCALATION_KIND,
-                    target=ChannelTarget(channel_id),
-                    notice=notice,
-                    subject_user_id=alert.subject_user_id,
-                )
+                await self._escalate(tx, alert, channel_id)
                 await self.repo.mark_escalated(tx, alert.id, now)
                 escalated += 1
         return escalated
+
+    async def _name(self, tx: Transaction, user_id: int) -> str:
+        client = await self.clients.get_in(tx, user_id)
+        return shown_name(client.display_name) if client else f"member {user_id}"
+
+    async def _repage(self, tx: Transaction, alert: Alert, channel_id: int, now: datetime) -> None:
+        pages = await self.repo.mark_paged(tx, alert.id, now)
+        minutes = int((now - alert.created_at).total_seconds() // 60)
+        role = self.page_role()
+        mention = f"<@&{role}> " if role else ""
+        name = await self._name(tx, alert.subject_user_id)
+        notice = Notice(
+            content=(
+                f"{mention}Urgent alert #{alert.id} ({alert.label}) for {name} is still not "
+                f"acknowledged after {minutes} minutes (page {pages}). Please look now."
+            ),
+            mention_role_ids=(role,) if role else (),
+            buttons=(Button("Acknowledge", ack_custom_id(alert.id), "success"),),
+            meta={"alert_id": alert.id},
+        )
+        await self.outbox.enqueue(
+            tx,
+            dedupe_key=f"alert:{alert.id}:page:{pages}",
+            kind=REPAGE_KIND,
+            target=ChannelTarget(channel_id),
+            notice=notice,
+            subject_user_id=alert.subject_user_id,
+        )
+        log.warning("alert.repaged", extra={"alert_id": alert.id, "page": pages})
+
+    async def _escalate(self, tx: Transaction, alert: Alert, channel_id: int) -> None:
+        on_call = self.settings.roles.on_call
+        hours = self.settings.safety.reescalate_hours
+        mention = f"<@&{on_call}> " if on_call else ""
+        name = await self._name(tx, alert.subject_user_id)
+        notice = Notice(
+            content=(
+                f"{mention}Alert #{alert.id} ({alert.label}) for {name} has not been "
+                f"acknowledged for {hours:g} hours. Please look at it."
+            ),
+            mention_role_ids=(on_call,) if on_call else (),
+            buttons=(Button("Acknowledge", ack_custom_id(alert.id), "success"),),
+            meta={"alert_id": alert.id},
+        )
+        await self.outbox.enqueue(
+            tx,
+            dedupe_key=f"alert:{alert.id}:escalation",
+            kind=ESCALATION_KIND,
+            target=ChannelTarget(channel_id),
+            notice=notice,
+            subject_user_id=alert.subject_user_id,
+        )

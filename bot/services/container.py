@@ -11,6 +11,7 @@ from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.clients import ClientRepository
 from bot.db.repositories.meta import MetaRepository
 from bot.db.repositories.outbox import OutboxRepository
+from bot.keys import ProgramKey
 from bot.services.alerts import Alerts
 from bot.services.audit import Audit
 from bot.services.clock import Clock
@@ -38,3 +39,4 @@ class Services:
     alert_repo: AlertRepository
     audit_repo: AuditRepository
     meta: MetaRepository
+    key: ProgramKey

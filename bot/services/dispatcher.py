@@ -9,7 +9,9 @@ global token bucket with bounded concurrency, and record the outcome. A row left
   (``blocked_consent``), e.g. family consent revoked after the notice was queued;
 * ``on_sent(tx, row, message_id)`` — in the transaction that records the send
   (e.g. the accounting of disclosures);
-* ``on_blocked(tx, row, reason)`` and ``on_undeliverable(tx, row)`` — the 50007 ladder.
+* ``on_blocked(tx, row, reason)`` and ``on_undeliverable(tx, row)`` — the 50007 ladder;
+* ``on_failed(tx, row)`` — the row is marked ``failed`` (a 4xx other than 429, or the
+  retries ran out), in the recording transaction: e.g. an alert's fallback path.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ CheckHook = Callable[[OutboxRow], Awaitable[str | None]]
 SentHook = Callable[[Transaction, OutboxRow, int | None], Awaitable[None]]
 BlockedHook = Callable[[Transaction, OutboxRow, str], Awaitable[None]]
 UndeliverableHook = Callable[[Transaction, OutboxRow], Awaitable[None]]
+FailedHook = Callable[[Transaction, OutboxRow], Awaitable[None]]
 SendFn = Callable[[OutboxRow, Notice], Awaitable[int | None]]
 
 DM_CLOSED = 50007
@@ -47,6 +50,7 @@ class KindHooks:
     on_sent: SentHook | None = None
     on_blocked: BlockedHook | None = None
     on_undeliverable: UndeliverableHook | None = None
+    on_failed: FailedHook | None = None
 
 
 @dataclass(slots=True)
@@ -208,6 +212,8 @@ class Dispatcher:
                         error=outcome.reason,
                         now=now,
                     )
+                    if hooks.on_failed is not None:
+                        await hooks.on_failed(tx, row)
         for row, outcome in zip(batch, outcomes, strict=True):
             if outcome.status in ("failed", "undeliverable"):
                 log.warning(
@@ -235,6 +241,9 @@ class Dispatcher:
                 error=f"gave up after {attempts} attempts: {outcome.reason}",
                 now=now,
             )
+            hooks = self._hooks.get(row.kind)
+            if hooks is not None and hooks.on_failed is not None:
+                await hooks.on_failed(tx, row)
             return
         report.retried += 1
         delay = timedelta(seconds=self.settings.retry_base_seconds * 2 ** (attempts - 1))

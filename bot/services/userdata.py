@@ -219,6 +219,9 @@ async def delete_everywhere(
                 kept=list(report.kept),
                 now=services.clock.now(),
             )
+    # The removed rows' old pages must not linger in the WAL (secure_delete clears the
+    # database file itself).
+    await services.db.checkpoint()
     log.info(
         "data.deleted",
         extra={"user_id": user_id, "request_id": request_id, "complete": not failed},
@@ -306,10 +309,13 @@ async def purge_everything(bot: commands.Bot, services: Services) -> dict[str, i
         )
         add(
             "audit_log",
-            await services.audit_repo.purge_before(tx, now - timedelta(days=retention.audit_days)),
+            await services.audit_repo.purge_before(
+                tx, now - timedelta(days=retention.audit_days), now
+            ),
         )
         add(
             "data_requests",
             await repo.purge_before(tx, now - timedelta(days=retention.audit_days)),
         )
+    await services.db.checkpoint()
     return counts

@@ -24,6 +24,7 @@ from bot.domain.localtime import (
     parse_zone,
     zone_names,
 )
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.dispatcher import KindHooks
 from bot.services.errors import UserError, reply_ephemeral
@@ -175,7 +176,7 @@ class CheckinsCog(IopCog):
     async def _client_for_staff(self, member: discord.Member) -> Client:
         client = await self.services.clients.get(member.id)
         if client is None:
-            raise UserError(f"{member.display_name} is not an enrolled client.")
+            raise UserError(f"{shown_name(member.display_name)} is not an enrolled client.")
         return client
 
     @checkin.command(name="view", description="A client's last 30 days (facilitators).")
@@ -228,7 +229,8 @@ class CheckinsCog(IopCog):
             )
         await reply_ephemeral(
             interaction,
-            f"{len(checkins)} check-ins for {client.display_name}. This file holds health "
+            f"{len(checkins)} check-ins for {shown_name(client.display_name)}. This file holds "
+            "health "
             "information: keep it within the care team.",
             file=discord.File(
                 io.BytesIO(checkins_csv(checkins)), filename=f"checkins-{client.user_id}.csv"

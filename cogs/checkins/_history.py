@@ -17,6 +17,7 @@ from bot.db.repositories.clients import Client
 from bot.db.repositories.cohorts import CohortRepository
 from bot.domain.checkins import checkin_streak, missed_days, window_days
 from bot.domain.localtime import iso_week, local_date
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError
 from cogs.checkins._chart import render_chart
@@ -50,7 +51,7 @@ async def send_history(
 ) -> None:
     """Reply privately with the chart (rendered off the event loop) and the table."""
     await interaction.response.defer(ephemeral=True, thinking=True)
-    title = "Your check-ins" if own else f"Check-ins: {history.name}"
+    title = "Your check-ins" if own else f"Check-ins: {shown_name(history.name)}"
     png = await asyncio.to_thread(
         render_chart, history.days, history.points, history.missed, title=title
     )

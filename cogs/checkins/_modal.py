@@ -92,7 +92,11 @@ class CheckinModal(IopModal, title="Daily check-in"):
             answers = parse_answers(**raw)
         except AnswerErrors as exc:
             log.info(
-                "checkin.rejected", extra={"user_id": client.user_id, "fields": len(exc.problems)}
+                "checkin.rejected",
+                extra={
+                    "person": services.key.pseudonym(client.user_id),
+                    "fields": len(exc.problems),
+                },
             )
             raise UserError(exc.message()) from None
         outcome = await save_checkin(services, client, answers)

@@ -174,7 +174,10 @@ class Planner:
                 planned_at=planned,
                 now=now,
             )
-            log.info("checkin.prompt_skipped", extra={"user_id": client.user_id})
+            log.info(
+                "checkin.prompt_skipped",
+                extra={"person": self.services.key.pseudonym(client.user_id)},
+            )
             return 0
         status = "late" if now - planned > LATE_AFTER else "queued"
         if not await self.repo.record_prompt_day(
@@ -194,7 +197,10 @@ class Planner:
         )
         if row_id is None:
             return 0
-        log.info("checkin.prompt_queued", extra={"user_id": client.user_id, "outbox_id": row_id})
+        log.info(
+            "checkin.prompt_queued",
+            extra={"person": self.services.key.pseudonym(client.user_id), "outbox_id": row_id},
+        )
         return 1
 
     async def _check_quiet(self, tx: Transaction, client: Client, day: date) -> None:
@@ -243,7 +249,10 @@ class Planner:
                 expires_at=row.expires_at,
                 subject_user_id=user_id,
             )
-        log.info("checkin.prompt_undeliverable", extra={"user_id": user_id, "outbox_id": row.id})
+        log.info(
+            "checkin.prompt_undeliverable",
+            extra={"person": self.services.key.pseudonym(user_id), "outbox_id": row.id},
+        )
         needed = self.services.settings.checkins.dm_closed_after_days
         recent = await self.repo.prompt_days_in(tx, user_id, day + timedelta(days=1), needed)
         run = undeliverable_run([(p.local_date, p.undeliverable) for p in recent])

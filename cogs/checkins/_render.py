@@ -14,6 +14,7 @@ from datetime import date
 
 from bot.db.repositories.checkins import Checkin
 from bot.domain.checkins import USED_LABELS
+from bot.domain.text import shown_name
 
 TABLE_DAYS = 7
 
@@ -50,7 +51,7 @@ def history_text(history: History, *, own: bool) -> str:
     """A short summary and the last week as a table (code block)."""
     by_day = {c.local_date: c for c in history.checkins}
     count = len(history.checkins)
-    whose = "Your" if own else f"{history.name}'s"
+    whose = "Your" if own else f"{shown_name(history.name)}'s"
     lines = [
         f"**{whose} last {len(history.days)} days**: {_count(count, 'check-in')}, "
         f"{_count(len(history.missed), 'day')} without one. "

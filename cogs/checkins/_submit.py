@@ -101,7 +101,10 @@ async def save_checkin(
             tx, client.user_id, today - timedelta(days=STREAK_LOOKBACK_DAYS), today
         )
     # Ids only: how many risk rules fired says something about the answers.
-    log.info("checkin.saved", extra={"user_id": client.user_id, "checkin_id": saved.checkin_id})
+    log.info(
+        "checkin.saved",
+        extra={"person": services.key.pseudonym(client.user_id), "checkin_id": saved.checkin_id},
+    )
     return SubmitOutcome(
         checkin_id=saved.checkin_id,
         replaced=saved.replaced,
@@ -179,5 +182,8 @@ async def ask_to_talk(services: Services, client: Client) -> bool:
         alert_id = await raise_checkin_alert(
             services, tx, client, ASKED_TO_TALK, window, checkin_id=None
         )
-    log.info("checkin.asked_to_talk", extra={"user_id": client.user_id, "alert_id": alert_id})
+    log.info(
+        "checkin.asked_to_talk",
+        extra={"person": services.key.pseudonym(client.user_id), "alert_id": alert_id},
+    )
     return alert_id is not None

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.db.repositories.checkins import CheckinRepository
+from bot.domain.text import shown_name
 from bot.services.components import FixedButton, IdButton
 from bot.services.container import Services
 from bot.services.errors import guarded, reply_ephemeral
@@ -58,7 +59,7 @@ class ViewCheckinButton(IdButton, template=r"iop:checkin:view:(?P<id>\d+)"):
                 checkin_id=checkin.id,
             )
         client = await services.clients.get(checkin.user_id)
-        name = client.display_name if client else f"member {checkin.user_id}"
+        name = shown_name(client.display_name) if client else f"member {checkin.user_id}"
         await reply_ephemeral(interaction, checkin_text(name, checkin))
 
 

@@ -15,10 +15,12 @@ from bot.db.repositories.outbox import OutboxRow
 from bot.domain.dates import BadDate, check_range, parse_date
 from bot.domain.localtime import BadTimezone, local_date, parse_zone, zone_names
 from bot.domain.names import BadName, check_record_name, plain_name
+from bot.domain.text import shown_name
 from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
+from cogs.clients._welcome import queue_welcome
 
 _ZONES: list[str] = []
 
@@ -97,10 +99,13 @@ class ClientsCog(IopCog):
         if member.bot:
             raise UserError("Bots can't be enrolled as clients.")
         if services.perms.is_facilitator(member):
-            raise UserError(f"{member.display_name} is a facilitator and can't be a client.")
+            raise UserError(
+                f"{shown_name(member.display_name)} is a facilitator and can't be a client."
+            )
         if services.perms.is_family(member):
             raise UserError(
-                f"{member.display_name} has the Family role; family accounts can't be clients."
+                f"{shown_name(member.display_name)} has the Family role; family accounts can't be "
+                "clients."
             )
         zone = services.settings.program.timezone
         if timezone:
@@ -140,6 +145,8 @@ class ClientsCog(IopCog):
                 action="client.enroll" if is_new else "client.reenroll",
                 subject_user_id=member.id,
             )
+            if is_new:
+                await queue_welcome(services, tx, member.id)
         note = ""
         role_id = services.settings.roles.client
         role = member.guild.get_role(role_id) if role_id else None
@@ -153,7 +160,7 @@ class ClientsCog(IopCog):
         verb = "Enrolled" if is_new else "Updated the enrollment of"
         await reply_ephemeral(
             interaction,
-            f"{verb} {member.display_name}: program start {start.isoformat()}, "
+            f"{verb} {shown_name(member.display_name)}: program start {start.isoformat()}, "
             f"time zone {zone.key}.{note}",
         )
 
@@ -164,7 +171,7 @@ class ClientsCog(IopCog):
         services = self.services
         client = await services.clients.get(member.id)
         if client is None:
-            raise UserError(f"{member.display_name} is not enrolled.")
+            raise UserError(f"{shown_name(member.display_name)} is not enrolled.")
         async with services.db.transaction() as tx:
             await services.audit.record(
                 tx, actor_id=interaction.user.id, action="client.info", subject_user_id=member.id
@@ -172,7 +179,7 @@ class ClientsCog(IopCog):
         today = local_date(services.clock.now(), client.timezone)
         week = max(0, (today - client.program_start).days) // 7 + 1
         open_alerts = await services.alert_repo.open_for([client.user_id])
-        embed = discord.Embed(title=f"{client.display_name}")
+        embed = discord.Embed(title=f"{shown_name(client.display_name)}")
         embed.add_field(name="Status", value=client.status.replace("_", " "))
         embed.add_field(name="Program start", value=client.program_start.isoformat())
         embed.add_field(name="Program week", value=str(week))
@@ -193,12 +200,13 @@ class ClientsCog(IopCog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         document = await userdata.gather_export(self.bot, services, member.id)
         if not userdata.has_records(document):
-            raise UserError(f"iopbot holds no records about {member.display_name}.")
+            raise UserError(f"iopbot holds no records about {shown_name(member.display_name)}.")
         await userdata.record_export(services, user_id=member.id, requested_by=interaction.user.id)
         name = userdata.export_filename(member.id, services.clock.now())
         await reply_ephemeral(
             interaction,
-            f"The records iopbot holds about {member.display_name}. This export is in the "
+            f"The records iopbot holds about {shown_name(member.display_name)}. This export is in "
+            "the "
             "audit trail; handle it as a clinical record.",
             file=discord.File(io.BytesIO(userdata.export_json(document)), filename=name),
         )
@@ -212,9 +220,9 @@ class ClientsCog(IopCog):
         services = self.services
         client = await services.clients.get(member.id)
         if client is None:
-            raise UserError(f"{member.display_name} is not enrolled.")
+            raise UserError(f"{shown_name(member.display_name)} is not enrolled.")
         if client.status == "discharged":
-            raise UserError(f"{member.display_name} is already discharged.")
+            raise UserError(f"{shown_name(member.display_name)} is already discharged.")
         now = services.clock.now()
         async with services.db.transaction() as tx:
             await services.clients.set_status(tx, member.id, "discharged", now)
@@ -243,7 +251,8 @@ class ClientsCog(IopCog):
         days = services.settings.retention.discharged_records_days
         await reply_ephemeral(
             interaction,
-            f"Discharged {member.display_name}. Prompts and reminders stop and the group "
+            f"Discharged {shown_name(member.display_name)}. Prompts and reminders stop and the "
+            "group "
             f"channel is closed to them. iopbot removes its records about them after {days} "
             f"days; the audit trail is kept 6 years.{note}",
         )

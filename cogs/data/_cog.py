@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -15,7 +16,7 @@ from bot.cogbase import DeletionReport, IopCog
 from bot.db.codec import parse_ts, ts
 from bot.db.repositories.data import DataRequestRepository, UserRecordQueries
 from bot.domain.localtime import at_local, local_date, parse_hhmm
-from bot.domain.text import with_preview
+from bot.domain.text import shown_name, with_preview
 from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -67,8 +68,15 @@ class DataCog(IopCog):
     @mydata.command(name="export", description="Get a file of everything iopbot holds about you.")
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         services = self.services
-        await interaction.response.defer(ephemeral=True, thinking=True)
         user = interaction.user
+        wait = await self._export_wait(user.id)
+        if wait is not None:
+            raise UserError(
+                "You asked for your data a short while ago, and each export is kept on record "
+                f"for 6 years, so please wait {wait} before asking again. The file you got "
+                "last time is still complete up to then."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
         document = await userdata.gather_export(self.bot, services, user.id)
         if not userdata.has_records(document):
             await reply_ephemeral(interaction, "iopbot holds no records about you.")
@@ -93,6 +101,18 @@ class DataCog(IopCog):
             )
             return
         await reply_ephemeral(interaction, "I sent your data to you by DM as a JSON file.")
+
+    async def _export_wait(self, user_id: int) -> str | None:
+        """How long ``user_id`` must wait for their next export (None: not at all)."""
+        cooldown = timedelta(minutes=self.services.settings.security.export_cooldown_minutes)
+        last = await self.requests.last_own_export_at(user_id)
+        if last is None:
+            return None
+        left = last + cooldown - self.services.clock.now()
+        if left <= timedelta(0):
+            return None
+        minutes = math.ceil(left.total_seconds() / 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
     @mydata.command(name="delete", description="Delete what iopbot holds about you.")
     async def delete(self, interaction: discord.Interaction[Any]) -> None:
@@ -130,12 +150,12 @@ class DataCog(IopCog):
                 tx, actor_id=interaction.user.id, action="audit.view", subject_user_id=member.id
             )
         client = await services.clients.get(member.id)
-        name = client.display_name if client else member.display_name
+        name = shown_name(client.display_name if client else member.display_name)
         guild = interaction.guild
 
         def who(user_id: int) -> str:
             found = guild.get_member(user_id) if guild else None
-            return found.display_name if found else f"user {user_id}"
+            return shown_name(found.display_name) if found else f"user {user_id}"
 
         await reply_ephemeral(interaction, "", embed=audit_embed(name, entries, total, who))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -24,6 +24,18 @@ def confirm_view(user_id: int, until: datetime) -> discord.ui.View:
 def _owner_check(interaction: discord.Interaction[Any], user_id: int) -> None:
     if interaction.user.id != user_id:
         raise UserError("This button belongs to someone else's request.")
+
+
+def confirmation_problem(services: Services, until: int) -> str | None:
+    """Why a Delete button whose id says ``until`` (epoch seconds) can't be used now."""
+    now = services.clock.now()
+    longest = timedelta(minutes=services.settings.retention.delete_confirm_minutes)
+    if until > (now + longest).timestamp():
+        # Only a crafted button id can carry this: /mydata delete never offers it.
+        return "This confirmation isn't valid and nothing was deleted. Run /mydata delete again."
+    if now > datetime.fromtimestamp(until, UTC):
+        return "This confirmation has expired and nothing was deleted. Run /mydata delete again."
+    return None
 
 
 class ConfirmDeleteButton(
@@ -55,10 +67,9 @@ class ConfirmDeleteButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         _owner_check(interaction, self.user_id)
         services: Services = interaction.client.services
-        if services.clock.now() > datetime.fromtimestamp(self.until, UTC):
-            raise UserError(
-                "This confirmation has expired and nothing was deleted. Run /mydata delete again."
-            )
+        problem = confirmation_problem(services, self.until)
+        if problem is not None:
+            raise UserError(problem)
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await delete_everywhere(
             interaction.client,

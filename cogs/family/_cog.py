@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.domain.family_notices import discord_time
 from bot.domain.names import BadName, check_record_name
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -37,7 +38,7 @@ async def _contact_autocomplete(
     family = Family.of(interaction.client.services)
     contacts = await family.contacts.contacts_for_client(interaction.user.id)
     return [
-        app_commands.Choice(name=f"{c.label} (contact {c.id})"[:100], value=c.id)
+        app_commands.Choice(name=f"{shown_name(c.label)} (contact {c.id})"[:100], value=c.id)
         for c in contacts
         if current.lower() in c.label.lower() or current == str(c.id)
     ][:25]
@@ -97,7 +98,7 @@ class FamilyCog(IopCog):
     ) -> None:
         enrolled = await self.services.clients.get(client.id)
         if enrolled is None or not enrolled.is_active:
-            raise UserError(f"{client.display_name} is not an enrolled client.")
+            raise UserError(f"{shown_name(client.display_name)} is not an enrolled client.")
         try:
             name, relationship = check_record_name(name), check_record_name(relationship)
         except BadName as exc:
@@ -113,8 +114,8 @@ class FamilyCog(IopCog):
         expires = self.family.now() + timedelta(days=self.services.settings.family.code_ttl_days)
         await reply_ephemeral(
             interaction,
-            f"Family contact {invite.contact_id} added for {enrolled.display_name}: "
-            f"{name} ({relationship}).\n"
+            f"Family contact {invite.contact_id} added for {shown_name(enrolled.display_name)}: "
+            f"{shown_name(name)} ({shown_name(relationship)}).\n"
             f"Link code: **{code}** (works once, until {discord_time(expires, 'f')}).\n"
             "Please give it to them outside Discord, in person or by phone. They join the "
             f"server and type `/family link code:{code}`. This code won't be shown again.",
@@ -173,7 +174,9 @@ class FamilyCog(IopCog):
     async def contacts(self, interaction: discord.Interaction[Any], client: discord.Member) -> None:
         lines = await _consent.consent_overview(self.family, client.id)
         if not lines and await self.services.clients.get(client.id) is None:
-            raise UserError(f"{client.display_name} is not a client and has no family contacts.")
+            raise UserError(
+                f"{shown_name(client.display_name)} is not a client and has no family contacts."
+            )
         async with self.services.db.transaction() as tx:
             await self.services.audit.record(
                 tx,
@@ -182,7 +185,8 @@ class FamilyCog(IopCog):
                 subject_user_id=client.id,
             )
         await reply_ephemeral(
-            interaction, "\n".join(lines) or f"{client.display_name} has no family contacts yet."
+            interaction,
+            "\n".join(lines) or f"{shown_name(client.display_name)} has no family contacts yet.",
         )
 
     # ----- consent ----------------------------------------------------------------------
@@ -219,7 +223,7 @@ class FamilyCog(IopCog):
         )
         await reply_ephemeral(
             interaction,
-            f"Done: consent for {result.contact.label} is revoked from now on. "
+            f"Done: consent for {shown_name(result.contact.label)} is revoked from now on. "
             f"{result.cancelled} queued notice(s) to them were cancelled, and the "
             "facilitators have been told.",
         )
@@ -253,7 +257,7 @@ class FamilyCog(IopCog):
     ) -> None:
         enrolled = await self.services.clients.get(client.id)
         if enrolled is None or not enrolled.is_active:
-            raise UserError(f"{client.display_name} is not an enrolled client.")
+            raise UserError(f"{shown_name(client.display_name)} is not an enrolled client.")
         session = await _sessions.schedule(
             self.family,
             client_id=client.id,
@@ -265,8 +269,9 @@ class FamilyCog(IopCog):
         )
         await reply_ephemeral(
             interaction,
-            f"Scheduled family session #{session.id} for {enrolled.display_name}, "
-            f"{discord_time(session.starts_at)}. Notices go to {enrolled.display_name} and to "
+            f"Scheduled family session #{session.id} for {shown_name(enrolled.display_name)}, "
+            f"{discord_time(session.starts_at)}. Notices go to "
+            f"{shown_name(enrolled.display_name)} and to "
             "each family member with consent in force.",
         )
 
@@ -332,6 +337,20 @@ class FamilyCog(IopCog):
         sessions = await family.sessions.list_from(since, client.id if client else None)
         names = await _data.display_names(family, sessions)
         lines = [session_line(s, names, await family.sessions.responses(s.id)) for s in sessions]
+        shown: dict[int, int] = {}
+        for s in sessions:
+            shown[s.client_id] = shown.get(s.client_id, 0) + 1
+        if client is not None:
+            shown.setdefault(client.id, 0)
+        async with self.services.db.transaction() as tx:
+            for client_id, count in sorted(shown.items()):
+                await self.services.audit.record(
+                    tx,
+                    actor_id=interaction.user.id,
+                    action="family.session_list",
+                    subject_user_id=client_id,
+                    sessions=count,
+                )
         await reply_ephemeral(
             interaction, "\n".join(lines)[:1900] or "No family sessions from yesterday on."
         )
@@ -371,7 +390,8 @@ class FamilyCog(IopCog):
             # A former client's accounting outlives their record (6 years), so only
             # someone with neither is refused.
             raise UserError(
-                f"{client.display_name} is not a client and no disclosures are recorded for them."
+                f"{shown_name(client.display_name)} is not a client and no disclosures are "
+                "recorded for them."
             )
         async with self.services.db.transaction() as tx:
             await self.services.audit.record(
@@ -386,7 +406,7 @@ class FamilyCog(IopCog):
         )
         await reply_ephemeral(
             interaction,
-            f"Accounting of disclosures for {client.display_name}: {len(rows)} row(s).",
+            f"Accounting of disclosures for {shown_name(client.display_name)}: {len(rows)} row(s).",
             file=file,
         )
 

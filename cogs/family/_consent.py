@@ -11,6 +11,7 @@ from bot.db.repositories.family import FamilyContact
 from bot.domain.consent import ConsentState, ConsentTerms, expiry_text, standard_terms
 from bot.domain.dates import BadDate, parse_date
 from bot.domain.localtime import local_date
+from bot.domain.text import shown_name
 from bot.services.errors import UserError
 from cogs.family._common import NOTICE_KIND, Family, consent_in_force, consent_state, tell_staff
 from cogs.family._render import consent_summary_embed
@@ -43,7 +44,8 @@ async def own_linked_contact(family: Family, user_id: int, contact_id: int) -> F
         raise UserError("That isn't one of your family contacts. /family consent list shows yours.")
     if not contact.is_linked:
         raise UserError(
-            f"{contact.name} hasn't linked their account yet. You can give consent once "
+            f"{shown_name(contact.name)} hasn't linked their account yet. You can give consent "
+            "once "
             "they have used the code the program gave them."
         )
     return contact
@@ -75,7 +77,7 @@ async def preview_grant(
         current = await consent_in_force(family, tx, contact, family.now())
     if current is not None:
         raise UserError(
-            f"Your consent for {contact.label} is already in force, "
+            f"Your consent for {shown_name(contact.label)} is already in force, "
             f"{expiry_text(current.terms)}. To change it, revoke it and give it again."
         )
     terms = standard_terms(
@@ -103,6 +105,12 @@ async def confirm_grant(
     today = local_date(family.now(), family.services.settings.program.timezone)
     if expires_on < today:
         raise UserError("This summary is out of date. Please run /family consent grant again.")
+    if expires_on > today + timedelta(days=MAX_CONSENT_DAYS):
+        # Only a crafted button id can carry this: the summary never offers it.
+        raise UserError(
+            f"A consent can last at most {MAX_CONSENT_DAYS} days, so nothing was saved. "
+            "Please run /family consent grant again."
+        )
     now = family.now()
     terms = standard_terms(
         client_id=user_id,
@@ -114,7 +122,7 @@ async def confirm_grant(
     )
     async with family.services.db.transaction() as tx:
         if await consent_in_force(family, tx, contact, now) is not None:
-            raise UserError(f"Your consent for {contact.label} is already saved.")
+            raise UserError(f"Your consent for {shown_name(contact.label)} is already saved.")
         consent_id = await family.contacts.add_consent(tx, terms, now)
         await family.services.audit.record(
             tx,
@@ -149,7 +157,7 @@ async def revoke(
         for consent in await family.contacts.unrevoked_for_contact(tx, contact.id):
             revoked += int(await family.contacts.revoke(tx, consent.id, actor.id, now))
         if revoked == 0:
-            raise UserError(f"There is no consent in force for {contact.label}.")
+            raise UserError(f"There is no consent in force for {shown_name(contact.label)}.")
         cancelled = 0
         if contact.user_id is not None:
             cancelled = await family.services.outbox.cancel(
@@ -163,8 +171,8 @@ async def revoke(
             tx,
             dedupe_key=f"family:revoked:{contact.id}:{now.isoformat()}",
             content=(
-                f"{name} revoked consent for {contact.label} to get family-session "
-                f"notices{who}. {cancelled} queued notice(s) to {contact.name} were "
+                f"{name} revoked consent for {shown_name(contact.label)} to get family-session "
+                f"notices{who}. {cancelled} queued notice(s) to {shown_name(contact.name)} were "
                 "cancelled, and no more will be sent."
             ),
             subject_user_id=contact.client_id,
@@ -201,5 +209,5 @@ async def consent_overview(family: Family, client_id: int) -> list[str]:
             state = f"consent in force, {expiry_text(in_force[0].terms)} (id {in_force[0].id})"
         else:
             state = "linked, no consent in force: they get no notices"
-        lines.append(f"**{contact.label}** · contact {contact.id} · {state}")
+        lines.append(f"**{shown_name(contact.label)}** · contact {contact.id} · {state}")
     return lines

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.cogbase import DeletionReport
 from bot.db.repositories.family_sessions import FamilySession
+from bot.domain.text import shown_name
 from cogs.family._common import NOTICE_KIND, Family
 
 OWNED_TABLES = (
@@ -22,6 +23,10 @@ OWNED_TABLES = (
 KEPT_REASON = (
     "accounting of disclosures required by 42 CFR Part 2 (§2.24/§2.31); kept 6 years "
     "(retention.disclosures_days), then purged"
+)
+KEPT_FAILURES = (
+    "family-link codes that didn't work: a security record for the guessing limit; kept "
+    "family.link_failures_keep_days (7 days by default), then purged"
 )
 
 
@@ -40,10 +45,10 @@ async def display_names(family: Family, sessions: list[FamilySession]) -> dict[i
     for session in sessions:
         if session.client_id not in names:
             client = await family.services.clients.get(session.client_id)
-            names[session.client_id] = client.display_name if client else "(removed)"
+            names[session.client_id] = shown_name(client.display_name) if client else "(removed)"
             for contact in await family.contacts.contacts_for_client(session.client_id):
                 if contact.user_id is not None:
-                    names[contact.user_id] = contact.label
+                    names[contact.user_id] = shown_name(contact.label)
     return names
 
 
@@ -85,7 +90,8 @@ async def export(family: Family, user_id: int) -> dict[str, Any]:
 
 async def delete(family: Family, user_id: int) -> DeletionReport:
     """As a client: contacts, codes, consents, sessions, answers. As a family member:
-    the link, their answers and failed-code records. Disclosures are kept (the law)."""
+    the link and their answers. Disclosures are kept (the law); failed-code records are
+    kept until the purge (a deletion must not reset the guessing limit)."""
     report = DeletionReport()
     outbox = family.services.outbox
     async with family.services.db.transaction() as tx:
@@ -97,13 +103,11 @@ async def delete(family: Family, user_id: int) -> DeletionReport:
         report.removed["family_link_codes"] += await family.contacts.delete_codes_used_by(
             tx, user_id
         )
-        report.removed["family_link_failures"] = await family.contacts.delete_failures_of(
-            tx, user_id
-        )
         report.removed["family_contacts"] += await family.contacts.unlink_user(tx, user_id)
         await outbox.cancel(tx, kind=NOTICE_KIND, subject_user_id=user_id)
         await outbox.cancel(tx, kind=NOTICE_KIND, target_id=user_id)
     report.kept["family_disclosures"] = KEPT_REASON
+    report.kept["family_link_failures"] = KEPT_FAILURES
     return report
 
 
@@ -116,7 +120,7 @@ async def purge(family: Family) -> dict[str, int]:
             tx, now - timedelta(days=settings.family.link_failures_keep_days)
         )
         disclosures = await family.sessions.purge_disclosures(
-            tx, now - timedelta(days=settings.retention.disclosures_days)
+            tx, now - timedelta(days=settings.retention.disclosures_days), now
         )
     return {
         "family_link_codes": codes,

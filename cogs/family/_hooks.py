@@ -19,6 +19,7 @@ from bot.db.database import Transaction
 from bot.db.repositories.outbox import OutboxRow
 from bot.domain.consent import ConsentState
 from bot.domain.family_notices import discord_time
+from bot.domain.text import shown_name
 from bot.services.dispatcher import KindHooks
 from bot.services.notices import Notice
 from cogs.family._common import Family, consent_state, log, tell_staff
@@ -108,8 +109,8 @@ class FamilyNoticeHooks:
             dedupe_key=f"family:{key}:{meta.get('session_id')}:{row.target_id}:"
             f"v{meta.get('version')}",
             content=(
-                f"The family-session notice for {client_name}'s session #"
-                f"{meta.get('session_id')} ({when}) to {who} was not sent: {why}"
+                f"The family-session notice for {shown_name(client_name)}'s session #"
+                f"{meta.get('session_id')} ({when}) to {shown_name(who)} was not sent: {why}"
             ),
             subject_user_id=int(row.subject_user_id or 0),
             mention_user_id=session.facilitator_id if session else None,

@@ -1,9 +1,12 @@
 """Linking a family member's Discord account: single-use, expiring codes; never by username.
 
-Only the SHA-256 of a code is stored. The code is shown once, ephemerally, to the
-facilitator who made it, who hands it over outside Discord. Wrong, reused and expired
-codes count as failures; past ``max_link_failures_per_hour`` the person is refused
-without the code being checked at all.
+Only ``HMAC(program key, code)`` is stored (the key lives outside the database,
+``bot/keys.py``), so a copy of the database does not let anyone test codes offline. The
+code is shown once, ephemerally, to the facilitator who made it, who hands it over outside
+Discord. Wrong, reused and expired codes count as failures; past
+``max_link_failures_per_hour`` for the person, or ``max_link_failures_per_hour_server``
+for everyone together, codes are refused without being checked at all. Failure rows
+survive the person's data deletion (they are the limit's memory).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.keys import ProgramKey
 from cogs.family._common import Family, log
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
@@ -27,7 +31,12 @@ def normalize_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def hash_code(code: str) -> str:
+def hash_code(key: ProgramKey, code: str) -> str:
+    return key.code_digest(normalize_code(code))
+
+
+def legacy_hash(code: str) -> str:
+    """How codes were stored before migration 0014 (those rows are expired)."""
     return hashlib.sha256(normalize_code(code).encode("ascii", "ignore")).hexdigest()
 
 
@@ -72,7 +81,7 @@ async def create_invite(
         await family.contacts.add_code(
             tx,
             contact_id=contact_id,
-            code_hash=hash_code(code),
+            code_hash=hash_code(family.services.key, code),
             expires_at=now + timedelta(days=settings.code_ttl_days),
             now=now,
         )
@@ -99,18 +108,29 @@ LIMITED = (
     "Too many codes didn't work in the last hour, so I'm not checking codes for you right "
     "now. Please wait an hour and try again, or ask the program for help."
 )
+LIMITED_SERVER = (
+    "Too many codes didn't work in the last hour, so I'm not checking codes right now. "
+    "Please try again in an hour, or ask the program for help."
+)
 
 
 async def link_account(family: Family, *, user_id: int, code_text: str) -> LinkResult:
     """Check a code typed by ``user_id`` and link their account; every refusal is counted."""
     now = family.now()
-    limit = family.services.settings.family.max_link_failures_per_hour
+    settings = family.services.settings.family
+    hour_ago = now - timedelta(hours=1)
     async with family.services.db.transaction() as tx:
-        failures = await family.contacts.failures_since(tx, user_id, now - timedelta(hours=1))
-        if failures >= limit:
+        failures = await family.contacts.failures_since(tx, user_id, hour_ago)
+        if failures >= settings.max_link_failures_per_hour:
             log.warning("family.link_rate_limited", extra={"user_id": user_id})
             return LinkResult(False, LIMITED)
-        code = await family.contacts.code_by_hash(tx, hash_code(code_text))
+        everyone = await family.contacts.all_failures_since(tx, hour_ago)
+        if everyone >= settings.max_link_failures_per_hour_server:
+            log.warning("family.link_rate_limited_server", extra={"user_id": user_id})
+            return LinkResult(False, LIMITED_SERVER)
+        code = await family.contacts.code_by_hash(tx, hash_code(family.services.key, code_text))
+        if code is None:
+            code = await family.contacts.code_by_hash(tx, legacy_hash(code_text))
         reason, message = None, ""
         if code is None:
             reason, message = "wrong", WRONG

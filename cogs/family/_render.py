@@ -12,6 +12,7 @@ import discord
 from bot.db.repositories.family_sessions import Disclosure, FamilySession, Response
 from bot.domain.consent import ConsentTerms, summary_lines
 from bot.domain.family_notices import discord_time
+from bot.domain.text import shown_name
 
 ANSWERS = {"confirm": "will be there", "cant": "can't make it"}
 
@@ -71,7 +72,8 @@ def stage_words(stage_key: str) -> str:
 
 def disclosure_line(disclosure: Disclosure) -> str:
     return (
-        f"{discord_time(disclosure.disclosed_at, 'f')} · to {disclosure.recipient_name} · "
+        f"{discord_time(disclosure.disclosed_at, 'f')} · to "
+        f"{shown_name(disclosure.recipient_name)} · "
         f"session #{disclosure.session_id}: {stage_words(disclosure.stage)} · "
         f"under consent {disclosure.consent_id}"
     )

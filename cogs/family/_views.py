@@ -13,6 +13,7 @@ import discord
 
 from bot.domain.consent import expiry_text
 from bot.domain.family_notices import discord_time
+from bot.domain.text import shown_name
 from bot.services.components import FixedButton
 from bot.services.container import Services
 from bot.services.errors import UserError, guarded, reply_ephemeral
@@ -88,12 +89,12 @@ class RsvpButton(
     async def _responder_name(family: Family, client_id: int, user_id: int) -> str:
         if user_id == client_id:
             client = await family.services.clients.get(client_id)
-            return f"{client.display_name if client else 'The client'} (client)"
+            return f"{shown_name(client.display_name) if client else 'The client'} (client)"
         for contact in await family.contacts.contacts_of_user(user_id):
             if contact.client_id == client_id and contact.is_linked:
                 client = await family.services.clients.get(client_id)
-                of = client.display_name if client else f"member {client_id}"
-                return f"{contact.label}, family of {of},"
+                of = shown_name(client.display_name) if client else f"member {client_id}"
+                return f"{shown_name(contact.label)}, family of {of},"
         raise UserError("This session's notice wasn't meant for you.")
 
 
@@ -138,7 +139,8 @@ class ConsentConfirmButton(
         )
         await interaction.response.edit_message(
             content=(
-                f"Saved. {terms.recipient_name} will get family-session notices (date, time "
+                f"Saved. {shown_name(terms.recipient_name)} will get family-session notices "
+                "(date, time "
                 f"and place only), {expiry_text(terms)}. You can revoke this at any time "
                 "with /family consent revoke."
             ),

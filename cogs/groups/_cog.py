@@ -17,6 +17,7 @@ from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.cohorts import Cohort
 from bot.domain.language import clinical_words
 from bot.domain.names import BadName, check_group_name
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.outbox import ChannelTarget
@@ -174,12 +175,13 @@ class GroupsCog(IopCog):
         client = await services.clients.get(member.id)
         if client is None or not client.is_active:
             raise UserError(
-                f"{member.display_name} is not an enrolled client. Enroll them first with "
+                f"{shown_name(member.display_name)} is not an enrolled client. Enroll them first "
+                "with "
                 "/client enroll."
             )
         current = await core.cohorts.current_membership(member.id)
         if current is not None and current.cohort_id == target.id:
-            raise UserError(f"{member.display_name} is already in {target.name}.")
+            raise UserError(f"{shown_name(member.display_name)} is already in {target.name}.")
         version = core.agreement_version()
         accepted = await core.cohorts.has_accepted(target.id, member.id, version)
         old: Cohort | None = None
@@ -227,7 +229,7 @@ class GroupsCog(IopCog):
         )
         await reply_ephemeral(
             interaction,
-            f"Added {member.display_name} to {target.name}{moved}. {agreement}"
+            f"Added {shown_name(member.display_name)} to {target.name}{moved}. {agreement}"
             + "".join(f"\n{n}" for n in notes),
         )
 
@@ -242,8 +244,10 @@ class GroupsCog(IopCog):
     async def remove(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
         left = await self._end_membership(member.id, by=interaction.user.id, reason="removed")
         if left is None:
-            raise UserError(f"{member.display_name} is not in a group.")
-        await reply_ephemeral(interaction, f"Removed {member.display_name} from {left.name}.")
+            raise UserError(f"{shown_name(member.display_name)} is not in a group.")
+        await reply_ephemeral(
+            interaction, f"Removed {shown_name(member.display_name)} from {left.name}."
+        )
 
     async def _end_membership(self, user_id: int, *, by: int, reason: str) -> Cohort | None:
         services, core = self.services, self.core

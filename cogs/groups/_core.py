@@ -17,6 +17,7 @@ from bot.db.repositories.cohorts import Cohort, CohortRepository
 from bot.db.repositories.groups_sessions import SessionRepository
 from bot.services.container import Services
 from bot.services.errors import UserError
+from bot.services.screening import screening_notice
 
 log = logging.getLogger("iopbot.groups")
 
@@ -71,7 +72,8 @@ class GroupsCore:
         return (
             f"{settings.groups.agreement}\n\n"
             f"This space is staffed {settings.program.staffed_hours}. Outside those hours "
-            "nobody may be reading; for urgent help use /help-now or call or text 988."
+            "nobody may be reading; for urgent help use /help-now or call or text 988.\n\n"
+            f"{screening_notice(settings)}"
         )
 
     def agreement_version(self) -> str:

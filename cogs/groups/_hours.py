@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.cogbase import IopCog
 from bot.domain.hours import Band, total_hours, week_bounds, week_settled
 from bot.domain.localtime import iso_week, local_date
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -83,7 +84,7 @@ class HoursCog(IopCog):
         lines = []
         for user_id in members:
             client = await services.clients.get(user_id)
-            name = client.display_name if client else f"member {user_id}"
+            name = shown_name(client.display_name) if client else f"member {user_id}"
             value = hours.get(user_id, 0.0)
             lines.append(HoursLine(user_id, name, value, self.band.status(value)))
         async with services.db.transaction() as tx:

@@ -22,6 +22,7 @@ from bot.domain.sessions import (
     overlaps,
     parse_weekday,
 )
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.outbox import ChannelTarget
@@ -306,7 +307,7 @@ class SessionsCog(IopCog):
         if member is not None:
             client = await services.clients.get(member.id)
             if client is None:
-                raise UserError(f"{member.display_name} is not an enrolled client.")
+                raise UserError(f"{shown_name(member.display_name)} is not an enrolled client.")
         occ = await find_occurrence(core, target, day, at)
         by = interaction.user.id
         if action == "show":
@@ -314,9 +315,10 @@ class SessionsCog(IopCog):
             return
         if action == "remove" and member is not None:
             if not await remove_user(core, occ, member.id, by=by):
-                raise UserError(f"{member.display_name} wasn't marked as attending.")
+                raise UserError(f"{shown_name(member.display_name)} wasn't marked as attending.")
             await reply_ephemeral(
-                interaction, f"{member.display_name} is marked as not attending this session."
+                interaction,
+                f"{shown_name(member.display_name)} is marked as not attending this session.",
             )
             return
         if member is None:
@@ -330,14 +332,15 @@ class SessionsCog(IopCog):
             row = await core.attendance.get(occ.id, member.id)
             if action == "confirm" and (row is None or row.here_at is None):
                 raise UserError(
-                    f"{member.display_name} didn't press \"I'm here\"; use action add to "
+                    f"{shown_name(member.display_name)} didn't press \"I'm here\"; use action add "
+                    "to "
                     "record their attendance anyway."
                 )
             done = await confirm_users(core, occ, [member.id], by=by)
             text = (
-                f"{member.display_name}'s attendance is confirmed."
+                f"{shown_name(member.display_name)}'s attendance is confirmed."
                 if done
-                else f"{member.display_name}'s attendance was already confirmed."
+                else f"{shown_name(member.display_name)}'s attendance was already confirmed."
             )
         await reply_ephemeral(interaction, text)
 

@@ -123,7 +123,7 @@ class MilestonesCog(IopCog):
             await self.repo.set_start(tx, client.user_id, start, now)
             await self.repo.drop_pending_sobriety(tx, client.user_id)
             record = await self.repo.record_in(tx, client.user_id)
-        log.info("sobriety.set", extra={"user_id": client.user_id})
+        log.info("sobriety.set", extra={"person": services.key.pseudonym(client.user_id)})
         await reply_ephemeral(
             interaction,
             render.set_reply(
@@ -206,7 +206,10 @@ class MilestonesCog(IopCog):
                 await self.services.outbox.cancel(
                     tx, kind=KIND_POST, subject_user_id=client.user_id
                 )
-        log.info("milestones.public", extra={"user_id": client.user_id, "public": public})
+        log.info(
+            "milestones.public",
+            extra={"person": self.services.key.pseudonym(client.user_id), "public": public},
+        )
         await reply_ephemeral(interaction, render.PUBLIC_ON if public else render.PUBLIC_OFF)
 
     @milestones.command(name="upcoming", description="This week's milestones (facilitators).")

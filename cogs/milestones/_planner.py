@@ -205,7 +205,11 @@ class Planner:
                 if await self.repo.mark_stale(tx, m.id):
                     log.info(
                         "milestone.recorded_stale",
-                        extra={"user_id": m.user_id, "milestone_id": m.id, "timing": timing},
+                        extra={
+                            "person": self.services.key.pseudonym(m.user_id),
+                            "milestone_id": m.id,
+                            "timing": timing,
+                        },
                     )
                 return
             posting = channel_id is not None
@@ -263,7 +267,12 @@ class Planner:
                 )
         log.info(
             "milestone.celebrated",
-            extra={"user_id": m.user_id, "milestone_id": m.id, "late": late, "public": posting},
+            extra={
+                "person": self.services.key.pseudonym(m.user_id),
+                "milestone_id": m.id,
+                "late": late,
+                "public": posting,
+            },
         )
 
     def _timing(
@@ -315,7 +324,10 @@ class Planner:
                     ),
                     subject_user_id=m.user_id,
                 )
-        log.info("milestone.congrats", extra={"user_id": m.user_id, "milestone_id": m.id})
+        log.info(
+            "milestone.congrats",
+            extra={"person": self.services.key.pseudonym(m.user_id), "milestone_id": m.id},
+        )
 
     def _peer_name(self, user_id: int) -> str:
         guild_id = self.services.settings.discord.guild_id

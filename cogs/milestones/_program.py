@@ -14,6 +14,7 @@ from bot.cogbase import IopCog
 from bot.db.repositories.milestones import MilestoneRepository
 from bot.domain import milestones as ms
 from bot.domain.localtime import local_date, parse_hhmm
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -65,11 +66,11 @@ class ProgramCog(IopCog):
         async with services.db.transaction() as tx:
             client = await services.clients.get_in(tx, member.id)
             if client is None:
-                raise UserError(f"{member.display_name} is not enrolled.")
+                raise UserError(f"{shown_name(member.display_name)} is not enrolled.")
             if client.status not in allowed_from:
                 current = client.status.replace("_", " ")
                 raise UserError(
-                    f"{client.display_name} is {current}, so they can't be {words} now."
+                    f"{shown_name(client.display_name)} is {current}, so they can't be {words} now."
                 )
             wall = parse_hhmm(services.settings.milestones.celebration_time)
             due_date, due_at = ms.next_celebration(now, wall, client.timezone)
@@ -92,7 +93,10 @@ class ProgramCog(IopCog):
                 subject_user_id=client.user_id,
                 milestone_id=milestone_id or 0,
             )
-        log.info(action, extra={"user_id": client.user_id, "milestone_id": milestone_id})
+        log.info(
+            action,
+            extra={"person": services.key.pseudonym(client.user_id), "milestone_id": milestone_id},
+        )
         which = "today" if due_date == local_date(now, client.timezone) else "tomorrow"
         when = f"{which} at {due_at.astimezone(client.timezone):%H:%M} their time"
         celebration = (
@@ -101,4 +105,6 @@ class ProgramCog(IopCog):
             if milestone_id
             else "This milestone was already celebrated before, so it won't be repeated."
         )
-        await reply_ephemeral(interaction, f"{client.display_name} has {words}. {celebration}")
+        await reply_ephemeral(
+            interaction, f"{shown_name(client.display_name)} has {words}. {celebration}"
+        )

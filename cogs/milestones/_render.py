@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from discord.utils import escape_markdown, escape_mentions
-
 from bot.domain.milestones import COMPLETION, DAYS, SESSIONS, STEPDOWN, WEEKS, YEARS
+from bot.domain.text import shown_name
 
 CONGRATS_LABEL = "Send congrats"
 LATE_OPENING = "A little late, but…"
-
-
-def safe_name(name: str) -> str:
-    return escape_mentions(escape_markdown(name))
 
 
 # The word for the client's own streak is the program's choice (milestones.streak_term):
@@ -91,7 +86,7 @@ def celebration_dm(
     emoji = "🎓" if kind == COMPLETION else "🎉"
     opening = f"{emoji} {LATE_OPENING} congratulations" if late else f"{emoji} Congratulations"
     lines = [
-        f"{opening}, {safe_name(name)}! "
+        f"{opening}, {shown_name(name)}! "
         f"{_achievement(kind, n, program, late=late, when=friendly_date(due_date), term=term)} "
         f"{_ENCOURAGEMENT[kind]}"
     ]
@@ -112,13 +107,13 @@ def cohort_post(*, name: str, kind: str, n: int, late: bool, term: str = DEFAULT
     """The cohort-channel post (opted-in clients only): display name and milestone only."""
     prefix = f"{LATE_OPENING} please" if late else "🎉 Please"
     return (
-        f"{prefix} join us in congratulating **{safe_name(name)}** on "
+        f"{prefix} join us in congratulating **{shown_name(name)}** on "
         f"{milestone_label(kind, n, term=term)}! Press {CONGRATS_LABEL} to send your good wishes."
     )
 
 
 def _names(names: list[str]) -> str:
-    shown = [safe_name(n) for n in names]
+    shown = [shown_name(n) for n in names]
     if len(shown) <= 1:
         return "".join(shown)
     return ", ".join(shown[:-1]) + f" and {shown[-1]}"
@@ -219,10 +214,11 @@ CONGRATS_CLOSED = (
     "kindness is noticed."
 )
 CONGRATS_GONE = "This celebration isn't available anymore."
+CONGRATS_NOT_PEER = "Congratulations on this celebration come from members of the same group."
 
 
 def upcoming_line(*, day: date, name: str, what: str) -> str:
-    return f"• {day:%a} {day.isoformat()}: {safe_name(name)}: {what}"
+    return f"• {day:%a} {day.isoformat()}: {shown_name(name)}: {what}"
 
 
 def private_milestone(term: str = DEFAULT_TERM) -> str:

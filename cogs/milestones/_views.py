@@ -7,9 +7,12 @@ from typing import Any
 
 import discord
 
+from bot.db.database import Transaction
+from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.milestones import MilestoneRepository
 from bot.domain import milestones as ms
 from bot.domain.localtime import local_date
+from bot.domain.text import shown_name
 from bot.services.components import IdButton
 from bot.services.container import Services
 from bot.services.errors import IopView, UserError, guarded, reply_ephemeral
@@ -67,7 +70,10 @@ class ResetView(IopView):
                 tally = ms.restart_streak(tally, today)
                 await self.repo.save_tally(tx, self.user_id, tally, now)
                 await self.repo.drop_pending_sobriety(tx, self.user_id)
-        log.info("sobriety.reset", extra={"user_id": self.user_id, "restarted": restart})
+        log.info(
+            "sobriety.reset",
+            extra={"person": services.key.pseudonym(self.user_id), "restarted": restart},
+        )
         if restart:
             text = render.RESTARTED.format(
                 cumulative=tally.cumulative(today),
@@ -77,6 +83,13 @@ class ResetView(IopView):
             text = render.KEPT.format(current=render.days_label(ms.DAYS, current))
         self.stop()
         await interaction.response.edit_message(content=text, view=None)
+
+
+async def _same_cohort(services: Services, tx: Transaction, owner_id: int, peer_id: int) -> bool:
+    cohorts = CohortRepository(services.db)
+    owner = await cohorts.current_membership_in(tx, owner_id)
+    peer = await cohorts.current_membership_in(tx, peer_id)
+    return owner is not None and peer is not None and owner.cohort_id == peer.cohort_id
 
 
 class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
@@ -90,12 +103,19 @@ class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services: Services = interaction.client.services
         repo = MilestoneRepository(services.db)
+        perms = services.perms
+        staff = perms.is_facilitator(perms.member_of(interaction.client, interaction.user))
         async with services.db.transaction() as tx:
             milestone = await repo.get_in(tx, self.item_id)
             if milestone is None or not milestone.public:
                 reply = render.CONGRATS_GONE
             elif milestone.user_id == interaction.user.id:
                 reply = render.CONGRATS_SELF
+            elif not staff and not await _same_cohort(
+                services, tx, milestone.user_id, interaction.user.id
+            ):
+                # The button is only posted in the group's channel; a crafted id is not.
+                reply = render.CONGRATS_NOT_PEER
             elif milestone.congrats_sent_at is not None:
                 reply = render.CONGRATS_CLOSED
             elif await repo.add_congrats(
@@ -103,7 +123,7 @@ class CongratsButton(IdButton, template=r"iop:milestone:congrats:(?P<id>\d+)"):
             ):
                 client = await services.clients.get_in(tx, milestone.user_id)
                 name = client.display_name if client else "them"
-                reply = render.CONGRATS_THANKS.format(name=render.safe_name(name))
+                reply = render.CONGRATS_THANKS.format(name=shown_name(name))
             else:
                 reply = render.CONGRATS_ALREADY
         await reply_ephemeral(interaction, reply)

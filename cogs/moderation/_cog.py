@@ -21,6 +21,7 @@ from bot.domain.moderation import (
     describe_duration,
     parse_duration,
 )
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -85,12 +86,13 @@ class ModerationCog(IopCog):
 
     def _target(self, user: Target) -> discord.Member:
         if not isinstance(user, discord.Member):
-            raise UserError(f"{user.display_name} isn't a member of this server.")
+            raise UserError(f"{shown_name(user.display_name)} isn't a member of this server.")
         if user.bot:
             raise UserError("Moderation commands are for people, not bots.")
         if self.services.perms.is_facilitator(user):
             raise UserError(
-                f"{user.display_name} is a facilitator; moderation commands don't apply to "
+                f"{shown_name(user.display_name)} is a facilitator; moderation commands don't "
+                "apply to "
                 "facilitators."
             )
         return user
@@ -130,7 +132,7 @@ class ModerationCog(IopCog):
         status = await delivery_of(self.services, case) if case else None
         await reply_ephemeral(
             interaction,
-            f"Case #{case_id}: warning for {target.display_name}: {status}. "
+            f"Case #{case_id}: warning for {shown_name(target.display_name)}: {status}. "
             f"`/mod case {case_id}` shows it later.",
         )
 
@@ -151,7 +153,8 @@ class ModerationCog(IopCog):
             await target.timeout(length, reason=f"iopbot: by {interaction.user.id}")
         except discord.Forbidden:
             raise UserError(
-                f"Discord didn't let me time out {target.display_name}; my role may be below "
+                f"Discord didn't let me time out {shown_name(target.display_name)}; my role may "
+                "be below "
                 "theirs."
             ) from None
         async with self.services.db.transaction() as tx:
@@ -165,7 +168,8 @@ class ModerationCog(IopCog):
             )
         await reply_ephemeral(
             interaction,
-            f"Case #{case_id}: {target.display_name} is timed out for {describe_duration(length)}.",
+            f"Case #{case_id}: {shown_name(target.display_name)} is timed out for "
+            f"{describe_duration(length)}.",
         )
 
     @mod.command(name="untimeout", description="Remove a member's timeout.")
@@ -174,19 +178,19 @@ class ModerationCog(IopCog):
     async def untimeout(self, interaction: discord.Interaction[Any], member: Target) -> None:
         target = self._target(member)
         if not target.is_timed_out():
-            raise UserError(f"{target.display_name} isn't timed out.")
+            raise UserError(f"{shown_name(target.display_name)} isn't timed out.")
         try:
             await target.timeout(None, reason=f"iopbot: by {interaction.user.id}")
         except discord.Forbidden:
             raise UserError(
-                f"Discord didn't let me change {target.display_name}'s timeout."
+                f"Discord didn't let me change {shown_name(target.display_name)}'s timeout."
             ) from None
         async with self.services.db.transaction() as tx:
             case_id = await self.cases.record(
                 tx, actor_id=interaction.user.id, action="untimeout", member_id=target.id
             )
         await reply_ephemeral(
-            interaction, f"Case #{case_id}: {target.display_name}'s timeout is removed."
+            interaction, f"Case #{case_id}: {shown_name(target.display_name)}'s timeout is removed."
         )
 
     # ----- messages ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.domain.moderation import BadInput, parse_message_ref
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from cogs.moderation._cases import CaseRecorder
@@ -63,5 +64,5 @@ async def delete_message(
             message_id=message.id,
         )
     await reply_ephemeral(
-        interaction, f"Case #{case_id}: deleted the message by {author.display_name}."
+        interaction, f"Case #{case_id}: deleted the message by {shown_name(author.display_name)}."
     )

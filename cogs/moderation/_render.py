@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.db.repositories.moderation import ModCase, ModNote
 from bot.domain.moderation import describe_duration
+from bot.domain.text import shown_name
 from cogs.moderation._cases import ACTION_WORDS
 
 
@@ -65,7 +66,7 @@ def history_embed(
     )
     note_text = "\n".join(f"{_when(n)} <@{n.author_id}>: {n.body}" for n in notes)
     return {
-        "title": f"Moderation history: {name}",
+        "title": f"Moderation history: {shown_name(name)}",
         "description": f"<@{member_id}> (`{member_id}`). Private to facilitators.",
         "fields": [
             {"name": "Cases (newest first)", "value": (case_text or "None.")[:1024]},

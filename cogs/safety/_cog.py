@@ -1,6 +1,7 @@
-"""Crisis safety: group messages with crisis language get the private crisis path,
-"Report to facilitator" for any member, and /help-now, which works even when the
-database is down. Never a deletion, timeout, public reply or family contact."""
+"""Crisis safety: group messages and DMs to the bot with crisis language get the private
+crisis path, "Report to facilitator" for any member, "View message" for facilitators, and
+/help-now, which works even when the database is down. Never a deletion, timeout, public
+reply or family contact. Message text is read, never stored."""
 
 from __future__ import annotations
 
@@ -18,9 +19,15 @@ from bot.domain.crisis import detect_crisis, resources_text
 from bot.domain.moderation import AUTOMOD_CRISIS_RULE
 from bot.domain.text import with_preview
 from bot.services.container import Services
-from bot.services.crisis import handle_crisis_text, register_crisis_hooks, unregister_crisis_hooks
+from bot.services.crisis import (
+    handle_crisis_text,
+    register_crisis_hooks,
+    safety_plan_view,
+    unregister_crisis_hooks,
+)
 from bot.services.errors import reply_ephemeral
 from cogs.safety._report import file_report
+from cogs.safety._view_message import ViewMessageButton
 
 log = logging.getLogger("iopbot.safety")
 
@@ -48,10 +55,12 @@ class SafetyCog(IopCog):
     async def cog_load(self) -> None:
         register_crisis_hooks(self.services)
         self.bot.tree.add_command(self.report_menu)
+        self.bot.add_dynamic_items(ViewMessageButton)
 
     async def cog_unload(self) -> None:
         unregister_crisis_hooks(self.services)
         self.bot.tree.remove_command(self.report_menu.name, type=self.report_menu.type)
+        self.bot.remove_dynamic_items(ViewMessageButton)
 
     # ----- /help-now ---------------------------------------------------------------------
 
@@ -61,7 +70,7 @@ class SafetyCog(IopCog):
     @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def help_now(self, interaction: discord.Interaction[Any]) -> None:
-        await reply_ephemeral(interaction, help_now_text(self.services))
+        await reply_ephemeral(interaction, help_now_text(self.services), view=safety_plan_view())
 
     # ----- reports -----------------------------------------------------------------------
 
@@ -72,31 +81,65 @@ class SafetyCog(IopCog):
         reply = await file_report(self.services, interaction.user, message)
         await reply_ephemeral(interaction, reply)
 
-    # ----- crisis language in group messages ---------------------------------------------
+    # ----- crisis language in group messages and DMs to the bot ---------------------------
 
-    def _watches(self, message: discord.Message) -> discord.Member | None:
-        """The author when this message is one the crisis listener should read."""
+    async def _watches(self, message: discord.Message) -> discord.Member | None:
+        """The author (as a member of the program's server) when the crisis listener should
+        read this message: a group message (with the message-content intent) or a DM to the
+        bot (no intent needed) from someone in the server who is not staff."""
         settings = self.services.settings
-        if not settings.discord.message_content or message.guild is None:
-            return None
-        if settings.discord.guild_id is not None and message.guild.id != settings.discord.guild_id:
-            return None
         author = message.author
-        if author.bot or message.webhook_id is not None or not isinstance(author, discord.Member):
+        if author.bot or message.webhook_id is not None:
             return None
-        if self.services.perms.is_facilitator(author):
+        if message.guild is None:
+            if not isinstance(message.channel, discord.DMChannel):
+                return None
+            member = await self._member_for_dm(author)
+        else:
+            if not settings.discord.message_content:
+                return None
+            if (
+                settings.discord.guild_id is not None
+                and message.guild.id != settings.discord.guild_id
+            ):
+                return None
+            member = author if isinstance(author, discord.Member) else None
+        if member is None or self.services.perms.is_facilitator(member):
             return None
-        return author
+        return member
+
+    async def _member_for_dm(self, user: discord.abc.User) -> discord.Member | None:
+        """The DM's author as a member of the program's server (cache, then one fetch)."""
+        member = self.services.perms.member_of(self.bot, user)
+        if member is not None:
+            return member
+        guild_id = self.services.settings.discord.guild_id
+        guild = self.bot.get_guild(guild_id) if guild_id else None
+        if guild is None:
+            return None
+        try:
+            return await guild.fetch_member(user.id)
+        except discord.HTTPException:
+            return None  # not in the program's server: not screened
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        author = self._watches(message)
+        author = await self._watches(message)
         if author is None or not message.content:
             return
         safety = self.services.settings.safety
-        if detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms) is None:
+        match = detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms)
+        if match is None:
             return  # the common case: no database work at all
-        await self._crisis_path(author, author.display_name, "group_message", message.id)
+        await self._crisis_path(
+            author,
+            author.display_name,
+            "dm" if message.guild is None else "group_message",
+            message.id,
+            severity=match.severity,
+            category=match.category,
+            channel_id=message.channel.id,
+        )
 
     async def _crisis_path(
         self,
@@ -106,6 +149,9 @@ class SafetyCog(IopCog):
         message_id: int | None,
         *,
         user_id: int | None = None,
+        severity: str | None = None,
+        category: str | None = None,
+        channel_id: int | None = None,
     ) -> None:
         """The crisis path for a message the bot saw; if it can't be queued (e.g. the
         database is down), the person still gets the resources, directly, once. Staff learn
@@ -120,22 +166,35 @@ class SafetyCog(IopCog):
                 display_name=client.display_name if client else fallback_name,
                 source=source,
                 source_ref=message_id,
+                severity=severity,
+                category=category,
+                channel_id=channel_id,
             )
         except Exception:
             log.exception(
                 "crisis.listener_failed",
-                extra={"user_id": uid, "message_id": message_id, "source": source},
+                extra={
+                    "person": self.services.key.pseudonym(uid),
+                    "message_id": message_id,
+                    "source": source,
+                },
             )
             if person is None:
                 person = self.bot.get_user(uid)
             if person is None:
-                log.warning("crisis.direct_dm_no_user", extra={"user_id": uid})
+                log.warning(
+                    "crisis.direct_dm_no_user", extra={"person": self.services.key.pseudonym(uid)}
+                )
                 return
             try:
                 preview = self.services.settings.program.dm_preview
-                await person.send(with_preview(preview, help_now_text(self.services)))
+                await person.send(
+                    with_preview(preview, help_now_text(self.services)), view=safety_plan_view()
+                )
             except discord.HTTPException:
-                log.warning("crisis.direct_dm_failed", extra={"user_id": uid})
+                log.warning(
+                    "crisis.direct_dm_failed", extra={"person": self.services.key.pseudonym(uid)}
+                )
 
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:
@@ -161,6 +220,7 @@ class SafetyCog(IopCog):
             "automod",
             execution.message_id,
             user_id=execution.user_id,
+            channel_id=execution.channel_id,
         )
 
     # ----- data contract -----------------------------------------------------------------

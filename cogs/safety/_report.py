@@ -7,6 +7,8 @@ see it; facilitators (the only ones who see the staff channel) see who reported.
 from __future__ import annotations
 
 import logging
+import math
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -32,6 +34,15 @@ THANKS_CRISIS = (
     "you can share or use."
 )
 ALREADY = "You already reported this message, thank you. A facilitator has it."
+
+
+def cooldown_message(wait: timedelta) -> str:
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    return (
+        "Thank you for looking out for the group. You've just sent a report, so please wait "
+        f"{seconds} seconds before sending another. If someone is in danger, tell a "
+        "facilitator directly or use `/help-now`."
+    )
 
 
 def report_embed(
@@ -80,19 +91,30 @@ async def file_report(
         )
     author = message.author
     safety = services.settings.safety
-    crisis = bool(
-        message.content
-        and detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms)
+    match = (
+        detect_crisis(message.content, safety.crisis_terms, safety.crisis_idioms)
+        if message.content
+        else None
     )
+    crisis = match is not None
+    now = services.clock.now()
+    cooldown = timedelta(seconds=services.settings.security.report_cooldown_seconds)
     async with services.db.transaction() as tx:
-        report_id = await SafetyRepository(services.db).add_report(
+        repo = SafetyRepository(services.db)
+        if await repo.already_reported(tx, reporter.id, message.id):
+            return ALREADY
+        last = await repo.last_report_at(tx, reporter.id)
+        # A report of crisis language always goes through: safety comes before the limit.
+        if not crisis and last is not None and now - last < cooldown:
+            raise UserError(cooldown_message(last + cooldown - now))
+        report_id = await repo.add_report(
             tx,
             reporter_id=reporter.id,
             reported_user_id=author.id,
             channel_id=message.channel.id,
             message_id=message.id,
             crisis=crisis,
-            now=services.clock.now(),
+            now=now,
         )
         if report_id is None:
             return ALREADY
@@ -104,7 +126,7 @@ async def file_report(
             notice=Notice(embeds=(report_embed(report_id, message, reporter.id, crisis=crisis),)),
             subject_user_id=author.id,
         )
-        if crisis:
+        if match is not None:
             client = await services.clients.get_in(tx, author.id)
             await handle_crisis_text(
                 services,
@@ -113,6 +135,9 @@ async def file_report(
                 display_name=client.display_name if client else author.display_name,
                 source="report",
                 source_ref=message.id,
+                severity=match.severity,
+                category=match.category,
+                channel_id=message.channel.id,
             )
     log.info("report.filed", extra={"report_id": report_id, "crisis": crisis})
     return THANKS + (THANKS_CRISIS if crisis else "")

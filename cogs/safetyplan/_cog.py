@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
@@ -65,7 +66,7 @@ class SafetyPlanCog(IopCog):
         client = await services.clients.get(member.id)
         plan = await self.repo.get(member.id)
         if client is None and plan is None:
-            raise UserError(f"{member.display_name} is not an enrolled client.")
+            raise UserError(f"{shown_name(member.display_name)} is not an enrolled client.")
         has_plan = plan is not None and not plan.is_empty
         async with services.db.transaction() as tx:
             await services.audit.record(
@@ -75,8 +76,11 @@ class SafetyPlanCog(IopCog):
                 subject_user_id=member.id,
                 found=has_plan,
             )
-        log.info("safetyplan.viewed", extra={"user_id": member.id, "actor_id": interaction.user.id})
-        name = client.display_name if client else member.display_name
+        log.info(
+            "safetyplan.viewed",
+            extra={"person": services.key.pseudonym(member.id), "actor_id": interaction.user.id},
+        )
+        name = shown_name(client.display_name if client else member.display_name)
         if plan is None or plan.is_empty:
             await reply_ephemeral(
                 interaction,

@@ -63,7 +63,7 @@ class PlanStepModal(IopModal):
             log.info(
                 "safetyplan.rejected",
                 extra={
-                    "user_id": client.user_id,
+                    "person": services.key.pseudonym(client.user_id),
                     "step": self.step + 1,
                     "parts": len(exc.problems),
                 },
@@ -71,7 +71,10 @@ class PlanStepModal(IopModal):
             raise UserError(exc.message()) from None
         async with services.db.transaction() as tx:
             await repo(services).save_parts(tx, client.user_id, texts, services.clock.now())
-        log.info("safetyplan.saved", extra={"user_id": client.user_id, "step": self.step + 1})
+        log.info(
+            "safetyplan.saved",
+            extra={"person": services.key.pseudonym(client.user_id), "step": self.step + 1},
+        )
         if self.step == 0:
             await reply_ephemeral(
                 interaction, step_saved_text(self.step_parts), view=continue_view()

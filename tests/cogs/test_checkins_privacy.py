@@ -174,7 +174,11 @@ async def test_answers_never_reach_guild_messages_or_logs(tmp_path, caplog):
         assert len(saved) == 2
         base = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
         for record in saved:
-            assert set(record.__dict__) - base == {"user_id", "checkin_id"}
+            assert set(record.__dict__) - base == {"person", "checkin_id"}
+        # A keyed pseudonym stands for the client: stable, and not their Discord id.
+        alex_id = w.clients[0].id
+        assert {r.person for r in saved} <= {w.bot.services.key.pseudonym(c.id) for c in w.clients}
+        assert all(str(alex_id) not in r.person for r in saved)
 
 
 async def test_dm_closed_ladder_nudges_in_the_cohort_then_flags_facilitators(tmp_path):

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 from bot.db.codec import ts
+from bot.db.repositories.ledger import LedgerRepository
 from bot.sandbox.runner import available_cogs
 from bot.services.notices import Notice
 from bot.services.outbox import DM
@@ -61,7 +62,7 @@ async def test_client_exports_own_data_by_dm(tmp_path):
         assert document["user_id"] == alex.id
         sections = document["sections"]
         assert sections["clients"]["client"]["display_name"] == "Alex"
-        assert sections["notices"][0]["content"] == "Your daily check-in is open."
+        assert [n["content"] for n in sections["notices"]][-1] == "Your daily check-in is open."
         assert [e["action"] for e in sections["audit_trail"]] == ["client.enroll"]
         # Nothing about another client leaks into the file.
         assert str(w.clients[1].id) not in json.dumps(document)
@@ -134,7 +135,13 @@ async def test_delete_asks_first_then_removes_and_says_what_is_kept(tmp_path):
         )
         # Sam is untouched; the audit trail about Alex is kept (and records the deletion).
         assert await w.count("SELECT COUNT(*) FROM clients WHERE user_id = ?", (sam.id,)) == 1
-        assert await w.count("SELECT COUNT(*) FROM outbox WHERE target_id = ?", (sam.id,)) == 1
+        assert (
+            await w.count(
+                "SELECT COUNT(*) FROM outbox WHERE target_id = ? AND kind != 'client_welcome'",
+                (sam.id,),
+            )
+            == 1
+        )
         actions = [
             r[0]
             for r in await w.db.fetchall(
@@ -259,9 +266,19 @@ async def test_daily_purge_runs_once_per_day_and_is_idempotent(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         services = w.bot.services
         alex = w.clients[0]
-        await enroll(w, alex)
         old = w.clock.now() - timedelta(days=200)
         ancient = w.clock.now() - timedelta(days=365 * 7)
+        async with services.db.transaction() as tx:
+            # Written through the chain, before anything newer (rows are time-ordered).
+            await services.audit_repo.add(
+                tx,
+                at=ancient,
+                actor_id=1,
+                action="client.info",
+                subject_user_id=alex.id,
+                detail={},
+            )
+        await enroll(w, alex)
         async with services.db.transaction() as tx:
             for n, status in enumerate(("sent", "failed", "pending")):
                 await tx.execute(
@@ -270,14 +287,13 @@ async def test_daily_purge_runs_once_per_day_and_is_idempotent(tmp_path):
                     "VALUES (?, 'x', 'dm', ?, '{}', ?, ?, ?, ?)",
                     (f"old:{n}", alex.id, ts(old), status, ts(old), ts(old)),
                 )
-            await tx.execute(
-                "INSERT INTO audit_log (at, actor_id, action, subject_user_id) "
-                "VALUES (?, 1, 'client.info', ?)",
-                (ts(ancient), alex.id),
-            )
         cog = w.bot.get_cog("DataCog")
         counts = await cog.purge_if_due()
         assert counts == {"outbox": 2, "audit_log": 1}
+        # The purge went through the recorded path, and the chain still verifies.
+        purge = await w.db.fetchone("SELECT table_name, removed FROM ledger_purges")
+        assert tuple(purge) == ("audit_log", 1)
+        assert await LedgerRepository(services.db).verify() == []
         # The purge itself is idempotent, not only its once-a-day gate.
         assert await purge_everything(w.bot, services) == {}
         # Same day: nothing to do; the pending row is never purged.

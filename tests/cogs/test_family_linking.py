@@ -4,9 +4,21 @@ family accounts see no cohort channel."""
 from __future__ import annotations
 
 import logging
+import stat
 from datetime import timedelta
 
-from cogs.family._linking import EXPIRED, LIMITED, REUSED, WRONG, hash_code, normalize_code
+from bot.keys import key_file_path
+from bot.services.userdata import delete_everywhere
+from cogs.family._linking import (
+    EXPIRED,
+    LIMITED,
+    LIMITED_SERVER,
+    REUSED,
+    WRONG,
+    hash_code,
+    legacy_hash,
+    normalize_code,
+)
 from tests.cogs.test_family_helpers import enroll, family_world, invite, link, welcome
 
 
@@ -22,7 +34,12 @@ async def test_invite_shows_the_code_once_to_the_facilitator_and_stores_only_its
         dumped = repr(snapshot)
         assert code not in dumped and linked.code not in dumped
         stored = await w.db.fetchval("SELECT code_hash FROM family_link_codes")
-        assert stored == hash_code(code)
+        assert stored == hash_code(w.bot.services.key, code)
+        assert stored != legacy_hash(code)  # keyed, not a plain hash anyone can recompute
+        key_file = key_file_path(w.settings)
+        assert key_file.parent == w.settings.database.path.parent
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert key_file.read_text().strip() not in repr(snapshot)
         assert await w.count("SELECT COUNT(*) FROM audit_log WHERE action = 'family.invite'") == 1
         assert w.dms(w.facilitator) == [] and w.messages(w.staff) == []
 
@@ -148,3 +165,53 @@ async def test_a_family_role_that_cannot_be_given_is_reported_to_staff(tmp_path,
         assert "Family role" in staff[0]
         (record,) = [r for r in caplog.records if r.getMessage() == "family.role_not_given"]
         assert record.user_id == w.stranger.id
+
+
+async def test_a_server_wide_limit_stops_guessing_spread_over_many_accounts(tmp_path):
+    async with family_world(
+        tmp_path, family={"max_link_failures_per_hour": 5, "max_link_failures_per_hour_server": 4}
+    ) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        linked = await invite(w, alex)
+        for n in range(2):
+            assert await link(w, w.stranger, f"WRONG{n:03d}") == WRONG
+            assert await link(w, w.family, f"WRONG{n:03d}") == WRONG
+        # Neither account is near its own limit, but together they reached the server's.
+        assert await link(w, w.stranger, linked.code) == LIMITED_SERVER
+        assert await w.count("SELECT COUNT(*) FROM family_link_codes WHERE used_at IS NULL") == 1
+        await w.advance(timedelta(hours=1, minutes=1))
+        assert "You're linked" in await link(w, w.stranger, linked.code)
+
+
+async def test_deleting_your_data_does_not_reset_the_guessing_limit(tmp_path):
+    async with family_world(tmp_path) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        linked = await invite(w, alex)
+        limit = w.settings.family.max_link_failures_per_hour
+        for n in range(limit):
+            assert await link(w, w.stranger, f"WRONG{n:03d}") == WRONG
+        outcome = await delete_everywhere(
+            w.bot, w.bot.services, w.stranger.id, requested_by=w.stranger.id
+        )
+        assert "family_link_failures" in outcome.report.kept
+        assert await w.count("SELECT COUNT(*) FROM family_link_failures") == limit
+        assert await link(w, w.stranger, linked.code) == LIMITED
+
+
+async def test_a_code_stored_before_the_keyed_digest_is_reported_expired(tmp_path):
+    async with family_world(tmp_path) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        linked = await invite(w, alex)
+        old_code = "ABCD2345"
+        now = w.clock.now().isoformat()
+        async with w.db.transaction() as tx:
+            # What migration 0014 leaves of a pending pre-0014 code: SHA-256, expired.
+            await tx.execute(
+                "INSERT INTO family_link_codes (contact_id, code_hash, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                (linked.contact_id, legacy_hash(old_code), now, now),
+            )
+        assert await link(w, w.stranger, old_code) == EXPIRED

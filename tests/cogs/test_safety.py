@@ -51,10 +51,11 @@ async def test_crisis_message_gets_private_reply_and_one_urgent_alert(tmp_path):
         await alex.send(w.cohort, "like I want to end it all")
         await w.run_due_work()
 
-        # Private reply: resources and staffed hours, by DM.
+        # Private reply: a neutral first line, resources and staffed hours, by DM.
         dms = w.dms(alex)
         assert len(dms) == 1
         assert "988" in dms[0].content
+        assert dms[0].content.splitlines()[0] == w.settings.program.dm_preview
         assert w.settings.program.staffed_hours in dms[0].content
         assert find_stigma(dms[0].content) == []
 
@@ -95,19 +96,17 @@ async def test_after_the_window_a_new_alert_is_raised(tmp_path):
         assert len(w.dms(alex)) == 2
 
 
-async def test_unacknowledged_crisis_alert_reescalates_to_on_call(tmp_path):
+async def test_unacknowledged_crisis_alert_pages_on_call_now_and_every_15_minutes(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         alex = w.clients[0]
-        await alex.send(w.cohort, "I don't want to be here anymore")
+        # active thoughts with a time are urgent (passive wishes are concern: paged after 4 h)
+        await alex.send(w.cohort, "I think I'm going to end my life tonight")
         await w.run_due_work()
-        await w.advance(timedelta(hours=3, minutes=59))
-        assert not [m for m in w.messages(w.staff) if m.role_mentions]
-        await w.advance(timedelta(minutes=2))
-        pings = [m for m in w.messages(w.staff) if f"<@&{w.roles['On-call'].id}>" in m.content]
-        assert len(pings) == 1
-        assert "not been acknowledged" in pings[0].content
-        await w.advance(timedelta(hours=5))
-        assert len([m for m in w.messages(w.staff) if "not been acknowledged" in m.content]) == 1
+        on_call = f"<@&{w.roles['On-call'].id}>"
+        assert [m for m in w.messages(w.staff) if on_call in m.content]  # at once
+        await w.advance(timedelta(hours=1), step=timedelta(minutes=5))
+        pings = [m for m in w.messages(w.staff) if "still not acknowledged" in m.content]
+        assert len(pings) == 4 and all(on_call in p.content for p in pings)
 
 
 async def test_facilitator_acknowledges_the_alert(tmp_path):

@@ -121,6 +121,9 @@ async def test_crisis_events_hold_ids_only(db):
         "alert_id",
         "dm_outbox_id",
         "created_at",
+        "severity",  # urgent | concern
+        "category",  # e.g. overdose_intent
+        "channel_id",  # where the message is (for View message / the jump link)
     }
     async with db.transaction() as tx:
         assert await repo.purge_before(

@@ -166,3 +166,10 @@ def test_resources_text_lists_resources_and_staffed_hours():
     assert find_stigma(text) == []
     quiet = resources_text([("988", "call")], "weekdays", facilitator_told=False)
     assert "facilitator has been told" not in quiet
+
+
+def test_the_reply_says_honestly_when_staff_are_away():
+    away = resources_text([("988", "call")], "weekdays", staffed_now=False)
+    assert "until later" in away
+    staffed = resources_text([("988", "call")], "weekdays", staffed_now=True)
+    assert "until later" not in staffed and "check in with you" in staffed

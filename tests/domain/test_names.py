@@ -55,3 +55,11 @@ def test_record_names_must_be_plain(name):
 
 def test_record_name_keeps_accents_and_hyphens():
     assert check_record_name(" José  María O'Neil-Núñez ") == "José María O'Neil-Núñez"
+
+
+def test_shown_name_strips_hidden_controls_and_escapes_markdown_and_mentions():
+    from bot.domain.text import shown_name
+
+    shown = shown_name(f"[Open{RLO} chart](https://x.example) @everyone")
+    assert RLO not in shown
+    assert "\\[" in shown and "@\u200beveryone" in shown  # escaped, so no link and no ping

@@ -1,4 +1,7 @@
-"""`iopbot run` as a real process against the emulator: logs in, and SIGTERM stops it cleanly."""
+"""`iopbot run` as a real process against the emulator: logs in, and SIGTERM stops it cleanly.
+
+`iopbot run` refuses `discord.api_base`, so the process points discord.py at the emulator
+first (tests/wire/run_entry.py), as `iopbot sandbox` does."""
 
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ def write_config(path: Path, emulator: Emulator, world, db_path: Path) -> None:
     path.write_text(
         "[discord]\n"
         f"guild_id = {world.guild_id}\n"
-        f'api_base = "{emulator.api_base}"\n'
         "[roles]\n"
         f"facilitator = {world.roles['facilitator']}\n"
         f"client = {world.roles['client']}\n"
@@ -58,7 +60,8 @@ async def test_run_logs_in_then_sigterm_shuts_down_cleanly(tmp_path):
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot",
+            "tests.wire.run_entry",
+            emulator.api_base,
             "run",
             "--config",
             str(config),

@@ -67,10 +67,13 @@ async def test_smoke_scenario_passes(sandbox: Sandbox) -> None:
     assert {"step", "ephemeral", "dm"} <= kinds
     # The DM is a real feature notice (the check-in prompt), sent through the outbox.
     dms = [e.get("content") for e in entries if e["kind"] == "dm" and e.get("event") == "send"]
-    assert dms[0] == "You have a new message.\nYour daily check-in is open."
+    assert dms[-1] == "You have a new message.\nYour daily check-in is open."
     kinds_sent = await sandbox.bot.services.db.fetchall(
-        "SELECT kind, status FROM outbox WHERE target_type = 'dm'"
+        "SELECT kind, status FROM outbox WHERE target_type = 'dm' ORDER BY id"
     )
-    assert [tuple(r) for r in kinds_sent] == [("checkin_prompt", "sent")]
+    assert [tuple(r) for r in kinds_sent] == [
+        ("client_welcome", "sent"),
+        ("checkin_prompt", "sent"),
+    ]
     assert await sandbox.bot.services.db.fetchval("SELECT COUNT(*) FROM checkins") == 1
     assert sandbox.errors.messages == []

@@ -1,4 +1,6 @@
-"""The append-only audit trail of facilitator actions on client data (ids, never content)."""
+"""The append-only audit trail of facilitator actions on client data (ids, never content).
+
+Rows are hash-chained and removed only by the recorded purge (``ledger.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 from bot.db.codec import parse_ts, ts
 from bot.db.database import Database, Transaction
+from bot.db.repositories.ledger import AUDIT_LOG, LedgerRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +38,16 @@ class AuditRepository:
         subject_user_id: int | None,
         detail: dict[str, Any],
     ) -> int:
-        return await tx.execute(
-            "INSERT INTO audit_log (at, actor_id, action, subject_user_id, detail) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (ts(at), actor_id, action, subject_user_id, json.dumps(detail, sort_keys=True)),
+        return await LedgerRepository(self.db).append(
+            tx,
+            AUDIT_LOG,
+            {
+                "at": ts(at),
+                "actor_id": actor_id,
+                "action": action,
+                "subject_user_id": subject_user_id,
+                "detail": json.dumps(detail, sort_keys=True),
+            },
         )
 
     async def for_subject(self, subject_user_id: int, limit: int = 200) -> list[AuditEntry]:
@@ -58,5 +67,6 @@ class AuditRepository:
             for r in rows
         ]
 
-    async def purge_before(self, tx: Transaction, cutoff: datetime) -> int:
-        return await tx.rowcount("DELETE FROM audit_log WHERE at < ?", (ts(cutoff),))
+    async def purge_before(self, tx: Transaction, cutoff: datetime, now: datetime) -> int:
+        """Remove the oldest rows before ``cutoff`` through the recorded purge path."""
+        return await LedgerRepository(self.db).purge_before(tx, AUDIT_LOG, cutoff, now)

@@ -89,6 +89,15 @@ class DataRequestRepository:
         )
         return [_request(r) for r in rows]
 
+    async def last_own_export_at(self, user_id: int) -> datetime | None:
+        """When ``user_id`` last made an export of their own data (``/mydata export``)."""
+        row = await self.db.fetchone(
+            "SELECT MAX(requested_at) AS at FROM data_requests "
+            "WHERE user_id = ? AND requested_by = ? AND kind = 'export'",
+            (user_id, user_id),
+        )
+        return None if row is None or row["at"] is None else parse_ts(row["at"])
+
     async def unfinished_deletions(self) -> list[DataRequest]:
         rows = await self.db.fetchall(
             "SELECT * FROM data_requests WHERE kind = 'delete' AND completed_at IS NULL "

@@ -244,11 +244,14 @@ class FamilyRepository:
         )
         return 0 if row is None else int(row["n"])
 
+    async def all_failures_since(self, tx: Transaction, since: datetime) -> int:
+        row = await tx.fetchone(
+            "SELECT COUNT(*) AS n FROM family_link_failures WHERE at > ?", (ts(since),)
+        )
+        return int(row["n"]) if row else 0
+
     async def purge_failures(self, tx: Transaction, before: datetime) -> int:
         return await tx.rowcount("DELETE FROM family_link_failures WHERE at < ?", (ts(before),))
-
-    async def delete_failures_of(self, tx: Transaction, user_id: int) -> int:
-        return await tx.rowcount("DELETE FROM family_link_failures WHERE user_id = ?", (user_id,))
 
     # ----- consents ---------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.db.codec import parse_ts, ts
 from bot.db.database import Database, Transaction
+from bot.db.repositories.ledger import DISCLOSURES, LedgerRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,27 +276,30 @@ class FamilySessionRepository:
         stage: str,
     ) -> bool:
         """One row per notice sent; a second call for the same outbox row does nothing."""
-        row = await tx.fetchone(
-            "INSERT INTO family_disclosures (disclosed_at, client_id, recipient_contact_id, "
-            "recipient_user_id, recipient_name, category, purpose, consent_id, sender, "
-            "outbox_id, session_id, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (outbox_id) DO NOTHING RETURNING id",
-            (
-                ts(disclosed_at),
-                client_id,
-                recipient_contact_id,
-                recipient_user_id,
-                recipient_name,
-                category,
-                purpose,
-                consent_id,
-                sender,
-                outbox_id,
-                session_id,
-                stage,
-            ),
+        exists = await tx.fetchone(
+            "SELECT 1 FROM family_disclosures WHERE outbox_id = ?", (outbox_id,)
         )
-        return row is not None
+        if exists is not None:
+            return False
+        await LedgerRepository(self.db).append(
+            tx,
+            DISCLOSURES,
+            {
+                "disclosed_at": ts(disclosed_at),
+                "client_id": client_id,
+                "recipient_contact_id": recipient_contact_id,
+                "recipient_user_id": recipient_user_id,
+                "recipient_name": recipient_name,
+                "category": category,
+                "purpose": purpose,
+                "consent_id": consent_id,
+                "sender": sender,
+                "outbox_id": outbox_id,
+                "session_id": session_id,
+                "stage": stage,
+            },
+        )
+        return True
 
     async def disclosures_for_client(self, client_id: int) -> list[Disclosure]:
         rows = await self.db.fetchall(
@@ -312,7 +316,6 @@ class FamilySessionRepository:
         )
         return [_disclosure(r) for r in rows]
 
-    async def purge_disclosures(self, tx: Transaction, before: datetime) -> int:
-        return await tx.rowcount(
-            "DELETE FROM family_disclosures WHERE disclosed_at < ?", (ts(before),)
-        )
+    async def purge_disclosures(self, tx: Transaction, before: datetime, now: datetime) -> int:
+        """Remove the oldest rows before ``before`` through the recorded purge path."""
+        return await LedgerRepository(self.db).purge_before(tx, DISCLOSURES, before, now)

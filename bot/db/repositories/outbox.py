@@ -100,6 +100,11 @@ class OutboxRepository:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE id = ?", (row_id,))
         return None if row is None else _row(row)
 
+    async def error_code_in(self, tx: Transaction, row_id: int) -> int | None:
+        """The Discord error code recorded for a row (inside the recording transaction)."""
+        found = await tx.fetchone("SELECT error_code FROM outbox WHERE id = ?", (row_id,))
+        return None if found is None or found["error_code"] is None else int(found["error_code"])
+
     async def get_by_key(self, dedupe_key: str) -> OutboxRow | None:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
         return None if row is None else _row(row)

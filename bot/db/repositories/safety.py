@@ -19,6 +19,9 @@ class CrisisEvent:
     alert_id: int | None
     dm_outbox_id: int | None
     created_at: datetime
+    severity: str | None = None
+    category: str | None = None
+    channel_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,9 @@ def _event(row: sqlite3.Row) -> CrisisEvent:
         alert_id=row["alert_id"],
         dm_outbox_id=row["dm_outbox_id"],
         created_at=parse_ts(row["created_at"]),
+        severity=row["severity"],
+        category=row["category"],
+        channel_id=row["channel_id"],
     )
 
 
@@ -72,12 +78,37 @@ class SafetyRepository:
         alert_id: int | None,
         dm_outbox_id: int | None,
         now: datetime,
+        severity: str | None = None,
+        category: str | None = None,
+        channel_id: int | None = None,
     ) -> int:
         return await tx.execute(
             "INSERT INTO crisis_events (user_id, source, source_ref, alert_id, dm_outbox_id, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (user_id, source, source_ref, alert_id, dm_outbox_id, ts(now)),
+            "created_at, severity, category, channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                user_id,
+                source,
+                source_ref,
+                alert_id,
+                dm_outbox_id,
+                ts(now),
+                severity,
+                category,
+                channel_id,
+            ),
         )
+
+    async def link_event(
+        self, tx: Transaction, event_id: int, *, alert_id: int | None, dm_outbox_id: int | None
+    ) -> None:
+        await tx.execute(
+            "UPDATE crisis_events SET alert_id = ?, dm_outbox_id = ? WHERE id = ?",
+            (alert_id, dm_outbox_id, event_id),
+        )
+
+    async def get_event(self, event_id: int) -> CrisisEvent | None:
+        row = await self.db.fetchone("SELECT * FROM crisis_events WHERE id = ?", (event_id,))
+        return None if row is None else _event(row)
 
     async def events_for(self, user_id: int) -> list[CrisisEvent]:
         rows = await self.db.fetchall(
@@ -110,6 +141,19 @@ class SafetyRepository:
             (reporter_id, reported_user_id, channel_id, message_id, int(crisis), ts(now)),
         )
         return None if row is None else int(row["id"])
+
+    async def already_reported(self, tx: Transaction, reporter_id: int, message_id: int) -> bool:
+        row = await tx.fetchone(
+            "SELECT 1 FROM reports WHERE reporter_id = ? AND message_id = ?",
+            (reporter_id, message_id),
+        )
+        return row is not None
+
+    async def last_report_at(self, tx: Transaction, reporter_id: int) -> datetime | None:
+        row = await tx.fetchone(
+            "SELECT MAX(created_at) AS at FROM reports WHERE reporter_id = ?", (reporter_id,)
+        )
+        return None if row is None or row["at"] is None else parse_ts(row["at"])
 
     async def reports_about(self, user_id: int) -> list[Report]:
         rows = await self.db.fetchall(

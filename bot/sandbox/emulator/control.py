@@ -68,6 +68,7 @@ class ControlApi:
             ("GET", "/_control/channels/{channel}/messages", self.channel_messages),
             ("GET", "/_control/users/{user}/dms", self.dm_messages),
             ("POST", "/_control/dms", self.set_dms),
+            ("POST", "/_control/overwrites", self.set_overwrite),
             ("GET", "/_control/log", self.request_log),
             ("GET", "/_control/transcript", self.transcript),
             ("POST", "/_control/clock/advance", self.advance),
@@ -155,6 +156,16 @@ class ControlApi:
         who = self.user(body)
         self.emu.set_dms_open(who, bool(body["open"]))
         return {"user_id": str(who), "dms_open": bool(body["open"])}
+
+    async def set_overwrite(self, request: web.Request, body: dict[str, Any]) -> Any:
+        """``{"channel": …, "target": id, "allow": n, "deny": n, "type": 0|1}``."""
+        return self.emu.set_channel_overwrite(
+            self.channel(body),
+            int(body["target"]),
+            allow=int(body.get("allow", 0)),
+            deny=int(body.get("deny", 0)),
+            kind=int(body.get("type", 1)),
+        )
 
     async def request_log(self, request: web.Request, body: dict[str, Any]) -> Any:
         return self.emu.request_log()

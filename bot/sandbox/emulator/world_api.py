@@ -97,6 +97,28 @@ class WorldApi(EmulatorCore):
         self.dispatch_member_update(guild, member)
         return copy.deepcopy(member)
 
+    def set_channel_overwrite(
+        self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0, kind: int = 1
+    ) -> JSON:
+        """Replace one permission overwrite on a channel, as a server admin would.
+
+        ``kind`` is 0 for a role, 1 for a member (e.g. deny the bot Send Messages in the
+        staff channel: its posts then fail with 403/50013). Dispatches CHANNEL_UPDATE.
+        """
+        channel = self.state.channels[channel_id]
+        rest = [o for o in channel.get("permission_overwrites", []) if o["id"] != str(target_id)]
+        rest.append({"id": str(target_id), "type": kind, "allow": str(allow), "deny": str(deny)})
+        channel["permission_overwrites"] = rest
+        self.gateway.dispatch("CHANNEL_UPDATE", self.channel_payload(channel))
+        return self.channel_payload(channel)
+
+    def channel_overwrite(self, channel_id: int, target_id: int) -> JSON | None:
+        for overwrite in self.state.channels[channel_id].get("permission_overwrites", []):
+            if overwrite["id"] == str(target_id):
+                found: JSON = copy.deepcopy(overwrite)
+                return found
+        return None
+
     def set_dms_open(self, user_id: int, is_open: bool) -> None:
         """Close (or reopen) a user's DMs: the bot's sends then fail with 403/50007."""
         if is_open:

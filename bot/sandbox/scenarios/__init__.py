@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Awaitable, Callable
 
 from bot.sandbox.scenario import ScenarioContext
+from bot.sandbox.scenarios.safety import run as run_safety
 from bot.sandbox.scenarios.smoke import run as run_smoke
 
 Scenario = Callable[[ScenarioContext], Awaitable[None]]
@@ -55,4 +56,5 @@ async def run_demo(ctx: ScenarioContext) -> None:
 SCENARIOS: dict[str, Scenario] = {
     "smoke": run_smoke,
     "demo": run_demo,
+    "safety": run_safety,
 }

@@ -33,4 +33,7 @@ async def run(ctx: ScenarioContext) -> None:
     members = ctx.emulator.state.guilds[ctx.world.guild_id].members
     for key in CLIENT_KEYS:
         client = ctx.user(key)
-        ctx.expect(client_role in members[client.id]["roles"], f"{client.name} has the Client role")
+        ctx.expect(
+            client_role in members[client.id]["roles"],
+            f"{client.name} has the client role (Member)",
+        )

@@ -1,9 +1,10 @@
 """Demo part "safety": AutoMod presets, a report, a warning, and a crisis phrase whose
 urgent alert a facilitator acknowledges.
 
-The sandbox runs without the message-content intent, so the crisis phrase reaches the bot
-through the AutoMod crisis rule's alert (the same path a real server without the
-privileged intent uses); with the intent on, the message listener starts the same path.
+The sandbox runs with the message-content intent (the default), so the message listener
+starts the crisis path; a server without the intent gets the same path through the AutoMod
+crisis rule's alert. The `safety` scenario tells the rest of the safety net's story (a DM
+to the bot, paging, a refused staff post, the outcome).
 """
 
 from __future__ import annotations
