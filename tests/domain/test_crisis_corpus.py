@@ -19,7 +19,7 @@ DATA = Path(__file__).parent.parent / "data" / "crisis"
 GOAL_RECALL, GOAL_CATEGORY_RECALL, GOAL_FALSE_ALARMS, GOAL_IDIOM_FALSE_ALARMS = 0.9, 0.8, 0.05, 0.02
 # What each writer's held-out half measured when docs/SAFETY.md was written, minus a small
 # margin: a change that does worse than this is a regression. writer -> (recall, false alarms)
-FLOORS = {"w1": (0.85, 0.07), "w2": (0.85, 0.07), "w3": (0.80, 0.08)}
+FLOORS = {"w1": (0.88, 0.07), "w2": (0.83, 0.07), "w3": (0.80, 0.09)}
 
 
 def load(name: str) -> list[dict[str, object]]:
@@ -73,7 +73,13 @@ def test_each_writer_is_split_in_halves_by_the_hash_of_the_text(writer: str):
 def test_corpus_is_large_and_from_three_writers():
     rows = all_rows()
     assert len(rows) >= 4000
-    assert len({r["text"] for r in rows}) == len(rows)
+    # A few short messages were written by more than one writer; the hash split puts every
+    # copy on the same side, so nothing trained on is ever measured.
+    trained = {str(r["text"]) for w in crisis_train.WRITERS for r in dev(w)}
+    measured = {str(r["text"]) for w in crisis_train.WRITERS for r in heldout(w)}
+    assert trained.isdisjoint(measured)
+    chat = {str(r["text"]) for r in load(crisis_train.CHAT[1])}
+    assert chat.isdisjoint({str(r["text"]) for r in crisis_train.dev_rows()})
 
 
 @pytest.mark.parametrize("writer", sorted(crisis_train.WRITERS))
@@ -96,8 +102,9 @@ def test_heldout_figures_print_and_hold_the_floor(writer: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "below the issue's goals on the held-out halves (see docs/SAFETY.md): recall "
-        "RECALLS, some categories below 0.80, false alarms FALSE_ALARMS"
+        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.904 / "
+        "0.857 / 0.824 (writers 1/2/3, goal 0.90), categories down to 0.60 (goal 0.80), "
+        "false alarms 5.9% / 5.3% / 7.8% (goal 5%), idioms 3.0% / 6.4% / 8.5% (goal 2%)"
     ),
 )
 def test_heldout_figures_meet_the_goals():
