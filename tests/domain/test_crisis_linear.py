@@ -51,6 +51,7 @@ def _logit(p: float) -> float:
 PLAIN = RuleEvidence((), dismissed=False, framed=False, denial=False)
 DISMISSED = RuleEvidence((), dismissed=True, framed=False, denial=False)
 DENIAL = RuleEvidence((), dismissed=False, framed=True, denial=True)
+ANSWERED_NO = RuleEvidence((), dismissed=False, framed=True, denial=False, answered_no=True)
 RULE_HIT = RuleEvidence((("method", "gun"),), dismissed=False, framed=False, denial=False)
 CONCERN_HIT = RuleEvidence(
     (("passive_ideation", "burden"),), dismissed=False, framed=False, denial=False
@@ -66,6 +67,7 @@ CUE_HIT = RuleEvidence((("method", "cue_score"),), dismissed=False, framed=False
         (DISMISSED, linear.ALONE + 0.05, False),
         (DISMISSED, linear.THROUGH_SCOPE + 0.01, True),
         (DENIAL, 0.999, False),
+        (ANSWERED_NO, 0.999, False),
         (RULE_HIT, linear.KEEP_URGENT_RULE_HIT + 0.01, True),
         (RULE_HIT, linear.KEEP_URGENT_RULE_HIT - 0.01, False),
         (CONCERN_HIT, linear.KEEP_RULE_HIT + 0.01, True),
@@ -116,3 +118,6 @@ def test_shipped_model_catches_what_the_rules_miss_and_respects_denial():
     assert missed, "the rules now catch these; pick messages they miss"
     assert all(detect_crisis(text) is not None for text in missed)
     assert detect_crisis("i am not suicidal and i have no plans to hurt myself") is None
+    asked = "any urge to take all your pills tonight?"
+    assert detect_crisis(asked) is not None  # the model alone fires on the question
+    assert detect_crisis(f"{asked} no") is None

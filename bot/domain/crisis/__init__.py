@@ -61,6 +61,12 @@ _SOON = re.compile(
 )
 
 
+# A question answered no at the end of the message ("... ending your life? no").
+_ANSWERED_NO = re.compile(
+    r"\?\W*(?:no|nope|nah|none|never|not really|not at all|no not at all)\W*$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CrisisMatch:
     """What fired: the severity, the category id and the rule id (safe to log)."""
@@ -180,13 +186,15 @@ class RuleEvidence:
     ``hits``: surviving (category, rule id) pairs; ``dismissed``: a match was explained
     away by a scope rule; ``framed``: the message has a denial, past, teaching,
     other-subject or leaving-the-program frame; ``denial``: the writer says plainly they
-    are safe / not suicidal.
+    are safe / not suicidal; ``answered_no``: the message is a question answered "no"
+    ("were you thinking of ending your life? no").
     """
 
     hits: tuple[tuple[str, str], ...]
     dismissed: bool
     framed: bool
     denial: bool
+    answered_no: bool = False
 
     @property
     def vetoed(self) -> bool:
@@ -215,7 +223,8 @@ def rule_evidence(
     if hits and denial:
         hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent"]
     framed = not clean or not scope.model_may_speak(clean)
-    return RuleEvidence(tuple(hits), dismissed, framed, denial)
+    answered_no = bool(_ANSWERED_NO.search(text.casefold()))
+    return RuleEvidence(tuple(hits), dismissed, framed, denial, answered_no)
 
 
 def detect_crisis(
@@ -257,7 +266,7 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
         )
         needed = linear.KEEP_URGENT_RULE_HIT if strong else linear.KEEP_RULE_HIT
         return _from_rules(evidence.hits) if score >= needed else None
-    if len(text.split()) < linear.MIN_WORDS or evidence.denial:
+    if len(text.split()) < linear.MIN_WORDS or evidence.denial or evidence.answered_no:
         return None
     needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
     if score < needed:
