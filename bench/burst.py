@@ -8,6 +8,11 @@ gateway; the bot's answer comes back over REST with the emulator's latency added
 Measured for each submission: from the moment the emulator dispatches INTERACTION_CREATE
 to the moment it has processed the bot's interaction callback (the acknowledgement
 Discord's 3-second deadline is about).
+
+Then the same with the database lock held (``locked_burst``): a transaction stays open for
+``hold`` seconds (as a 500-row dispatcher batch, a backup or a purge can hold it) while
+``locked_clients`` submit again. The form defers before any database work, so the first
+response must not wait for the lock; the answers are saved once it is free.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from bench.fanout import PLAN_JOB, START, dm_channel_seeder, first_due, queue_pr
 from bench.harness import BenchBot, enroll_all, running_bot
 
 OPEN_ID = "iop:checkin:open"
-ANSWERS = {"mood": "6", "craving": "2", "used": "no", "sleep": "7", "note": ""}
+ANSWERS = {"mood": "6", "craving": "2", "used": "no", "safety": "no", "note": ""}
+LOCK_HOLD_S = 4.0
 
 
 @dataclass
@@ -41,6 +47,7 @@ class BurstResult:
     saved: int = 0
     response_types: dict[str, int] = field(default_factory=dict)
     skipped: str | None = None
+    lock_held_s: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,9 +130,23 @@ async def burst(
     return result
 
 
-async def _burst(result: BurstResult, workdir: Path) -> None:
+async def locked_burst(
+    *,
+    clients: int,
+    latency: float,
+    workdir: Path,
+    window: float = 1.0,
+    hold: float = LOCK_HOLD_S,
+) -> BurstResult:
+    """``clients`` submit their forms while a transaction holds the database lock."""
+    result = BurstResult(clients=clients, latency_s=latency, window_s=window, lock_held_s=hold)
+    await _burst(result, workdir, name="locked.sqlite3")
+    return result
+
+
+async def _burst(result: BurstResult, workdir: Path, name: str = "burst.sqlite3") -> None:
     clients, latency, window = result.clients, result.latency_s, result.window_s
-    db_path = workdir / "burst.sqlite3"
+    db_path = workdir / name
     async with running_bot(
         clients=clients,
         db_path=db_path,
@@ -142,8 +163,14 @@ async def _burst(result: BurstResult, workdir: Path) -> None:
         await bench.bot.services.dispatcher.run_once()
         forms = await open_forms(bench)
         result.forms_opened = len(forms)
+        holder = None
+        if result.lock_held_s:
+            holder = asyncio.create_task(_hold_lock(bench, result.lock_held_s))
+            await asyncio.sleep(0.05)  # the holder has the lock before the first submit
         latencies, answers = await submit_all(bench, forms, window)
-        await bench.emulator.settle(0.2, limit=5.0)
+        if holder is not None:
+            await holder
+        await bench.emulator.settle(0.2, limit=5.0 + result.lock_held_s)
         result.acknowledged = len(latencies)
         result.late_or_missing = sum(1 for value in latencies if value > 3.0) + (
             clients - len(latencies)
@@ -163,6 +190,11 @@ async def _burst(result: BurstResult, workdir: Path) -> None:
             )
             or 0
         )
+
+
+async def _hold_lock(bench: BenchBot, seconds: float) -> None:
+    async with bench.bot.services.db.transaction():
+        await asyncio.sleep(seconds)
 
 
 def _zone() -> Any:

@@ -7,10 +7,13 @@ starts the jobs. ``close()`` stops all of it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import json
 import logging
+import secrets
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -39,7 +42,8 @@ from bot.services.container import Services
 from bot.services.dispatcher import Dispatcher
 from bot.services.errors import handle_interaction_error
 from bot.services.jobs import Jobs
-from bot.services.outbox import Outbox
+from bot.services.notices import Notice
+from bot.services.outbox import ChannelTarget, Outbox
 from bot.services.permissions import Permissions
 from bot.services.sender import DiscordSender, make_limiter
 from bot.services.staff_channel import alert_channel_problems
@@ -50,6 +54,9 @@ log = logging.getLogger("iopbot.app")
 CORE_COGS = ("clients", "alerts")
 DISPATCH_JOB = "outbox:dispatch"
 COMMANDS_HASH_KEY = "commands_hash"
+GATEWAY_FAILURES = 5
+# Errors no reconnect can fix: they end the process (bot/cli.py gives each an exit code).
+FATAL_GATEWAY_ERRORS = (discord.LoginFailure, discord.PrivilegedIntentsRequired)
 
 
 def point_discord_at(api_base: str) -> None:
@@ -108,6 +115,9 @@ class IopBot(commands.Bot):
         self._services: Services | None = None
         self._db_lock: DatabaseLock | None = None
         self._kick_pending = False
+        # Start-up steps that failed without stopping the bot (logged, told to the mod log).
+        self.degraded: list[str] = []
+        self._ready_count = 0
 
     def reconfigure(self, settings: Settings) -> None:
         """Replace the settings before login (the test harness learns ids after building)."""
@@ -141,15 +151,18 @@ class IopBot(commands.Bot):
         self._services = self._build_services()
         await self.sender.load_known_channels()
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
-        await self.services.dispatcher.release_stale_claims()
         self.services.jobs.every(
             DISPATCH_JOB,
             self.services.dispatcher.run_once,
             timedelta(seconds=self.settings.outbox.poll_seconds),
         )
         for module in cog_modules(self.settings):
-            await self.load_extension(module)
-        await self.sync_commands()
+            await self._startup_step(
+                f"feature {module.removeprefix('cogs.')}", self.load_extension(module)
+            )
+        # After the features registered their hooks: a notice found delivered runs on_sent.
+        await self._startup_step("outbox recovery", self.services.dispatcher.release_stale_claims())
+        await self._startup_step("slash command sync", self.sync_commands())
         if self.autostart_jobs:
             self.services.jobs.start()
             self.services.tasks.spawn(self.run_due_work(), name="startup-catch-up")
@@ -170,6 +183,22 @@ class IopBot(commands.Bot):
             log.error("audit.chain_broken", extra={"problem": problem})
         return problems
 
+    async def _startup_step(self, what: str, step: Coroutine[Any, Any, object]) -> bool:
+        """Run one start-up step that is not fatal: on an exception, log it as JSON with a
+        reference code, note ``what`` as degraded, and carry on."""
+        try:
+            await step
+        except Exception as exc:
+            ref = secrets.token_hex(2).upper()
+            self.degraded.append(f"{what} (ref {ref})")
+            log.error(
+                "startup.degraded",
+                exc_info=(type(exc), exc, exc.__traceback__),
+                extra={"ref": ref, "step": what},
+            )
+            return False
+        return True
+
     def _build_services(self) -> Services:
         settings, db, clock = self.settings, self.db, self.clock
         outbox_repo = OutboxRepository(db)
@@ -189,6 +218,7 @@ class IopBot(commands.Bot):
             clock=clock,
             send=self.sender,
             settings=settings.outbox,
+            history=self.sender.recent_messages,
         )
         outbox.on_due_now(self.kick_dispatcher)
         alert_repo = AlertRepository(db)
@@ -271,6 +301,8 @@ class IopBot(commands.Bot):
         for problem in self.alert_channel_access():
             # Alerts are the safety net: say exactly which permission is missing, loudly.
             log.error("setup.alert_channel", extra={"problem": problem})
+        if self.degraded:
+            await self._announce_degraded()
 
     def alert_channel_access(self) -> list[str]:
         """What stops the bot from posting alerts in the staff channel (exact permissions)."""
@@ -281,6 +313,61 @@ class IopBot(commands.Bot):
         if guild.get_channel(self.settings.channels.staff_alerts) is None:
             return []
         return alert_channel_problems(guild, self.settings)
+
+    async def _announce_degraded(self) -> None:
+        """Tell the staff (mod log) what did not start; the log has the tracebacks."""
+        log.warning("startup.running_degraded", extra={"degraded": self.degraded})
+        channel_id = self.settings.channels.mod_log
+        if channel_id is None:
+            return
+        started = self.clock.now()
+        text = (
+            "iopbot is running with reduced function; these did not start: "
+            + "; ".join(self.degraded)
+            + ". Everything else works. The log has details under each ref."
+        )
+        async with self.db.transaction() as tx:
+            await self.services.outbox.enqueue(
+                tx,
+                dedupe_key=f"degraded:{started.isoformat()}",
+                kind="bot_status",
+                target=ChannelTarget(channel_id),
+                notice=Notice(content=text[:1900]),
+            )
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """An event handler raised: log it as JSON with a reference code and carry on."""
+        ref = secrets.token_hex(2).upper()
+        log.error("event.error", exc_info=True, extra={"ref": ref, "event": event_method})
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Stay connected through gateway errors discord.py does not handle itself (e.g. a
+        payload it can't parse): log with a ref, wait, connect again. Give up only after
+        ``GATEWAY_FAILURES`` unexpected failures in a row without a READY in between."""
+        failures = 0
+        while True:
+            ready_before = self._ready_count
+            try:
+                await super().connect(reconnect=reconnect)
+                return
+            except FATAL_GATEWAY_ERRORS:
+                raise
+            except Exception as exc:
+                if self.is_closed() or not reconnect:
+                    raise
+                failures = 1 if self._ready_count > ready_before else failures + 1
+                ref = secrets.token_hex(2).upper()
+                log.error(
+                    "gateway.error",
+                    exc_info=(type(exc), exc, exc.__traceback__),
+                    extra={"ref": ref, "failures": failures},
+                )
+                if failures >= GATEWAY_FAILURES:
+                    raise
+                await asyncio.sleep(min(2**failures, 60))
+
+    async def on_ready(self) -> None:
+        self._ready_count += 1
 
     def missing_setup(self) -> list[str]:
         """Configured roles and channels that do not exist in the server."""
@@ -303,7 +390,7 @@ class IopBot(commands.Bot):
 
     async def close(self) -> None:
         if self._services is not None:
-            self._services.jobs.shutdown()
+            await self._services.jobs.stop()
             await self._services.tasks.cancel_all()
         await super().close()
         await self.db.close()

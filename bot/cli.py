@@ -9,7 +9,9 @@ import importlib
 import inspect
 import logging
 import pkgutil
+import secrets
 import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -178,8 +180,21 @@ def _token(settings: Settings) -> str | None:
     return token.get_secret_value() if token else None
 
 
+# Exit codes of `iopbot run` (docs/DEPLOY.md): systemd restarts on any of them except
+# the ones a restart can't fix (RestartPreventExitStatus there).
+EXIT_OK = 0
+EXIT_LOGIN = 1  # Discord refused the token / another bot process holds the database
+EXIT_NO_TOKEN = 2
+EXIT_DATABASE = 3  # the database can't be opened or migrated
+EXIT_UNEXPECTED = 70  # anything else that stopped the bot (EX_SOFTWARE)
+
+
 async def _run_bot(settings: Settings) -> int:
-    """Run until Discord disconnects us for good or SIGTERM/SIGINT asks us to stop."""
+    """Run until Discord disconnects us for good or SIGTERM/SIGINT asks us to stop.
+
+    A fatal error ends with one line on stderr and a distinct exit code; the traceback
+    goes to the JSON log under the same reference code.
+    """
     from bot.app import create_bot
 
     token = _token(settings) or ""
@@ -200,12 +215,36 @@ async def _run_bot(settings: Settings) -> int:
             await running
         except discord.LoginFailure:
             print("Discord refused the token. Check IOPBOT_DISCORD__TOKEN.", file=sys.stderr)
-            return 1
+            return EXIT_LOGIN
         except DatabaseInUse as exc:
             print(f"run: {exc}; stop it first.", file=sys.stderr)
-            return 1
+            return EXIT_LOGIN
+        except (MigrationError, sqlite3.Error, OSError) as exc:
+            ref = _log_fatal(exc)
+            print(
+                f"iopbot stopped: the database could not be opened or upgraded "
+                f"({type(exc).__name__}, ref {ref}); see the log.",
+                file=sys.stderr,
+            )
+            return EXIT_DATABASE
+        except Exception as exc:
+            ref = _log_fatal(exc)
+            print(
+                f"iopbot stopped: unexpected {type(exc).__name__} (ref {ref}); "
+                "the log has the details under that ref.",
+                file=sys.stderr,
+            )
+            return EXIT_UNEXPECTED
     logging.getLogger("iopbot.cli").info("shutdown.complete")
-    return 0
+    return EXIT_OK
+
+
+def _log_fatal(exc: BaseException) -> str:
+    ref = secrets.token_hex(2).upper()
+    logging.getLogger("iopbot.cli").critical(
+        "bot.fatal", exc_info=(type(exc), exc, exc.__traceback__), extra={"ref": ref}
+    )
+    return ref
 
 
 def cmd_run(args: argparse.Namespace) -> int:

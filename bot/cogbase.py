@@ -3,26 +3,15 @@ can export and delete one member's data."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import discord
 from discord.ext import commands
 
 from bot.services.container import Services
+from bot.services.datarights import DeletionReport
 
-
-@dataclass(slots=True)
-class DeletionReport:
-    """What a cog removed for a member, and what it had to keep and why."""
-
-    removed: dict[str, int] = field(default_factory=dict)
-    kept: dict[str, str] = field(default_factory=dict)
-
-    def merge(self, other: DeletionReport) -> None:
-        for table, count in other.removed.items():
-            self.removed[table] = self.removed.get(table, 0) + count
-        self.kept.update(other.kept)
+__all__ = ["DeletionReport", "IopCog"]
 
 
 class IopCog(commands.Cog):

@@ -29,6 +29,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.domain.checkins import DEFAULT_ITEMS, check_items
 from bot.domain.language import reveals_treatment
 from bot.domain.localtime import BadTimezone, parse_zone
 from bot.domain.staffing import WEEKDAYS
@@ -262,13 +263,33 @@ class CheckinSettings(Section):
     missed_in_a_row: int = Field(default=2, ge=1)
     alert_window_hours: float = Field(default=24.0, gt=0)
     dm_closed_after_days: int = Field(default=2, ge=1)
+    items: list[str] = Field(default_factory=lambda: list(DEFAULT_ITEMS))
+    late_submit_grace_minutes: int = Field(default=30, ge=0, le=180)
+    safety_question: str = Field(default="Any thoughts of ending your life?", max_length=45)
+    safety_help: str = Field(
+        default="Since your last check-in. Only your care team sees your answer.",
+        max_length=100,
+    )
     harm_reduction_info: str = (
-        "If you are using, please don't use alone, carry naloxone (Narcan) if opioids are "
-        "involved, and know that fentanyl test strips can help. The SAMHSA helpline "
-        "(1-800-662-4357) is free and open 24/7."
+        "If you use, try not to use alone and keep naloxone (Narcan) close by. Fentanyl now "
+        "turns up in cocaine, meth and other stimulants, and in pills that look like "
+        "prescription ones: test strips help. After days or weeks without using, your "
+        "tolerance drops: an amount you used to take can now be an overdose. The SAMHSA "
+        "helpline (1-800-662-4357) is free and open 24/7."
+    )
+    coping_info: str = (
+        "Some things that can help right now: wait out the wave for 15 minutes (cravings "
+        "rise and pass), call or text someone from your support list, get moving or step "
+        "outside, eat or drink something, or use a skill from group like urge surfing or "
+        "slow breathing."
     )
 
     _check_times = field_validator("default_time", "late_cutoff")(validate_hhmm)
+
+    @field_validator("items")
+    @classmethod
+    def _check_items(cls, value: list[str]) -> list[str]:
+        return check_items(value)
 
 
 class MilestoneSettings(Section):

@@ -31,7 +31,7 @@ EVERYONE = frozenset(ROLES)
 STAFF = frozenset({F})
 
 # The check-in form's answers a client would give on an ordinary day.
-GOOD_CHECKIN = {"mood": "6", "craving": "2", "used": "no", "sleep": "7", "note": ""}
+GOOD_CHECKIN = {"mood": "6", "craving": "2", "used": "no", "safety": "no", "note": ""}
 
 
 @dataclass

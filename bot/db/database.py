@@ -4,13 +4,26 @@ The connection runs with ``isolation_level=None`` so sqlite3 never opens a trans
 behind our back; every write unit is ``async with db.transaction() as tx`` which is
 ``BEGIN IMMEDIATE … COMMIT`` under an ``asyncio.Lock`` (shared/PITFALLS.md). Never call
 Discord inside a transaction.
+
+Reads outside a transaction never see another task's uncommitted writes: a file database
+reads on a second connection (``query_only``; WAL gives it the last committed state), and
+an in-memory one (a second connection would be another database) reads under the lock.
+A task that holds the transaction reads on the writing connection and sees its own writes.
+
+A transaction always ends with the connection out of its transaction: a cancelled
+``BEGIN`` (still queued on aiosqlite's thread), a failed ``COMMIT`` or a cancelled body
+are cleaned up with a check of ``in_transaction`` (shielded from a second cancel), and a
+``ROLLBACK`` that fails because SQLite already rolled back never hides the first error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 import os
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,12 +37,32 @@ JOURNAL_SIZE_LIMIT = 8 * 1024 * 1024
 
 Params = Sequence[Any] | dict[str, Any]
 
+log = logging.getLogger("iopbot.db")
+
 
 class Transaction:
     """The handle a repository writes through; only valid inside ``db.transaction()``."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self._savepoints = itertools.count(1)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested unit: an exception rolls back only what ran inside it (then re-raises)."""
+        name = f"sp{next(self._savepoints)}"
+        await self.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await asyncio.shield(self._undo(name))
+            raise
+        else:
+            await self.execute(f"RELEASE {name}")
+
+    async def _undo(self, name: str) -> None:
+        await self.execute(f"ROLLBACK TO {name}")
+        await self.execute(f"RELEASE {name}")
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the last row id (for INSERT) or the row count."""
@@ -67,7 +100,11 @@ class Database:
         self.path = Path(path)
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        # Tasks that committed a write (the error handler asks: was anything saved?).
+        self._committed: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 
     @property
     def is_open(self) -> bool:
@@ -96,8 +133,27 @@ class Database:
         if str(self.path) != ":memory:":
             for path in database_files(self.path):
                 make_private(path)
+            self._reader = await self._open_reader()
+
+    async def _open_reader(self) -> aiosqlite.Connection:
+        reader = await aiosqlite.connect(self.path, isolation_level=None)
+        reader.row_factory = sqlite3.Row
+        for pragma in (
+            "PRAGMA foreign_keys=ON",
+            f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}",
+            # the same privacy settings as the writer, so what a read reports is the truth
+            "PRAGMA secure_delete=ON",
+            f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}",
+            "PRAGMA query_only=ON",
+        ):
+            async with reader.execute(pragma) as cursor:
+                await cursor.fetchall()
+        return reader
 
     async def close(self) -> None:
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            await reader.close()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
@@ -112,27 +168,85 @@ class Database:
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self._lock:
             conn = self.conn
-            await self._run(conn, "BEGIN IMMEDIATE")
+            self._owner = asyncio.current_task()
             try:
-                yield Transaction(conn)
-            except BaseException:
-                await self._run(conn, "ROLLBACK")
-                raise
-            else:
-                await self._run(conn, "COMMIT")
+                try:
+                    await self._run(conn, "BEGIN IMMEDIATE")
+                except BaseException:
+                    await self._settle(conn)
+                    raise
+                try:
+                    yield Transaction(conn)
+                except BaseException:
+                    await self._settle(conn)
+                    raise
+                try:
+                    await self._run(conn, "COMMIT")
+                except BaseException:
+                    await self._settle(conn)
+                    raise
+                if self._owner is not None:
+                    self._committed.add(self._owner)
+            finally:
+                self._owner = None
+
+    async def _settle(self, conn: aiosqlite.Connection) -> None:
+        """Leave the connection outside any transaction, whatever state it is in.
+
+        Shielded: a second cancel must not leave the clean-up half done with the lock
+        released. Errors here are logged, never raised over the original one.
+        """
+        cleanup = asyncio.ensure_future(self._rollback_if_open(conn))
+        while True:
+            try:
+                await asyncio.shield(cleanup)
+                return
+            except asyncio.CancelledError:
+                if cleanup.done():
+                    return
+                # cancelled again while cleaning up: finish first; the caller re-raises
+            except Exception as exc:
+                log.error("db.rollback_failed", extra={"error": type(exc).__name__})
+                return
+
+    @staticmethod
+    async def _rollback_if_open(conn: aiosqlite.Connection) -> None:
+        # Queued behind any statement still waiting on aiosqlite's thread (a cancelled
+        # BEGIN still runs), so in_transaction is read after it.
+        await Database._run(conn, "SELECT 1")
+        if conn.in_transaction:
+            await Database._run(conn, "ROLLBACK")
 
     @staticmethod
     async def _run(conn: aiosqlite.Connection, sql: str) -> None:
         cursor = await conn.execute(sql)
         await cursor.close()
 
+    def committed_in_current_task(self) -> bool:
+        """Whether the running task (e.g. one interaction's handler) committed a write."""
+        task = asyncio.current_task()
+        return task is not None and task in self._committed
+
+    def _holds_transaction(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _read_conn(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._holds_transaction():
+            yield self.conn
+        elif self._reader is not None:
+            yield self._reader
+        else:
+            async with self._lock:
+                yield self.conn
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
+        async with self._read_conn() as conn, conn.execute(sql, params) as cursor:
             row: sqlite3.Row | None = await cursor.fetchone()
             return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self.conn.execute(sql, params) as cursor:
+        async with self._read_conn() as conn, conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:

@@ -10,13 +10,45 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.domain.localtime import at_local, local_day_bounds
 
 Used = Literal["yes", "no", "prefer_not"]
+Safety = Literal["yes", "no"]
 
 NOTE_MAX = 500
 USED_LABELS: dict[str, str] = {"yes": "yes", "no": "no", "prefer_not": "rather not say"}
+SAFETY_LABELS: dict[str, str] = {"yes": "yes", "no": "no"}
+
+# The questions a program can put in the form (``[checkins] items``), in form order.
+# Mood, craving and "used" drive the risk rules, the streak report and the chart, so they
+# are always asked; a Discord form holds at most five questions.
+ITEMS = ("mood", "craving", "used", "safety", "sleep", "note")
+REQUIRED_ITEMS = ("mood", "craving", "used")
+MAX_ITEMS = 5
+DEFAULT_ITEMS = ("mood", "craving", "used", "safety", "note")
+
+
+def check_items(items: Sequence[str]) -> list[str]:
+    """The form's questions, or ValueError saying exactly what is wrong with the list."""
+    unknown = [i for i in items if i not in ITEMS]
+    if unknown:
+        raise ValueError(f"unknown check-in item {unknown[0]!r}; choose from {', '.join(ITEMS)}")
+    if len(set(items)) != len(items):
+        raise ValueError("each check-in item may appear only once")
+    missing = [i for i in REQUIRED_ITEMS if i not in items]
+    if missing:
+        raise ValueError(f"the check-in form always asks {', '.join(REQUIRED_ITEMS)}")
+    if len(items) > MAX_ITEMS:
+        raise ValueError(
+            f"a Discord form holds at most {MAX_ITEMS} questions; {len(items)} are enabled "
+            f"({', '.join(items)}): remove {len(items) - MAX_ITEMS}"
+        )
+    return list(items)
+
 
 _INT = re.compile(r"^[+-]?[0-9]{1,4}$")
 _HOURS = re.compile(r"^\s*(?P<number>[0-9]{1,3}(?:[.,][0-9]{1,2})?)\s*(?:h|hrs?|hours?)?\s*$", re.I)
@@ -38,8 +70,9 @@ class CheckinAnswers:
     mood: int
     craving: int
     used: Used
-    sleep_hours: float
+    sleep_hours: float | None  # None: not asked (``[checkins] items``)
     note: str | None
+    safety: Safety | None = None  # thoughts of ending one's life; None: not asked
 
 
 class AnswerErrors(ValueError):
@@ -82,7 +115,7 @@ def _sleep(text: str) -> tuple[float | None, str | None]:
 
 
 def _used(text: str) -> tuple[Used | None, str | None]:
-    cleaned = " ".join(text.strip().lower().replace("'", "").split())
+    cleaned = " ".join(text.strip().lower().replace("'", "").replace("_", " ").split())
     value = _USED_WORDS.get(cleaned)
     if value is None:
         return None, (
@@ -91,24 +124,45 @@ def _used(text: str) -> tuple[Used | None, str | None]:
     return value, None
 
 
+def _safety(text: str | None) -> tuple[Safety | None, str | None]:
+    cleaned = (text or "").strip().lower()
+    if cleaned == "yes":
+        return "yes", None
+    if cleaned == "no":
+        return "no", None
+    return None, "**Thoughts of ending your life**: please choose yes or no."
+
+
 def parse_answers(
-    *, mood: str, craving: str, used: str, sleep: str, note: str | None
+    *,
+    mood: str,
+    craving: str,
+    used: str,
+    sleep: str | None = None,
+    note: str | None = None,
+    safety: str | None = None,
+    asked: Sequence[str] = ITEMS,
 ) -> CheckinAnswers:
-    """The five modal answers, or :class:`AnswerErrors` naming every field to fix."""
+    """The form's answers, or :class:`AnswerErrors` naming every field to fix.
+
+    ``asked`` lists the questions the form showed; an item not asked is stored as None.
+    """
     mood_value, mood_error = _whole_number(mood, 1, 10, "Mood")
     craving_value, craving_error = _whole_number(craving, 0, 10, "Craving")
     used_value, used_error = _used(used)
-    sleep_value, sleep_error = _sleep(sleep)
-    cleaned_note = (note or "").strip() or None
+    sleep_value, sleep_error = _sleep(sleep or "") if "sleep" in asked else (None, None)
+    safety_value, safety_error = _safety(safety) if "safety" in asked else (None, None)
+    cleaned_note = ((note or "").strip() or None) if "note" in asked else None
     note_error = None
     if cleaned_note is not None and len(cleaned_note) > NOTE_MAX:
         note_error = f"**Note**: please keep it to {NOTE_MAX} characters or fewer."
-    problems = [p for p in (mood_error, craving_error, used_error, sleep_error, note_error) if p]
-    if problems or mood_value is None or craving_value is None:
+    errors = (mood_error, craving_error, used_error, safety_error, sleep_error, note_error)
+    problems = [p for p in errors if p]
+    if problems or mood_value is None or craving_value is None or used_value is None:
         raise AnswerErrors(problems)
-    if used_value is None or sleep_value is None:
-        raise AnswerErrors(problems)
-    return CheckinAnswers(mood_value, craving_value, used_value, sleep_value, cleaned_note)
+    return CheckinAnswers(
+        mood_value, craving_value, used_value, sleep_value, cleaned_note, safety_value
+    )
 
 
 # ----- risk rules --------------------------------------------------------------------
@@ -150,6 +204,38 @@ def answer_risks(
     if answers.mood <= thresholds.mood_at:
         fired.append(MOOD_LOW)
     return fired
+
+
+def needs_coping(answers: CheckinAnswers, thresholds: RiskThresholds) -> bool:
+    """A high craving or a low mood: the reply offers coping options and a facilitator."""
+    return answers.craving >= thresholds.craving_at or answers.mood <= thresholds.mood_at
+
+
+def late_form_day(
+    form_day: date | None, today: date, since_midnight: timedelta, grace: timedelta
+) -> date:
+    """The local day a submitted form counts for.
+
+    A form opened before local midnight and sent within ``grace`` after it counts for the
+    day it was opened (opened 23:58, sent 00:01: yesterday's check-in). Otherwise, and for
+    a form without a day or one dated in the future, it is today's.
+    """
+    if form_day is None or form_day >= today:
+        return today
+    if form_day == today - timedelta(days=1) and since_midnight <= grace:
+        return form_day
+    return today
+
+
+def cutoff_for(day: date, wall: time, cutoff: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant after which ``day``'s prompt is no longer sent.
+
+    The configured late cut-off that local day, or the end of the day when the client's
+    prompt time is at or after the cut-off.
+    """
+    if cutoff <= wall:
+        return local_day_bounds(day, zone)[1]
+    return at_local(day, cutoff, zone)
 
 
 def missed_run(prompted_days: Iterable[date], checked_days: Iterable[date]) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.domain.errors import DomainError
 
-class BadDate(ValueError):
+
+class BadDate(DomainError):
     pass
 
 

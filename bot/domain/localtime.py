@@ -6,7 +6,9 @@ instants. Rules:
 
 * **Gap** (spring forward: the wall time does not exist that day): the occurrence moves
   forward by the length of the gap, e.g. 02:30 becomes 03:30 local. The day is never
-  skipped.
+  skipped: when the gap ends at the next local midnight (America/Nuuk, 23:30), moving
+  forward would land on the next date, so the occurrence is clamped to the last second of
+  its own day, just before the transition.
 * **Fold** (fall back: the wall time happens twice): the first occurrence (``fold=0``,
   the earlier instant) is used. The day is never doubled.
 """
@@ -17,12 +19,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.domain.errors import DomainError
 
-class BadTimezone(ValueError):
+
+class BadTimezone(DomainError):
     pass
 
 
-class BadTime(ValueError):
+class BadTime(DomainError):
     pass
 
 
@@ -83,9 +87,32 @@ def require_utc(instant: datetime) -> datetime:
 
 
 def at_local(day: date, wall: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of ``wall`` on local ``day`` in ``zone`` (gap → forward, fold → first)."""
+    """The UTC instant of ``wall`` on local ``day`` in ``zone`` (gap → forward, fold → first).
+
+    The result always falls on local ``day`` (unless the whole day does not exist, as in
+    Pacific/Apia on 2011-12-30): a gap that would push it onto the next date is clamped.
+    """
     local = datetime.combine(day, wall.replace(tzinfo=None, fold=0), tzinfo=zone)
-    return local.astimezone(UTC)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).date() == day:
+        return instant
+    return _last_second_of(day, zone, before=instant)
+
+
+def _last_second_of(day: date, zone: ZoneInfo, *, before: datetime) -> datetime:
+    """The last whole second before ``before`` that is still on local ``day``."""
+    low = before - timedelta(days=2)  # on or before ``day`` whatever the gap
+    if low.astimezone(zone).date() > day:
+        return before
+    lo, hi = int(low.timestamp()), int(before.timestamp())
+    while hi - lo > 1:  # invariant: lo is on or before ``day``, hi is after it
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, UTC).astimezone(zone).date() <= day:
+            lo = mid
+        else:
+            hi = mid
+    found = datetime.fromtimestamp(lo, UTC)
+    return found if found.astimezone(zone).date() == day else before
 
 
 def local_date(instant: datetime, zone: ZoneInfo) -> date:

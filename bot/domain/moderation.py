@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.domain.errors import DomainError
+
 MAX_TIMEOUT = timedelta(days=28)
 MAX_SLOWMODE_SECONDS = 21600
 MAX_REASON = 500
@@ -18,7 +20,7 @@ _LINK = re.compile(
 )
 
 
-class BadInput(ValueError):
+class BadInput(DomainError):
     """The input can't be used; the message says why and how to fix it."""
 
 

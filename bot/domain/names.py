@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.domain.errors import DomainError
+
 ZERO_WIDTH_JOINER = "\u200d"
 
 # Mentions (<@1>, <@!1>, <@&1>, <#1>, @everyone, @here) and markdown links [text](url).
@@ -20,7 +22,7 @@ _LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _SPACES = re.compile(r"\s+")
 
 
-class BadName(ValueError):
+class BadName(DomainError):
     """A name that can't be used as given; the message says why, for the person."""
 
 

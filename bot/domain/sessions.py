@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import DomainError
 from bot.domain.localtime import at_local, local_date, require_utc
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_SESSION_MINUTES = 6 * 60
 
 
-class BadSession(ValueError):
+class BadSession(DomainError):
     """A session input that a person typed and can fix; the message says how."""
 
 

@@ -1,8 +1,15 @@
 """The one error handler: friendly ephemeral replies, never exception text.
 
-Domain errors (:class:`UserError`) and permission refusals (:class:`NotAllowed`) show
-their message. Anything unexpected shows "Something went wrong (ref 7F3A)" and logs the
-traceback under the same ref. Views, modals and dynamic items route here too.
+Errors the person can fix (:class:`UserError`, and any
+:class:`bot.domain.errors.DomainError` a domain function raised for bad input) and
+permission refusals (:class:`NotAllowed`) show their message. Anything unexpected shows
+"Something went wrong (ref 7F3A)" and logs the traceback under the same ref. Views,
+modals and dynamic items route here too.
+
+The reply tells the truth about what was saved: a handler that has done work records it
+with :func:`note_done` ("Your consent is saved."), and whether the interaction's task
+committed anything to the database is known (``Database.committed_in_current_task``), so
+"Nothing was saved" is said only when nothing was. The handler itself never raises.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import discord
 from discord import app_commands
+
+from bot.domain.errors import DomainError
 
 log = logging.getLogger("iopbot.errors")
 
@@ -53,6 +62,8 @@ def describe(error: BaseException) -> str | None:
         error = error.original
     if isinstance(error, UserError | NotAllowed):
         return error.message
+    if isinstance(error, DomainError):  # bad input the domain rejected: its text is for people
+        return str(error)
     if isinstance(error, app_commands.TransformerError):
         kind = error.type.name.replace("_", " ")
         return f"I couldn't read one of the options as a {kind}. Please check it and try again."
@@ -72,31 +83,74 @@ def describe(error: BaseException) -> str | None:
     return None
 
 
+DONE_KEY = "iop_done"
+
+
+def note_done(interaction: discord.Interaction[Any], what: str) -> None:
+    """Record work this interaction has finished (a full sentence), for the error reply."""
+    interaction.extras.setdefault(DONE_KEY, []).append(what)
+
+
+def _saved_anything(interaction: discord.Interaction[Any]) -> bool | None:
+    """True/False when the database can tell, None when it can't."""
+    try:
+        db = interaction.client.services.db
+        return bool(db.committed_in_current_task())
+    except Exception:  # not the iopbot client, or before set-up: unknown
+        return None
+
+
+def unexpected_error_text(interaction: discord.Interaction[Any], ref: str) -> str:
+    done: list[str] = list(interaction.extras.get(DONE_KEY, []))
+    if done:
+        return (
+            f"Something went wrong (ref {ref}) after this was done: {' '.join(done)} "
+            "Please check before trying again, or tell a facilitator the ref."
+        )
+    saved = _saved_anything(interaction)
+    if saved is False:
+        return (
+            f"Something went wrong (ref {ref}). Nothing was saved. Please try again, or "
+            "tell a facilitator the ref."
+        )
+    return (
+        f"Something went wrong (ref {ref}), and part of this may already be saved. "
+        "Please check before trying again, or tell a facilitator the ref."
+    )
+
+
 async def handle_interaction_error(
     interaction: discord.Interaction[Any], error: BaseException
 ) -> None:
-    message = describe(error)
-    if message is None:
-        ref = secrets.token_hex(2).upper()
-        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        log.error(
-            "interaction.error",
-            exc_info=(type(original), original, original.__traceback__),
-            extra={
-                "ref": ref,
-                "user_id": interaction.user.id if interaction.user else None,
-                "command": interaction.command.qualified_name if interaction.command else None,
-                "custom_id": cast(dict[str, Any], interaction.data or {}).get("custom_id"),
-            },
-        )
-        message = (
-            f"Something went wrong (ref {ref}). Nothing you entered was shared. "
-            "Please try again, or tell a facilitator the ref."
-        )
+    """Reply and log; never raises (an error here must not become an unretrieved task)."""
+    try:
+        message = describe(error)
+        if message is None:
+            ref = secrets.token_hex(2).upper()
+            original = (
+                error.original if isinstance(error, app_commands.CommandInvokeError) else error
+            )
+            log.error(
+                "interaction.error",
+                exc_info=(type(original), original, original.__traceback__),
+                extra={
+                    "ref": ref,
+                    "user_id": interaction.user.id if interaction.user else None,
+                    "command": interaction.command.qualified_name if interaction.command else None,
+                    "custom_id": cast(dict[str, Any], interaction.data or {}).get("custom_id"),
+                },
+            )
+            message = unexpected_error_text(interaction, ref)
+    except Exception as exc:
+        log.error("interaction.error_handler_failed", extra={"error": type(exc).__name__})
+        message = "Something went wrong. Please tell a facilitator."
     try:
         await reply_ephemeral(interaction, message)
-    except discord.HTTPException:
-        log.warning("interaction.error_reply_failed", extra={"interaction_id": interaction.id})
+    except Exception as exc:
+        log.warning(
+            "interaction.error_reply_failed",
+            extra={"interaction_id": getattr(interaction, "id", None), "error": type(exc).__name__},
+        )
 
 
 P = ParamSpec("P")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -34,6 +35,7 @@ class Jobs:
         )
         self._jobs: dict[str, JobFn] = {}
         self._running: dict[str, asyncio.Lock] = {}
+        self._active: set[asyncio.Task[object]] = set()
 
     @property
     def running(self) -> bool:
@@ -46,6 +48,22 @@ class Jobs:
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    async def stop(self, *, grace_seconds: float = 10.0) -> None:
+        """Stop the timers, then let running jobs finish (cancel them after
+        ``grace_seconds``) and wait for them: nothing may touch the database once
+        ``close()`` goes on to close it."""
+        self.shutdown()
+        current = asyncio.current_task()
+        active = [t for t in self._active if t is not current and not t.done()]
+        if not active:
+            return
+        _, pending = await asyncio.wait(active, timeout=grace_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("jobs.cancelled_at_shutdown", extra={"jobs": len(pending)})
+            await asyncio.gather(*pending, return_exceptions=True)
 
     def every(self, job_id: str, func: JobFn, interval: timedelta) -> None:
         """Run ``func`` every ``interval`` (real time) under the stable ``job_id``."""
@@ -97,10 +115,21 @@ class Jobs:
             lock = self._running.setdefault(job_id, asyncio.Lock())
             if lock.locked() and not wait:
                 return
-            async with lock:
-                try:
-                    await func()
-                except Exception:
-                    log.exception("job.failed", extra={"job": job_id})
+            task = asyncio.current_task()
+            if task is not None:
+                self._active.add(task)
+            try:
+                async with lock:
+                    try:
+                        await func()
+                    except Exception as exc:  # logged with a ref; the next tick runs again
+                        log.error(
+                            "job.failed",
+                            exc_info=(type(exc), exc, exc.__traceback__),
+                            extra={"job": job_id, "ref": secrets.token_hex(2).upper()},
+                        )
+            finally:
+                if task is not None:
+                    self._active.discard(task)
 
         return run_job

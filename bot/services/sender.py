@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from typing import Any
 
 import discord
 from aiolimiter import AsyncLimiter
@@ -12,6 +14,10 @@ from bot.db.repositories.outbox import OutboxRow
 from bot.domain.text import with_preview
 from bot.services.clock import Clock
 from bot.services.notices import Notice
+from bot.services.reconcile import SeenMessage, embed_signature
+
+# How many of a channel's messages since a crashed claim are read back to find its notices.
+HISTORY_LIMIT = 500
 
 _STYLES = {
     "primary": discord.ButtonStyle.primary,
@@ -154,3 +160,42 @@ class DiscordSender:
                     await self.store.forget(row.target_id)
             raise
         return message.id
+
+    async def recent_messages(
+        self, target_type: str, target_id: int, after: datetime
+    ) -> list[SeenMessage]:
+        """The bot's own messages in a row's channel created after ``after`` (oldest first)."""
+        channel: discord.abc.Messageable
+        if target_type == "dm":
+            channel = await self._dm_channel(target_id)
+        else:
+            channel = self.client.get_partial_messageable(target_id)
+        me = self.client.user.id if self.client.user is not None else None
+        seen: list[SeenMessage] = []
+        since = discord.Object(discord.utils.time_snowflake(after))
+        async for message in channel.history(limit=HISTORY_LIMIT, after=since, oldest_first=True):
+            if message.author.id != me or message.interaction_metadata is not None:
+                continue  # others' messages, and the bot's replies to commands and buttons
+            seen.append(
+                SeenMessage(
+                    id=message.id,
+                    created_at=message.created_at,
+                    signature=(
+                        message.content,
+                        embed_signature(dict(e.to_dict()) for e in message.embeds),
+                        _custom_ids(message.components),
+                    ),
+                    nonce=None if message.nonce is None else str(message.nonce),
+                )
+            )
+        return seen
+
+
+def _custom_ids(components: list[Any]) -> tuple[str, ...]:
+    ids: list[str] = []
+    for component in components:
+        for child in getattr(component, "children", [component]):
+            custom_id = getattr(child, "custom_id", None)
+            if custom_id:
+                ids.append(str(custom_id))
+    return tuple(ids)

@@ -1,9 +1,13 @@
 """One person's data across every loaded cog: export it, delete it, purge old rows.
 
-Each data-owning cog implements its part (``IopCog.export_user_data`` /
+Each data-owning cog implements its part (``DataOwner.export_user_data`` /
 ``delete_user_data`` / ``purge_expired``); this module runs them all, adds the core
-tables (outbox, audit trail) and records each request in ``data_requests`` so that a
-deletion interrupted by a crash is finished by the next purge run.
+tables (outbox, audit trail, crisis events) and records each request in ``data_requests``
+so that a deletion interrupted by a crash is finished by the next purge run.
+
+A table belongs to whoever writes it: ``crisis_events`` is written by the core crisis path
+(``bot/services/crisis.py``), which check-ins call with or without the safety cog, so it
+is exported, deleted and purged here, whatever cogs are enabled.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from typing import Any
 
 from discord.ext import commands
 
-from bot.cogbase import DeletionReport, IopCog
 from bot.db.database import Transaction
 from bot.db.repositories.data import DataRequestRepository, UserRecordQueries
+from bot.db.repositories.safety import SafetyRepository
 from bot.services.container import Services
+from bot.services.datarights import DataOwner, DeletionReport
 
 log = logging.getLogger("iopbot.userdata")
 
@@ -54,12 +59,12 @@ class DeletionOutcome:
         return sum(self.report.removed.values())
 
 
-def data_cogs(bot: commands.Bot) -> list[IopCog]:
+def data_cogs(bot: commands.Bot) -> list[DataOwner]:
     """Every loaded iopbot cog, in load order."""
-    return [cog for cog in bot.cogs.values() if isinstance(cog, IopCog)]
+    return [cog for cog in bot.cogs.values() if isinstance(cog, DataOwner)]
 
 
-def _part_name(cog: IopCog) -> str:
+def _part_name(cog: DataOwner) -> str:
     module = type(cog).__module__.split(".")
     return module[1] if len(module) > 1 and module[0] == "cogs" else cog.qualified_name
 
@@ -108,6 +113,11 @@ async def gather_export(bot: commands.Bot, services: Services, user_id: int) -> 
     audit = await queries.audit_trail(user_id)
     if notices:
         sections["notices"] = notices
+    events = await SafetyRepository(services.db).events_for(user_id)
+    if events:
+        sections["crisis_events"] = [
+            {"id": e.id, "source": e.source, "created_at": e.created_at.isoformat()} for e in events
+        ]
     if audit:
         sections["audit_trail"] = audit
     return {
@@ -205,9 +215,10 @@ async def delete_everywhere(
             failed.append(_part_name(cog))
     async with services.db.transaction() as tx:
         removed = await services.outbox_repo.delete_for_subject(tx, user_id)
+        events = await SafetyRepository(services.db).delete_events_for(tx, user_id)
         report.merge(
             DeletionReport(
-                removed={"outbox": removed},
+                removed={"outbox": removed, "crisis_events": events},
                 kept={"audit_log": KEPT_AUDIT, "data_requests": KEPT_REQUESTS},
             )
         )
@@ -311,6 +322,12 @@ async def purge_everything(bot: commands.Bot, services: Services) -> dict[str, i
             "audit_log",
             await services.audit_repo.purge_before(
                 tx, now - timedelta(days=retention.audit_days), now
+            ),
+        )
+        add(
+            "crisis_events",
+            await SafetyRepository(services.db).purge_events_before(
+                tx, now - timedelta(days=services.settings.safety.crisis_event_days)
             ),
         )
         add(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import discord
 from discord import app_commands
@@ -14,11 +14,9 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.clients import Client
-from bot.domain.checkins import USED_LABELS
-from bot.domain.dates import BadDate, check_range, parse_date
+from bot.domain.checkins import SAFETY_LABELS, USED_LABELS
+from bot.domain.dates import check_range, parse_date
 from bot.domain.localtime import (
-    BadTime,
-    BadTimezone,
     local_date,
     parse_hhmm,
     parse_zone,
@@ -27,13 +25,19 @@ from bot.domain.localtime import (
 from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.dispatcher import KindHooks
-from bot.services.errors import UserError, reply_ephemeral
+from bot.services.errors import UserError, guarded, reply_ephemeral
 from bot.services.permissions import facilitator_only
+from bot.services.timezones import KEEP, replan_checkin_prompt
 from cogs.checkins._history import load_history, report_clients, report_rows, send_history
-from cogs.checkins._modal import open_checkin_modal
+from cogs.checkins._modal import MODAL_PREFIX
 from cogs.checkins._planner import PROMPT_KIND, Planner
 from cogs.checkins._render import checkins_csv, report_message
-from cogs.checkins._submit import require_client
+from cogs.checkins._submit import (
+    NOT_A_CLIENT,
+    handle_checkin_submit,
+    open_checkin_modal,
+    require_client,
+)
 from cogs.checkins._views import DYNAMIC_ITEMS
 
 log = logging.getLogger("iopbot.checkins")
@@ -77,6 +81,20 @@ class CheckinsCog(IopCog):
         self.services.dispatcher.unregister(PROMPT_KIND)
         self.services.jobs.remove(PLAN_JOB)
 
+    @commands.Cog.listener("on_interaction")
+    async def on_checkin_form(self, interaction: discord.Interaction[Any]) -> None:
+        """Every submitted check-in form, read from the interaction (works after a restart:
+        the form is never kept in discord.py's in-memory modal store)."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        custom_id = str(cast(dict[str, Any], interaction.data or {}).get("custom_id", ""))
+        if custom_id.startswith(MODAL_PREFIX):
+            await self._checkin_form(interaction)
+
+    @guarded
+    async def _checkin_form(self, interaction: discord.Interaction[Any]) -> None:
+        await handle_checkin_submit(self.services, interaction)
+
     # ----- clients -----------------------------------------------------------------------
 
     @checkin.command(name="today", description="Open today's check-in (5 short questions).")
@@ -104,26 +122,23 @@ class CheckinsCog(IopCog):
     ) -> None:
         services = self.services
         client = await require_client(services, interaction.user.id)
-        setting = await self.repo.setting(client.user_id)
-        local_time = setting.local_time if setting else None
+        local_time: str | None = KEEP
         if time is not None:
-            try:
-                local_time = parse_hhmm(time).strftime("%H:%M")
-            except BadTime as exc:
-                raise UserError(str(exc)) from None
+            local_time = parse_hhmm(time).strftime("%H:%M")
         zone = client.timezone
         if timezone is not None:
-            try:
-                zone = parse_zone(timezone)
-            except BadTimezone as exc:
-                raise UserError(str(exc)) from None
+            zone = parse_zone(timezone)
         now = services.clock.now()
-        async with services.db.transaction() as tx:
+        async with services.db.transaction() as tx:  # fresh reads inside: no stale overwrite
             if zone.key != client.timezone.key:
                 await services.clients.set_timezone(tx, client.user_id, zone, now)
-                client = await services.clients.get_in(tx, client.user_id) or client
-            next_at = await self.planner.reschedule(tx, client, local_time, now)
-        wall = local_time or services.settings.checkins.default_time
+            next_at = await replan_checkin_prompt(
+                services, tx, client.user_id, now, local_time=local_time
+            )
+            setting = await self.repo.setting_in(tx, client.user_id)
+        if next_at is None:
+            raise UserError(NOT_A_CLIENT)
+        wall = (setting.local_time if setting else None) or services.settings.checkins.default_time
         verb = "is now" if time or timezone else "is"
         await reply_ephemeral(
             interaction,
@@ -138,16 +153,13 @@ class CheckinsCog(IopCog):
         client = await require_client(services, interaction.user.id)
         now = services.clock.now()
         today = local_date(now, client.timezone)
-        try:
-            until = check_range(
-                parse_date(until_date),
-                today=today,
-                past_days=0,
-                future_days=PAUSE_MAX_DAYS,
-                what="date prompts start again",
-            )
-        except BadDate as exc:
-            raise UserError(str(exc)) from None
+        until = check_range(
+            parse_date(until_date),
+            today=today,
+            past_days=0,
+            future_days=PAUSE_MAX_DAYS,
+            what="date prompts start again",
+        )
         if until <= today:
             raise UserError("Please pick a date after today (YYYY-MM-DD).")
         async with services.db.transaction() as tx:
@@ -259,6 +271,7 @@ class CheckinsCog(IopCog):
                     "craving": c.craving,
                     "used": USED_LABELS[c.used],
                     "sleep_hours": c.sleep_hours,
+                    "safety_thoughts": None if c.safety is None else SAFETY_LABELS[c.safety],
                     "note": c.note,
                     "submitted_at": c.submitted_at.isoformat(),
                     "replaced": c.replaced,

@@ -99,7 +99,7 @@ async def report_rows(services: Services, clients: list[Client]) -> tuple[str, l
     open_alerts = Counter(
         a.subject_user_id for a in await services.alert_repo.open_for([c.user_id for c in clients])
     )
-    none = WeekTotals(0, 0, 0, 0)
+    none = WeekTotals(0, 0, 0, 0, 0)
     rows = []
     for client, window in zip(clients, windows, strict=True):
         week_totals = totals.get(client.user_id, none)
@@ -111,6 +111,7 @@ async def report_rows(services: Services, clients: list[Client]) -> tuple[str, l
                 mood_total=week_totals.mood_total,
                 craving_total=week_totals.craving_total,
                 use_reported=week_totals.use_reported,
+                safety_yes=week_totals.safety_yes,
                 open_alerts=open_alerts[client.user_id],
             )
         )

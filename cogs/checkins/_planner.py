@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.db.database import Transaction
 from bot.db.repositories.checkins import CheckinRepository, CheckinSetting
@@ -22,14 +21,16 @@ from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.outbox import OutboxRow
 from bot.domain.checkins import (
     DM_CLOSED,
+    cutoff_for,
     missed_run,
     quiet_client,
     undeliverable_run,
 )
-from bot.domain.localtime import at_local, local_date, local_day_bounds, next_local_time, parse_hhmm
+from bot.domain.localtime import at_local, local_date, next_local_time, parse_hhmm
 from bot.services.container import Services
 from bot.services.notices import Button, Notice
 from bot.services.outbox import DM, ChannelTarget
+from bot.services.timezones import replan_checkin_prompt
 
 log = logging.getLogger("iopbot.checkins")
 
@@ -57,17 +58,6 @@ def day_from_prompt_key(key: str) -> date | None:
         return date.fromisoformat(parts[2])
     except ValueError:
         return None
-
-
-def cutoff_for(day: date, wall: time, cutoff: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant after which ``day``'s prompt is no longer sent.
-
-    The configured late cut-off that local day, or the end of the day when the client's
-    prompt time is at or after the cut-off.
-    """
-    if cutoff <= wall:
-        return local_day_bounds(day, zone)[1]
-    return at_local(day, cutoff, zone)
 
 
 class Planner:
@@ -121,16 +111,18 @@ class Planner:
         zone = client.timezone
         wall = self.wall_time(setting)
         if setting.planned_zone != zone.key:
-            # The time zone changed elsewhere (/me timezone): re-plan from now in the new zone.
+            # A zone written without a re-plan (every writer re-plans through
+            # bot.services.timezones; this is a backstop). Decided inside the transaction
+            # on fresh reads, so a concurrent /checkin settings is not overwritten.
             async with self.services.db.transaction() as tx:
-                await self.repo.set_schedule(
-                    tx,
-                    client.user_id,
-                    local_time=setting.local_time,
-                    planned_zone=zone.key,
-                    next_prompt_at=next_local_time(wall, zone, now),
-                    now=now,
-                )
+                fresh = await self.repo.setting_in(tx, client.user_id)
+                current = await self.services.clients.get_in(tx, client.user_id)
+                if (
+                    fresh is not None
+                    and current is not None
+                    and fresh.planned_zone != current.timezone.key
+                ):
+                    await replan_checkin_prompt(self.services, tx, client.user_id, now)
             return 0
         expected = planned = setting.next_prompt_at
         yesterday = local_date(now, zone) - timedelta(days=1)
@@ -271,20 +263,3 @@ class Planner:
         )
 
     # ----- schedule changes ------------------------------------------------------------
-
-    async def reschedule(
-        self, tx: Transaction, client: Client, local_time: str | None, now: datetime
-    ) -> datetime:
-        """Store a new prompt time (or zone) and recompute the next prompt from now."""
-        await self.ensure_setting(tx, client, now)
-        wall = parse_hhmm(local_time or self.services.settings.checkins.default_time)
-        next_at = next_local_time(wall, client.timezone, now)
-        await self.repo.set_schedule(
-            tx,
-            client.user_id,
-            local_time=local_time,
-            planned_zone=client.timezone.key,
-            next_prompt_at=next_at,
-            now=now,
-        )
-        return next_at

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.db.repositories.checkins import Checkin
-from bot.domain.checkins import USED_LABELS
+from bot.domain.checkins import SAFETY_LABELS, USED_LABELS
 from bot.domain.text import shown_name
 
 TABLE_DAYS = 7
@@ -32,6 +32,14 @@ class History:
     @property
     def points(self) -> dict[date, tuple[int, int]]:
         return {c.local_date: (c.mood, c.craving) for c in self.checkins}
+
+
+def _sleep(hours: float | None) -> str:
+    return "-" if hours is None else f"{hours:g}"
+
+
+def _safety(checkin: Checkin) -> str:
+    return "not asked" if checkin.safety is None else SAFETY_LABELS[checkin.safety]
 
 
 def _average(values: Sequence[float]) -> str:
@@ -54,7 +62,7 @@ def history_text(history: History, *, own: bool) -> str:
     whose = "Your" if own else f"{shown_name(history.name)}'s"
     lines = [
         f"**{whose} last {len(history.days)} days**: {_count(count, 'check-in')}, "
-        f"{_count(len(history.missed), 'day')} without one. "
+        f"{_count(len(history.missed), 'day')} with no check-in. "
         f"Check-in streak: {_count(history.streak, 'day')}.",
         f"Average mood {_average([c.mood for c in history.checkins])}, "
         f"average craving {_average([c.craving for c in history.checkins])}.",
@@ -69,9 +77,16 @@ def history_text(history: History, *, own: bool) -> str:
             continue
         lines.append(
             f"{day.isoformat():<10}  {checkin.mood:>4}  {checkin.craving:>7}  "
-            f"{USED_LABELS[checkin.used]:<14}  {checkin.sleep_hours:>5g}"
+            f"{USED_LABELS[checkin.used]:<14}  {_sleep(checkin.sleep_hours):>5}"
         )
     lines.append("```")
+    said_yes = [c.local_date.isoformat() for c in history.checkins if c.safety == "yes"]
+    if said_yes and not own:
+        lines.append(
+            "Safety question (thoughts of ending their life) answered **yes** on: "
+            + ", ".join(said_yes)
+            + "."
+        )
     return "\n".join(lines)
 
 
@@ -89,7 +104,10 @@ def checkin_text(name: str, checkin: Checkin) -> str:
         f"• Mood: {checkin.mood}/10",
         f"• Craving: {checkin.craving}/10",
         f"• Used since the last check-in: {USED_LABELS[checkin.used]}",
-        f"• Sleep: {checkin.sleep_hours:g} hours",
+        f"• Thoughts of ending their life since the last check-in: {_safety(checkin)}",
+        f"• Sleep: {_sleep(checkin.sleep_hours)} hours"
+        if checkin.sleep_hours is not None
+        else "• Sleep: (not asked)",
         f"• Note: {checkin.note}" if checkin.note else "• Note: (none)",
         "",
         "Only you can see this. Viewing it was recorded in the audit log.",
@@ -106,6 +124,7 @@ class ReportRow:
     craving_total: int
     use_reported: int
     open_alerts: int
+    safety_yes: int = 0  # days the safety question was answered yes
 
 
 def report_text(title: str, week: str, rows: Sequence[ReportRow]) -> str:
@@ -114,16 +133,21 @@ def report_text(title: str, week: str, rows: Sequence[ReportRow]) -> str:
     lines = [
         f"**{title}, week {week}** (each client's local days so far this week)",
         "```",
-        f"{'Client':<18} {'Check-ins':>9} {'Mood':>5} {'Craving':>7} {'Use':>3} {'Alerts':>6}",
+        f"{'Client':<18} {'Check-ins':>9} {'Mood':>5} {'Craving':>7} {'Use':>3} "
+        f"{'Safety':>6} {'Alerts':>6}",
     ]
     for row in rows:
         lines.append(
             f"{row.name[:18]:<18} {f'{row.checkins}/{row.expected_days}':>9} "
             f"{_mean(row.mood_total, row.checkins):>5} "
             f"{_mean(row.craving_total, row.checkins):>7} {row.use_reported:>3} "
-            f"{row.open_alerts:>6}"
+            f"{row.safety_yes:>6} {row.open_alerts:>6}"
         )
-    lines += ["```", "Use: days a return to use was reported. Alerts: open (not acknowledged)."]
+    lines += [
+        "```",
+        "Use: days a return to use was reported. Safety: days the safety question was "
+        "answered yes. Alerts: open (not acknowledged).",
+    ]
     return "\n".join(lines)
 
 
@@ -149,6 +173,7 @@ CSV_FIELDS = (
     "craving",
     "used",
     "sleep_hours",
+    "safety_thoughts",
     "note",
     "submitted_at",
     "replaced",
@@ -169,7 +194,8 @@ def checkins_csv(checkins: Sequence[Checkin]) -> bytes:
                 c.mood,
                 c.craving,
                 USED_LABELS[c.used],
-                f"{c.sleep_hours:g}",
+                _sleep(c.sleep_hours),
+                _safety(c),
                 note,
                 c.submitted_at.isoformat(),
                 c.replaced,

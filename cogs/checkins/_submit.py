@@ -1,58 +1,74 @@
-"""Saving a check-in: one per local day, the risk rules, and the private confirmation.
+"""Saving a check-in: one per local day, the risk rules, the safety item, the reply.
 
 Everything happens in one transaction: the answers, the alerts (which carry no answers,
 only a "View check-in" button for facilitators) and the crisis path. The reply to the
 client is ephemeral; nothing here posts anywhere public, and logs carry ids only.
+
+A submitted form is read from the interaction itself (:func:`handle_checkin_submit`, the
+cog's ``on_interaction`` listener), so a form sent after a restart is not lost. The first
+response (a deferred, private "thinking") goes out before any database work: the
+database lock can be held for seconds by a large dispatcher batch, a backup or a purge,
+and Discord drops an interaction not answered within 3 seconds.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+import discord
 
 from bot.db.database import Transaction
 from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.clients import Client
 from bot.domain.checkins import (
     ASKED_TO_TALK,
+    ITEMS,
+    AnswerErrors,
     CheckinAnswers,
     RiskRule,
     RiskThresholds,
     answer_risks,
     checkin_streak,
-    encouragement,
+    late_form_day,
+    needs_coping,
+    parse_answers,
 )
-from bot.domain.localtime import local_date
+from bot.domain.localtime import local_date, local_day_bounds
 from bot.services.container import Services
-from bot.services.crisis import crisis_resources_text, handle_crisis_text
-from bot.services.errors import UserError
+from bot.services.crisis import handle_crisis_text
+from bot.services.errors import UserError, reply_ephemeral
 from bot.services.notices import Button
+from cogs.checkins._modal import (
+    checkin_modal,
+    parse_modal_custom_id,
+    submitted_values,
+)
+from cogs.checkins._reply import (
+    TALK_CUSTOM_ID,
+    SubmitOutcome,
+    confirmation_text,
+    reply_view,
+)
 
 log = logging.getLogger("iopbot.checkins")
 
 VIEW_PREFIX = "iop:checkin:view:"
-TALK_CUSTOM_ID = "iop:checkin:talk"
 STREAK_LOOKBACK_DAYS = 400
+SAFETY_SOURCE = "checkin_safety_item"
+
+__all__ = ["TALK_CUSTOM_ID", "SubmitOutcome"]
 
 NOT_A_CLIENT = (
     "Check-ins are for enrolled clients of the program. If you think you should be "
     "enrolled, please ask a facilitator."
 )
+NOT_YOUR_FORM = "This check-in form was opened by someone else. Please open your own."
 
 
 def view_custom_id(checkin_id: int) -> str:
     return f"{VIEW_PREFIX}{checkin_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class SubmitOutcome:
-    checkin_id: int
-    replaced: bool
-    streak: int
-    fired: tuple[str, ...]
-    crisis: bool
-    used: str
 
 
 async def require_client(services: Services, user_id: int) -> Client:
@@ -63,33 +79,90 @@ async def require_client(services: Services, user_id: int) -> Client:
     return client
 
 
+async def open_checkin_modal(services: Services, interaction: discord.Interaction[Any]) -> None:
+    """Show today's check-in form to an active client (prefilled if they already sent one)."""
+    client = await require_client(services, interaction.user.id)
+    today = local_date(services.clock.now(), client.timezone)
+    existing = await CheckinRepository(services.db).on_date(client.user_id, today)
+    modal = checkin_modal(services.settings.checkins, client.user_id, today, existing)
+    await interaction.response.send_modal(modal)
+
+
+async def handle_checkin_submit(services: Services, interaction: discord.Interaction[Any]) -> None:
+    """Read, save and answer a submitted check-in form (any ``iop:checkin:modal:*``)."""
+    data = cast(dict[str, Any], interaction.data or {})
+    parsed = parse_modal_custom_id(str(data.get("custom_id", "")))
+    if parsed is None:
+        return
+    user_id, form_day = parsed
+    if user_id != interaction.user.id:
+        raise UserError(NOT_YOUR_FORM)
+    values = submitted_values(data.get("components") or [])
+    # The questions this form showed (it may predate a change of [checkins] items).
+    asked = [item for item in ITEMS if item in values]
+    try:
+        answers = parse_answers(
+            mood=values.get("mood") or "",
+            craving=values.get("craving") or "",
+            used=values.get("used") or "",
+            sleep=values.get("sleep"),
+            note=values.get("note"),
+            safety=values.get("safety"),
+            asked=asked,
+        )
+    except AnswerErrors as exc:
+        log.info(
+            "checkin.rejected",
+            extra={"person": services.key.pseudonym(user_id), "fields": len(exc.problems)},
+        )
+        raise UserError(exc.message()) from None
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    client = await require_client(services, user_id)
+    outcome = await save_checkin(services, client, answers, form_day=form_day)
+    text = confirmation_text(services, outcome)
+    view = reply_view(outcome)
+    if view is None:
+        await reply_ephemeral(interaction, text)
+    else:
+        await reply_ephemeral(interaction, text, view=view)
+
+
+def _day_for(
+    services: Services, client: Client, form_day: date | None, now: datetime
+) -> tuple[date, date]:
+    """``(day the check-in counts for, today)`` in the client's zone (see late_form_day)."""
+    today = local_date(now, client.timezone)
+    since_midnight = now - local_day_bounds(today, client.timezone)[0]
+    grace = timedelta(minutes=services.settings.checkins.late_submit_grace_minutes)
+    return late_form_day(form_day, today, since_midnight, grace), today
+
+
 async def save_checkin(
-    services: Services, client: Client, answers: CheckinAnswers
+    services: Services,
+    client: Client,
+    answers: CheckinAnswers,
+    *,
+    form_day: date | None = None,
 ) -> SubmitOutcome:
-    """Store today's check-in (replacing an earlier one today) and raise what it fires."""
+    """Store the check-in for its local day (replacing an earlier one) and raise what it fires.
+
+    ``form_day`` is the local day the form was opened for: a form opened before local
+    midnight and sent within ``[checkins] late_submit_grace_minutes`` counts for that day.
+    """
     repo = CheckinRepository(services.db)
     settings = services.settings.checkins
-    now = services.clock.now()
-    today = local_date(now, client.timezone)
     thresholds = RiskThresholds(
         craving_at=settings.craving_alert_at, mood_at=settings.mood_alert_at
     )
     window = timedelta(hours=settings.alert_window_hours)
     async with services.db.transaction() as tx:
+        client = await services.clients.get_in(tx, client.user_id) or client
+        now = services.clock.now()
+        day, today = _day_for(services, client, form_day, now)
         saved = await repo.save(
-            tx, user_id=client.user_id, local_date=today, answers=answers, now=now
+            tx, user_id=client.user_id, local_date=day, answers=answers, now=now
         )
-        crisis = False
-        if answers.note:
-            crisis = await handle_crisis_text(
-                services,
-                tx,
-                user_id=client.user_id,
-                display_name=client.display_name,
-                source="checkin_note",
-                text=answers.note,
-                source_ref=saved.checkin_id,
-            )
+        crisis = await _crisis_paths(services, tx, client, answers, saved.checkin_id)
         fired: list[str] = []
         for rule in answer_risks(answers, thresholds, crisis_in_note=False):
             alert_id = await raise_checkin_alert(
@@ -98,7 +171,7 @@ async def save_checkin(
             if alert_id is not None:
                 fired.append(rule.rule)
         checked = await repo.checked_dates_in(
-            tx, client.user_id, today - timedelta(days=STREAK_LOOKBACK_DAYS), today
+            tx, client.user_id, day - timedelta(days=STREAK_LOOKBACK_DAYS), day
         )
     # Ids only: how many risk rules fired says something about the answers.
     log.info(
@@ -108,10 +181,43 @@ async def save_checkin(
     return SubmitOutcome(
         checkin_id=saved.checkin_id,
         replaced=saved.replaced,
-        streak=checkin_streak(checked, today),
+        streak=checkin_streak(checked, day),
         fired=tuple(fired),
         crisis=crisis,
         used=answers.used,
+        local_date=day,
+        today=today,
+        safety_yes=answers.safety == "yes",
+        coping=needs_coping(answers, thresholds),
+    )
+
+
+async def _crisis_paths(
+    services: Services, tx: Transaction, client: Client, answers: CheckinAnswers, checkin_id: int
+) -> bool:
+    """The safety item's "yes" (unconditionally) and the note (if it is crisis language)
+    run the crisis path: an urgent alert, resources by DM, a crisis event. True when the
+    note was crisis language."""
+    if answers.safety == "yes":
+        await handle_crisis_text(
+            services,
+            tx,
+            user_id=client.user_id,
+            display_name=client.display_name,
+            source=SAFETY_SOURCE,
+            text=None,
+            source_ref=checkin_id,
+        )
+    if not answers.note:
+        return False
+    return await handle_crisis_text(
+        services,
+        tx,
+        user_id=client.user_id,
+        display_name=client.display_name,
+        source="checkin_note",
+        text=answers.note,
+        source_ref=checkin_id,
     )
 
 
@@ -140,39 +246,6 @@ async def raise_checkin_alert(
         window=window,
         extra_buttons=buttons,
     )
-
-
-def confirmation_text(services: Services, outcome: SubmitOutcome) -> str:
-    """The private reply after a check-in: streak, encouragement, and care when needed."""
-    first = (
-        "Your check-in for today is updated: this replaces the one you sent earlier today."
-        if outcome.replaced
-        else "Thank you, your check-in for today is saved."
-    )
-    days = "day" if outcome.streak == 1 else "days"
-    lines = [
-        first,
-        f"Check-in streak: **{outcome.streak} {days}** in a row.",
-        encouragement(outcome.streak, used="yes" if outcome.used == "yes" else "no"),
-    ]
-    if outcome.used == "yes":
-        lines += [
-            "",
-            "A return to use doesn't erase the work you've done. You are still in this "
-            "program and your team is here for you, without judgment.",
-        ]
-        info = services.settings.checkins.harm_reduction_info.strip()
-        if info:
-            lines += ["", info]
-        lines += [
-            "",
-            "If you'd like to talk with a facilitator, press the button below and I'll let "
-            "them know privately.",
-        ]
-    if outcome.crisis:
-        lines += ["", crisis_resources_text(services)]
-    lines += ["", "Only you and your care team can see your answers."]
-    return "\n".join(lines)
 
 
 async def ask_to_talk(services: Services, client: Client) -> bool:

@@ -12,14 +12,15 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.outbox import OutboxRow
-from bot.domain.dates import BadDate, check_range, parse_date
-from bot.domain.localtime import BadTimezone, local_date, parse_zone, zone_names
-from bot.domain.names import BadName, check_record_name, plain_name
+from bot.domain.dates import check_range, parse_date
+from bot.domain.localtime import local_date, parse_zone, zone_names
+from bot.domain.names import check_record_name, plain_name
 from bot.domain.text import shown_name
 from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
+from bot.services.timezones import replan_checkin_prompt, set_client_timezone
 from cogs.clients._welcome import queue_welcome
 
 _ZONES: list[str] = []
@@ -92,10 +93,7 @@ class ClientsCog(IopCog):
         record_name: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         services = self.services
-        try:
-            clean_record_name = check_record_name(record_name) if record_name else None
-        except BadName as exc:
-            raise UserError(str(exc)) from None
+        clean_record_name = check_record_name(record_name) if record_name else None
         if member.bot:
             raise UserError("Bots can't be enrolled as clients.")
         if services.perms.is_facilitator(member):
@@ -109,25 +107,20 @@ class ClientsCog(IopCog):
             )
         zone = services.settings.program.timezone
         if timezone:
-            try:
-                zone = parse_zone(timezone)
-            except BadTimezone as exc:
-                raise UserError(str(exc)) from None
+            zone = parse_zone(timezone)
         now = services.clock.now()
         today = local_date(now, zone)
         start = today
         if start_date:
-            try:
-                start = check_range(
-                    parse_date(start_date),
-                    today=today,
-                    past_days=365,
-                    future_days=90,
-                    what="program start date",
-                )
-            except BadDate as exc:
-                raise UserError(str(exc)) from None
+            start = check_range(
+                parse_date(start_date),
+                today=today,
+                past_days=365,
+                future_days=90,
+                what="program start date",
+            )
         async with services.db.transaction() as tx:
+            before = await services.clients.get_in(tx, member.id)
             is_new = await services.clients.enroll(
                 tx,
                 user_id=member.id,
@@ -147,6 +140,8 @@ class ClientsCog(IopCog):
             )
             if is_new:
                 await queue_welcome(services, tx, member.id)
+            if before is not None and before.timezone.key != zone.key:
+                await replan_checkin_prompt(services, tx, member.id, now)  # the new zone
         note = ""
         role_id = services.settings.roles.client
         role = member.guild.get_role(role_id) if role_id else None
@@ -265,12 +260,9 @@ class ClientsCog(IopCog):
         client = await services.clients.get(interaction.user.id)
         if client is None:
             raise UserError("Only enrolled clients have a time zone setting here.")
-        try:
-            new_zone = parse_zone(zone)
-        except BadTimezone as exc:
-            raise UserError(str(exc)) from None
-        async with services.db.transaction() as tx:
-            await services.clients.set_timezone(tx, client.user_id, new_zone, services.clock.now())
+        new_zone = parse_zone(zone)
+        async with services.db.transaction() as tx:  # the zone and the re-planned prompts
+            await set_client_timezone(services, tx, client.user_id, new_zone, services.clock.now())
         await reply_ephemeral(
             interaction,
             f"Your time zone is now {new_zone.key}. Reminders follow your local time.",

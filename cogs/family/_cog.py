@@ -17,8 +17,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogbase import DeletionReport, IopCog
+from bot.domain.consent import SCOPE
 from bot.domain.family_notices import discord_time
-from bot.domain.names import BadName, check_record_name
+from bot.domain.names import check_record_name
 from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -99,10 +100,7 @@ class FamilyCog(IopCog):
         enrolled = await self.services.clients.get(client.id)
         if enrolled is None or not enrolled.is_active:
             raise UserError(f"{shown_name(client.display_name)} is not an enrolled client.")
-        try:
-            name, relationship = check_record_name(name), check_record_name(relationship)
-        except BadName as exc:
-            raise UserError(str(exc)) from None
+        name, relationship = check_record_name(name), check_record_name(relationship)
         invite = await _linking.create_invite(
             self.family,
             client_id=client.id,
@@ -139,7 +137,7 @@ class FamilyCog(IopCog):
         await reply_ephemeral(
             interaction,
             "You're linked. When the person in the program gives their consent, I'll send "
-            "you family-session notices (date, time and place) by direct message. Please "
+            f"you family-session notices ({SCOPE}) by direct message. Please "
             f"keep direct messages from this server open.{note}",
         )
 
@@ -373,8 +371,7 @@ class FamilyCog(IopCog):
         await reply_ephemeral(
             interaction,
             f"{len(rows)} notice(s) shared with your consent ({which}), each only the "
-            "session's date, time and place, for coordinating family "
-            "therapy:\n" + "\n".join(shown),
+            f"{SCOPE}, for coordinating family therapy:\n" + "\n".join(shown),
         )
 
     @family_group.command(

@@ -9,7 +9,7 @@ import discord
 
 from bot.db.repositories.family import FamilyContact
 from bot.domain.consent import ConsentState, ConsentTerms, expiry_text, standard_terms
-from bot.domain.dates import BadDate, parse_date
+from bot.domain.dates import parse_date
 from bot.domain.localtime import local_date
 from bot.domain.text import shown_name
 from bot.services.errors import UserError
@@ -55,10 +55,7 @@ def choose_expiry(family: Family, text: str | None) -> date:
     today = local_date(family.now(), family.services.settings.program.timezone)
     if not text:
         return today + timedelta(days=family.services.settings.family.consent_default_days)
-    try:
-        value = parse_date(text)
-    except BadDate as exc:
-        raise UserError(str(exc)) from None
+    value = parse_date(text)
     if value < today:
         raise UserError("The end date of a consent can't be in the past.")
     if value > today + timedelta(days=MAX_CONSENT_DAYS):

@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 
 from bot.db.database import Transaction
 from bot.db.repositories.family_sessions import FamilySession
-from bot.domain.dates import BadDate, parse_date
+from bot.domain.dates import parse_date
 from bot.domain.family_notices import NoticeFields, Stage, render_family_notice
-from bot.domain.localtime import BadTime, at_local, parse_hhmm
+from bot.domain.localtime import at_local, parse_hhmm
 from bot.services.errors import UserError
 from bot.services.notices import Button, Notice
 from bot.services.outbox import DM
@@ -41,10 +41,7 @@ def parse_start(family: Family, text: str) -> datetime:
     parts = text.strip().split()
     if len(parts) != 2:
         raise UserError("Please give the start as YYYY-MM-DD HH:MM, e.g. 2026-03-12 18:00.")
-    try:
-        day, wall = parse_date(parts[0]), parse_hhmm(parts[1])
-    except (BadDate, BadTime) as exc:
-        raise UserError(str(exc)) from None
+    day, wall = parse_date(parts[0]), parse_hhmm(parts[1])
     start = at_local(day, wall, family.services.settings.program.timezone)
     now = family.now()
     if start <= now:

@@ -11,12 +11,12 @@ from typing import Any
 
 import discord
 
-from bot.domain.consent import expiry_text
+from bot.domain.consent import SCOPE, expiry_text
 from bot.domain.family_notices import discord_time
 from bot.domain.text import shown_name
 from bot.services.components import FixedButton
 from bot.services.container import Services
-from bot.services.errors import UserError, guarded, reply_ephemeral
+from bot.services.errors import UserError, guarded, note_done, reply_ephemeral
 from cogs.family._common import Family, log, tell_staff
 from cogs.family._consent import CANCEL_CUSTOM_ID, confirm_grant
 
@@ -63,19 +63,27 @@ class RsvpButton(
         verb = "will be at" if self.yes else "can't make"
         now = family.now()
         async with services.db.transaction() as tx:
-            await family.sessions.respond(tx, session.id, user_id, answer, now)
-            await tell_staff(
-                family,
-                tx,
-                dedupe_key=f"family:rsvp:{session.id}:{user_id}:{now.isoformat()}",
-                content=(
-                    f"{name} {verb} family session #{session.id} "
-                    f"({discord_time(session.starts_at, 'f')})."
-                ),
-                subject_user_id=session.client_id,
-                mention_user_id=session.facilitator_id,
-            )
-        log.info("family.rsvp", extra={"session_id": session.id, "user_id": user_id})
+            earlier = await family.sessions.respond(tx, session.id, user_id, answer, now)
+            if earlier == answer:  # a repeated click: the staff already know
+                changed = False
+            else:
+                changed = True
+                # Keyed by the interaction: a re-delivered click is the same notice.
+                await tell_staff(
+                    family,
+                    tx,
+                    dedupe_key=f"family:rsvp:{session.id}:{user_id}:{interaction.id}",
+                    content=(
+                        f"{name} {verb} family session #{session.id} "
+                        f"({discord_time(session.starts_at, 'f')})."
+                    ),
+                    subject_user_id=session.client_id,
+                    mention_user_id=session.facilitator_id,
+                )
+        log.info(
+            "family.rsvp",
+            extra={"session_id": session.id, "user_id": user_id, "changed": changed},
+        )
         await reply_ephemeral(
             interaction,
             (
@@ -137,11 +145,14 @@ class ConsentConfirmButton(
             contact_id=self.contact_id,
             expires_on=self.expires_on,
         )
+        note_done(
+            interaction,
+            f"Your consent is saved: {terms.recipient_name} will get family-session notices.",
+        )
         await interaction.response.edit_message(
             content=(
                 f"Saved. {shown_name(terms.recipient_name)} will get family-session notices "
-                "(date, time "
-                f"and place only), {expiry_text(terms)}. You can revoke this at any time "
+                f"({SCOPE} only), {expiry_text(terms)}. You can revoke this at any time "
                 "with /family consent revoke."
             ),
             embed=None,

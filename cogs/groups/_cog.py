@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport, IopCog
 from bot.db.repositories.cohorts import Cohort
 from bot.domain.language import clinical_words
-from bot.domain.names import BadName, check_group_name
+from bot.domain.names import check_group_name
 from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -83,10 +83,7 @@ class GroupsCog(IopCog):
     @facilitator_only()
     async def create(self, interaction: discord.Interaction[Any], name: str) -> None:
         services = self.services
-        try:
-            cleaned = check_group_name(name)
-        except BadName as exc:
-            raise UserError(str(exc)) from None
+        cleaned = check_group_name(name)
         if not cleaned:
             raise UserError("Please give the group a name.")
         if len(cleaned) > MAX_NAME:

@@ -6,29 +6,23 @@ from datetime import date, time, timedelta
 
 from bot.db.repositories.cohorts import Cohort
 from bot.db.repositories.groups_sessions import Occurrence
-from bot.domain.dates import BadDate, check_range, parse_date
-from bot.domain.localtime import BadTime, parse_hhmm
+from bot.domain.dates import check_range, parse_date
+from bot.domain.localtime import parse_hhmm
 from bot.domain.sessions import occurrence_at
 from bot.services.errors import UserError
 from cogs.groups._core import GroupsCore
 
 
 def parse_wall(text: str) -> time:
-    try:
-        return parse_hhmm(text)
-    except BadTime as exc:
-        raise UserError(str(exc)) from None
+    return parse_hhmm(text)
 
 
 def parse_day_in_range(
     text: str, *, today: date, past_days: int, future_days: int, what: str
 ) -> date:
-    try:
-        return check_range(
-            parse_date(text), today=today, past_days=past_days, future_days=future_days, what=what
-        )
-    except BadDate as exc:
-        raise UserError(str(exc)) from None
+    return check_range(
+        parse_date(text), today=today, past_days=past_days, future_days=future_days, what=what
+    )
 
 
 async def find_occurrence(

@@ -15,7 +15,6 @@ from bot.db.repositories.groups_sessions import Occurrence
 from bot.domain.localtime import local_date
 from bot.domain.sessions import (
     WEEKDAYS,
-    BadSession,
     check_duration,
     occurrence_at,
     occurrences_between,
@@ -100,11 +99,8 @@ class SessionsCog(IopCog):
     ) -> None:
         core, services = self.core, self.services
         target = await core.resolve_cohort(cohort)
-        try:
-            day_index = parse_weekday(weekday)
-            length = check_duration(duration)
-        except BadSession as exc:
-            raise UserError(str(exc)) from None
+        day_index = parse_weekday(weekday)
+        length = check_duration(duration)
         wall = parse_wall(start)
         for existing in await core.sessions.templates(target.id):
             if existing.weekday == day_index and overlaps(
@@ -138,11 +134,37 @@ class SessionsCog(IopCog):
         )
         following = [p for p in upcoming if p.starts_at > now]
         nxt = f" Next: {when(following[0].starts_at, core.zone)}." if following else ""
+        events = await self._events_claim(template_id, now)
         await reply_ephemeral(
             interaction,
             f"Scheduled {target.name}: {WEEKDAYS[day_index]}s at {start.strip()} for "
-            f"{duration} minutes ({core.zone.key}).{nxt} Discord events are kept for the "
-            f"next {services.settings.groups.events_window_days} days.",
+            f"{duration} minutes ({core.zone.key}).{nxt}{events}",
+        )
+
+    async def _events_claim(self, template_id: int, now: datetime) -> str:
+        """What is true about this session's Discord events right now (never more)."""
+        settings = self.services.settings.groups
+        if not settings.discord_events:
+            return ""
+        coming = [
+            o
+            for o in await self.core.sessions.between(now, now + self.planner.window)
+            if o.template_id == template_id and o.starts_at > now and not o.is_cancelled
+        ]
+        if not coming:
+            return ""
+        made = sum(1 for o in coming if o.event_id is not None)
+        days = settings.events_window_days
+        if made == len(coming):
+            return f" Discord events are kept for the next {days} days."
+        if made == 0:
+            return (
+                " I couldn't create the Discord events for these sessions yet; I'll keep "
+                "trying. If this lasts, check that I have the Manage Events permission."
+            )
+        return (
+            f" Discord events were created for {made} of the {len(coming)} sessions in the "
+            f"next {days} days; I'll keep trying for the others."
         )
 
     @session.command(name="list", description="A group's weekly sessions and what's coming up.")

@@ -28,8 +28,8 @@ from bot.db.repositories.clients import Client
 from bot.db.repositories.milestones import MilestoneRepository, SobrietyRecord
 from bot.db.repositories.outbox import OutboxRow
 from bot.domain import milestones as ms
-from bot.domain.dates import BadDate, parse_date
-from bot.domain.localtime import local_date
+from bot.domain.dates import parse_date
+from bot.domain.localtime import local_date, parse_hhmm
 from bot.services.container import Services
 from bot.services.dispatcher import KindHooks
 from bot.services.errors import UserError, reply_ephemeral
@@ -115,10 +115,7 @@ class MilestonesCog(IopCog):
         client = await self._client(interaction)
         now = services.clock.now()
         today = local_date(now, client.timezone)
-        try:
-            start = ms.check_sobriety_date(parse_date(date), today=today)
-        except BadDate as exc:
-            raise UserError(str(exc)) from None
+        start = ms.check_sobriety_date(parse_date(date), today=today)
         async with services.db.transaction() as tx:
             await self.repo.set_start(tx, client.user_id, start, now)
             await self.repo.drop_pending_sobriety(tx, client.user_id)
@@ -242,16 +239,39 @@ class MilestonesCog(IopCog):
     async def _upcoming_for(
         self, client: Client, record: SobrietyRecord | None
     ) -> list[tuple[date, str]]:
-        today = local_date(self.services.clock.now(), client.timezone)
+        """What the planner will still announce in the next days: not what is already
+        celebrated (or recorded and never to be sent), nor what falls before the client's
+        enrollment or sobriety date (the planner records those without a word)."""
+        now = self.services.clock.now()
+        today = local_date(now, client.timezone)
         last = today + timedelta(days=UPCOMING_DAYS - 1)
-        sobriety, program = schemes(self.services.settings.milestones)
-        found: dict[tuple[str, str, int], date] = {}
+        settings = self.services.settings.milestones
+        sobriety, program = schemes(settings)
+        wall = parse_hhmm(settings.celebration_time)
+        known = await self.repo.keys(client.user_id)
+        dated: list[tuple[ms.Candidate, int]] = []
         if record is not None and record.streak_start is not None:
-            for c in ms.sobriety_candidates(record.streak_start, sobriety, until=last):
-                found[(c.scheme, c.kind, c.n)] = c.due_date
-        for c in ms.program_week_candidates(client.program_start, program, until=last):
+            dated += [
+                (c, record.streak_number)
+                for c in ms.sobriety_candidates(record.streak_start, sobriety, until=last)
+            ]
+        dated += [
+            (c, 0) for c in ms.program_week_candidates(client.program_start, program, until=last)
+        ]
+        found: dict[tuple[str, str, int], date] = {}
+        for c, streak in dated:
+            if (c.scheme, c.kind, c.n, streak) in known or not today <= c.due_date <= last:
+                continue
+            due_at = ms.celebration_at(c.due_date, wall, client.timezone)
+            if self.planner.timing_for(c.scheme, streak, due_at, client, record, now) == "prior":
+                continue
             found[(c.scheme, c.kind, c.n)] = c.due_date
         for m in await self.repo.pending_between([client.user_id], today, last):
+            if self.planner.timing_for(m.scheme, m.streak, m.due_at, client, record, now) in (
+                "prior",
+                "stale",
+            ):
+                continue
             found[(m.scheme, m.kind, m.n)] = m.due_date
         public = bool(record and record.public)
         lines = []

@@ -24,6 +24,7 @@ from datetime import datetime, time, timedelta
 import discord
 
 from bot.config import MilestoneSettings
+from bot.db.database import Transaction
 from bot.db.repositories.clients import Client
 from bot.db.repositories.milestones import MilestoneRepository, MilestoneRow, SobrietyRecord
 from bot.domain import milestones as ms
@@ -117,6 +118,15 @@ class Planner:
         if not fresh:
             return 0
         async with self.services.db.transaction() as tx:
+            # The records were read before the transaction: a streak reset or a new date
+            # committed since would record a milestone for the old streak. Drop those
+            # (the next run works them out from the new record).
+            changed = await self._records_changed(
+                tx, {uid for uid, c, _, _ in fresh if c.scheme == ms.SOBRIETY}, records
+            )
+            fresh = [
+                item for item in fresh if not (item[1].scheme == ms.SOBRIETY and item[0] in changed)
+            ]
             await self.repo.insert_many(
                 tx,
                 [
@@ -126,6 +136,22 @@ class Planner:
                 now=now,
             )
         return len(fresh)
+
+    async def _records_changed(
+        self, tx: Transaction, user_ids: set[int], read: dict[int, SobrietyRecord]
+    ) -> set[int]:
+        changed = set()
+        for uid in user_ids:
+            current = await self.repo.record_in(tx, uid)
+            before = read.get(uid)
+            if (
+                current is None
+                or before is None
+                or (current.streak_start, current.streak_number)
+                != (before.streak_start, before.streak_number)
+            ):
+                changed.add(uid)
+        return changed
 
     def _due_for(
         self,
@@ -282,16 +308,29 @@ class Planner:
         record: SobrietyRecord | None,
         now: datetime,
     ) -> ms.Timing:
+        return self.timing_for(m.scheme, m.streak, m.due_at, client, record, now)
+
+    def timing_for(
+        self,
+        scheme: str,
+        streak: int,
+        due_at: datetime,
+        client: Client | None,
+        record: SobrietyRecord | None,
+        now: datetime,
+    ) -> ms.Timing:
+        """How a milestone celebrated at ``due_at`` will be treated ("prior" and "stale"
+        ones are recorded but never announced)."""
         if client is None:
             return "stale"
-        if m.scheme == ms.SOBRIETY:
-            if record is None or record.streak_start is None or record.streak_number != m.streak:
+        if scheme == ms.SOBRIETY:
+            if record is None or record.streak_start is None or record.streak_number != streak:
                 return "prior"  # the date was removed or a new streak began: not announced
             not_before = record.counting_since
         else:
             not_before = client.enrolled_at
         return ms.classify(
-            m.due_at,
+            due_at,
             now,
             not_before=not_before,
             stale_after=timedelta(days=self.settings.stale_after_days),

@@ -15,7 +15,6 @@ from bot.db.repositories.moderation import ModerationRepository
 from bot.domain.moderation import (
     MAX_NOTE,
     MAX_REASON,
-    BadInput,
     check_slowmode,
     check_text,
     describe_duration,
@@ -36,14 +35,6 @@ log = logging.getLogger("iopbot.moderation")
 
 MOD_PERMS = discord.Permissions(moderate_members=True)
 Target = discord.Member | discord.User
-
-
-def _checked(call: Any) -> Any:
-    """Turn a BadInput from the domain into the friendly UserError."""
-    try:
-        return call()
-    except BadInput as exc:
-        raise UserError(str(exc)) from None
 
 
 class ModerationCog(IopCog):
@@ -115,7 +106,7 @@ class ModerationCog(IopCog):
         self, interaction: discord.Interaction[Any], member: Target, reason: str
     ) -> None:
         target = self._target(member)
-        text = _checked(lambda: check_text(reason, what="reason", limit=MAX_REASON))
+        text = check_text(reason, what="reason", limit=MAX_REASON)
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.db.transaction() as tx:
             case_id = await self.cases.record(
@@ -147,8 +138,8 @@ class ModerationCog(IopCog):
         self, interaction: discord.Interaction[Any], member: Target, duration: str, reason: str
     ) -> None:
         target = self._target(member)
-        length = _checked(lambda: parse_duration(duration))
-        text = _checked(lambda: check_text(reason, what="reason", limit=MAX_REASON))
+        length = parse_duration(duration)
+        text = check_text(reason, what="reason", limit=MAX_REASON)
         try:
             await target.timeout(length, reason=f"iopbot: by {interaction.user.id}")
         except discord.Forbidden:
@@ -255,7 +246,7 @@ class ModerationCog(IopCog):
         seconds: int,
         channel: discord.TextChannel | None = None,
     ) -> None:
-        value = _checked(lambda: check_slowmode(seconds))
+        value = check_slowmode(seconds)
         where = self._text_channel(interaction, channel)
         case_id = await set_slowmode(self.services, self.cases, where, value, interaction.user.id)
         state = f"{value} seconds between messages" if value else "off"
@@ -271,7 +262,7 @@ class ModerationCog(IopCog):
     async def note(self, interaction: discord.Interaction[Any], member: Target, text: str) -> None:
         if member.bot:
             raise UserError("Notes are for people, not bots.")
-        body = _checked(lambda: check_text(text, what="note", limit=MAX_NOTE))
+        body = check_text(text, what="note", limit=MAX_NOTE)
         async with self.services.db.transaction() as tx:
             case_id = await self.cases.record(
                 tx, actor_id=interaction.user.id, action="note", member_id=member.id

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.domain.moderation import BadInput, parse_message_ref
+from bot.domain.moderation import parse_message_ref
 from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
@@ -17,10 +17,7 @@ async def find_message(
     interaction: discord.Interaction[Any], ref: str, channel: discord.TextChannel | None
 ) -> discord.Message:
     """The message a facilitator named by link or id, or a :class:`UserError`."""
-    try:
-        channel_id, message_id = parse_message_ref(ref)
-    except BadInput as exc:
-        raise UserError(str(exc)) from None
+    channel_id, message_id = parse_message_ref(ref)
     guild = interaction.guild
     where: Any = (
         (guild.get_channel_or_thread(channel_id) if guild and channel_id else None)

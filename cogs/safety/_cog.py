@@ -43,7 +43,9 @@ def help_now_text(services: Services) -> str:
 
 
 class SafetyCog(IopCog):
-    owned_tables: ClassVar[tuple[str, ...]] = ("crisis_events", "reports")
+    # crisis_events is written by the core crisis path (check-ins write it too, with or
+    # without this cog): bot/services/userdata.py exports, deletes and purges it.
+    owned_tables: ClassVar[tuple[str, ...]] = ("reports",)
 
     def __init__(self, bot: commands.Bot, services: Services) -> None:
         super().__init__(bot, services)
@@ -226,14 +228,9 @@ class SafetyCog(IopCog):
     # ----- data contract -----------------------------------------------------------------
 
     async def export_user_data(self, user_id: int) -> dict[str, Any]:
-        events = await self.repo.events_for(user_id)
         made = await self.repo.reports_by(user_id)
         about = await self.repo.reports_about(user_id)
         return {
-            "crisis_events": [
-                {"id": e.id, "source": e.source, "created_at": e.created_at.isoformat()}
-                for e in events
-            ],
             "reports_made": [
                 {
                     "id": r.id,
@@ -249,11 +246,10 @@ class SafetyCog(IopCog):
 
     async def delete_user_data(self, user_id: int) -> DeletionReport:
         async with self.services.db.transaction() as tx:
-            events = await self.repo.delete_events_for(tx, user_id)
             reports = await self.repo.delete_reports_by(tx, user_id)
         days = self.services.settings.safety.report_days
         return DeletionReport(
-            removed={"crisis_events": events, "reports": reports},
+            removed={"reports": reports},
             kept={
                 "reports": (
                     "reports other members made about this person are those members' records "
@@ -266,8 +262,7 @@ class SafetyCog(IopCog):
         safety = self.services.settings.safety
         now = self.services.clock.now()
         async with self.services.db.transaction() as tx:
-            return await self.repo.purge_before(
-                tx,
-                events_cutoff=now - timedelta(days=safety.crisis_event_days),
-                reports_cutoff=now - timedelta(days=safety.report_days),
+            reports = await self.repo.purge_reports_before(
+                tx, now - timedelta(days=safety.report_days)
             )
+        return {"reports": reports}

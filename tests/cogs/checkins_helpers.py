@@ -11,7 +11,9 @@ from tests.harness import World, dm_body
 
 PROMPT = "Your daily check-in is open."
 
-GOOD = {"mood": "6", "craving": "2", "used": "no", "sleep": "7.5", "note": ""}
+GOOD = {"mood": "6", "craving": "2", "used": "no", "safety": "no", "note": ""}
+# A form that asks about sleep (and so leaves the note out: five questions at most).
+WITH_SLEEP = {"items": ["mood", "craving", "used", "safety", "sleep"]}
 
 
 def quiet_kicks(w: World) -> None:
@@ -52,11 +54,25 @@ async def advance(w: World, delta: timedelta, *, step: timedelta | None = None) 
         await w.run_due_work()
 
 
+def form_ids(modal: dict[str, Any]) -> list[str]:
+    """The custom ids of a form's questions, in order (labels and action rows)."""
+    ids: list[str] = []
+    for row in modal.get("components") or []:
+        for item in [row.get("component") or {}, *(row.get("components") or [])]:
+            if item.get("custom_id"):
+                ids.append(str(item["custom_id"]))
+    return ids
+
+
 async def submit(w: World, member: MemberActor, **answers: str) -> Any:
+    """Open /checkin today and send it: good answers for the questions the form asks
+    (``[checkins] items``), overridden by ``answers``."""
     await breathe(w)
     shown = await member.slash(w.cohort, "checkin today")
     assert shown.modal is not None, shown.response
-    values = {**GOOD, **answers}
+    asked = form_ids(shown.modal)
+    defaults = {**GOOD, "sleep": "7.5"}
+    values = {**{k: v for k, v in defaults.items() if k in asked}, **answers}
     return await member.submit_modal(shown, values)
 
 

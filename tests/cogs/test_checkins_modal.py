@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.cogs.checkins_helpers import GOOD as GOOD_ANSWERS
-from tests.cogs.checkins_helpers import advance, enroll, jump_to, prompts, reply_text, submit
+from tests.cogs.checkins_helpers import (
+    WITH_SLEEP,
+    advance,
+    enroll,
+    jump_to,
+    prompts,
+    reply_text,
+    submit,
+)
 from tests.harness import program_world
 
 COGS = ("clients", "checkins")
@@ -21,17 +29,16 @@ COGS = ("clients", "checkins")
         ({"mood": "great"}, ["Mood"]),
         ({"craving": "-1"}, ["Craving"]),
         ({"craving": "7.5"}, ["Craving"]),
-        ({"used": "maybe"}, ["Used"]),
         ({"sleep": "25"}, ["sleep"]),
         ({"sleep": "lots"}, ["sleep"]),
         (
-            {"mood": "ten", "craving": "x", "used": "sometimes", "sleep": "-2"},
-            ["Mood", "Craving", "Used", "sleep"],
+            {"mood": "ten", "craving": "x", "sleep": "-2"},
+            ["Mood", "Craving", "sleep"],
         ),
     ],
 )
 async def test_modal_rejects_bad_answers_and_stores_nothing(tmp_path, answers, fields):
-    async with program_world(tmp_path, cogs=COGS) as w:
+    async with program_world(tmp_path, cogs=COGS, checkins=WITH_SLEEP) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         before = await w.table_snapshot()
@@ -50,16 +57,13 @@ async def test_modal_rejects_bad_answers_and_stores_nothing(tmp_path, answers, f
 @pytest.mark.parametrize(
     ("used", "stored"),
     [
-        ("Y", "yes"),
+        ("yes", "yes"),
         ("no", "no"),
-        ("N", "no"),
-        ("Prefer not", "prefer_not"),
-        ("rather not say", "prefer_not"),
-        ("YES", "yes"),
+        ("prefer_not", "prefer_not"),
     ],
 )
-async def test_modal_accepts_the_used_spellings(tmp_path, used, stored):
-    async with program_world(tmp_path, cogs=COGS) as w:
+async def test_modal_used_is_a_choice_and_every_option_is_stored(tmp_path, used, stored):
+    async with program_world(tmp_path, cogs=COGS, checkins=WITH_SLEEP) as w:
         alex = w.clients[0]
         await enroll(w, alex)
         await submit(w, alex, used=used, sleep="6,5")
@@ -76,7 +80,7 @@ async def test_the_prompt_button_opens_the_modal(tmp_path):
         shown = await alex.user.click(prompt, custom_id="iop:checkin:open")
         assert shown.modal is not None
         done = await alex.user.submit_modal(
-            shown, {"mood": "8", "craving": "1", "used": "no", "sleep": "8"}
+            shown, {"mood": "8", "craving": "1", "used": "no", "safety": "no"}
         )
         assert "saved" in reply_text(done)
         assert await w.count("SELECT COUNT(*) FROM checkins WHERE local_date = '2026-03-03'") == 1
@@ -190,7 +194,7 @@ async def test_a_calm_checkin_raises_nothing(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         alex = w.clients[0]
         await enroll(w, alex)
-        await submit(w, alex, mood="4", craving="7", used="rather not say")
+        await submit(w, alex, mood="4", craving="7", used="prefer_not")
         assert await w.count("SELECT COUNT(*) FROM alerts") == 0
 
 

@@ -141,7 +141,8 @@ async def test_answers_never_reach_guild_messages_or_logs(tmp_path, caplog):
     # Production runs at INFO (aiosqlite's DEBUG lines echo SQL parameters); ours at DEBUG.
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="iopbot")
-    async with program_world(tmp_path, cogs=COGS) as w:
+    items = {"items": ["mood", "craving", "used", "sleep", "note"]}
+    async with program_world(tmp_path, cogs=COGS, checkins=items) as w:
         alex, sam = w.clients[0], w.clients[1]
         await enroll(w, alex)
         await enroll(w, sam)

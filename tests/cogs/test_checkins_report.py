@@ -60,13 +60,15 @@ async def seed(db: Database) -> None:
                 used = "yes" if (offset + n) % 4 == 0 else ("prefer_not" if n == 2 else "no")
                 await tx.execute(
                     "INSERT INTO checkins (user_id, local_date, mood, craving, used, "
-                    "sleep_hours, submitted_at, created_at) VALUES (?, ?, ?, ?, ?, 7, ?, ?)",
+                    "sleep_hours, safety, submitted_at, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, 7, ?, ?, ?)",
                     (
                         user_id,
                         d.isoformat(),
                         1 + (offset + n) % 10,
                         (offset * n) % 11,
                         used,
+                        ("yes" if (offset + n) % 5 == 0 else "no") if n != 3 else None,
                         ts,
                         ts,
                     ),
@@ -108,7 +110,8 @@ async def reference_report(db: Database, clients, title: str) -> tuple[list[Repo
     lines = [
         f"**{title}, week 2026-W10** (each client's local days so far this week)",
         "```",
-        f"{'Client':<18} {'Check-ins':>9} {'Mood':>5} {'Craving':>7} {'Use':>3} {'Alerts':>6}",
+        f"{'Client':<18} {'Check-ins':>9} {'Mood':>5} {'Craving':>7} {'Use':>3} "
+        f"{'Safety':>6} {'Alerts':>6}",
     ]
 
     def average(values: list[int]) -> str:
@@ -127,15 +130,20 @@ async def reference_report(db: Database, clients, title: str) -> tuple[list[Repo
             mood_total=sum(moods),
             craving_total=sum(cravings),
             use_reported=sum(1 for c in checkins if c.used == "yes"),
+            safety_yes=sum(1 for c in checkins if c.safety == "yes"),
             open_alerts=sum(1 for a in open_alerts if a.subject_user_id == client.user_id),
         )
         rows.append(row)
         lines.append(
             f"{row.name[:18]:<18} {f'{row.checkins}/{row.expected_days}':>9} "
             f"{average(moods):>5} {average(cravings):>7} {row.use_reported:>3} "
-            f"{row.open_alerts:>6}"
+            f"{row.safety_yes:>6} {row.open_alerts:>6}"
         )
-    lines += ["```", "Use: days a return to use was reported. Alerts: open (not acknowledged)."]
+    lines += [
+        "```",
+        "Use: days a return to use was reported. Safety: days the safety question was "
+        "answered yes. Alerts: open (not acknowledged).",
+    ]
     return rows, "\n".join(lines)
 
 
@@ -188,5 +196,6 @@ async def test_week_totals_empty_and_reversed_windows(db):
             mood_total=sum(c.mood for c in checkins),
             craving_total=sum(c.craving for c in checkins),
             use_reported=sum(c.used == "yes" for c in checkins),
+            safety_yes=sum(c.safety == "yes" for c in checkins),
         )
     }

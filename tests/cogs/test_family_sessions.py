@@ -140,6 +140,27 @@ async def test_confirm_and_cant_make_it_reach_the_facilitator_and_show_in_list(t
         assert len(w.dms(sam)) == 0
 
 
+async def test_rsvp_repeated_click_tells_staff_once_and_a_change_again(tmp_path):
+    async with family_world(tmp_path) as w:
+        alex = w.clients[0]
+        await linked_family(w, alex)
+        session_id = await schedule(w, alex)
+        await w.run_due_work()
+        notice = w.dms(w.family)[0]
+        yes, no = f"iop:family:rsvp:{session_id}:yes", f"iop:family:rsvp:{session_id}:no"
+        for custom_id in (yes, yes, yes):
+            await w.family.user.click(notice, custom_id=custom_id)
+            await breathe(w)
+        assert len(staff_texts(w)) == 1
+        await w.family.user.click(notice, custom_id=no)
+        await breathe(w)
+        await w.family.user.click(notice, custom_id=yes)
+        await breathe(w)
+        staff = staff_texts(w)
+        assert len(staff) == 3
+        assert "will be at" in staff[0] and "can't make" in staff[1] and "will be at" in staff[2]
+
+
 async def test_reschedule_sends_fresh_notices_and_cancels_the_old_reminders(tmp_path):
     async with family_world(tmp_path) as w:
         alex = w.clients[0]

@@ -382,3 +382,27 @@ async def test_programs_can_turn_discord_events_off(tmp_path):
             await w.run_due_work()
         assert events(w) == {}
         assert all(r["event_id"] is None for r in await occurrences(w))
+
+
+async def test_schedule_claims_discord_events_only_when_they_were_made(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    import discord
+
+    async def refused(self, **kwargs):
+        response = SimpleNamespace(status=403, reason="Forbidden")
+        raise discord.Forbidden(response, {"code": 50013, "message": "Missing Permissions"})
+
+    async with groups_world(tmp_path) as w:
+        await setup_group(w)
+        with monkeypatch.context() as patch:
+            patch.setattr(discord.Guild, "create_scheduled_event", refused)
+            reply = await schedule(w)
+        assert "kept for the next" not in reply
+        assert "couldn't create the Discord events" in reply
+        assert events(w) == {}
+        # The planner keeps trying; once Discord accepts, a new schedule says so truly.
+        await w.run_due_work()
+        assert len(events(w)) == 2
+        second = await schedule(w, weekday="Thursday")
+        assert "Discord events are kept for the next 14 days" in second

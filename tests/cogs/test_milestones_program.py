@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.domain.language import find_stigma
+from bot.domain.milestones import Tally
 from tests.cogs.test_milestones_helpers import cog, enroll_all, put_in_cohort
 from tests.harness import dm_body, program_world
 
@@ -94,6 +95,26 @@ async def test_upcoming_shows_private_sobriety_milestones_without_days(tmp_path)
         del riley
 
 
+async def test_upcoming_leaves_out_celebrated_and_never_sent_milestones(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex, sam, riley = w.clients
+        # The first week falls today (Mon 03-02), celebrated at 09:00 local. Enrolled at
+        # 12:00 UTC: in Berlin (Sam) 09:00 has passed, so the planner records Sam's without
+        # a word; Chicago (Alex) and Los Angeles (Riley) are still to come.
+        await enroll_all(w, start_date="2026-02-23")
+        text = (await w.facilitator.slash(w.cohort, "milestones upcoming")).response.content
+        assert "Mon 2026-03-02: Alex: the first week in the program" in text
+        assert "Mon 2026-03-02: Riley: the first week in the program" in text
+        assert "Sam:" not in text
+        # 09:00 Chicago passes: Alex's is celebrated and no longer upcoming; Riley's is.
+        await w.advance(timedelta(hours=3, minutes=30), step=timedelta(minutes=30))
+        assert any("first week" in m.content for m in w.dms(alex))
+        text = (await w.facilitator.slash(w.cohort, "milestones upcoming")).response.content
+        assert "Alex:" not in text
+        assert "Mon 2026-03-02: Riley: the first week in the program" in text
+        del sam, riley
+
+
 async def test_export_and_delete_a_members_milestone_data(tmp_path):
     async with program_world(tmp_path, cogs=COGS) as w:
         alex, sam, _ = w.clients
@@ -137,3 +158,31 @@ async def test_reloading_the_extension_does_not_double_jobs_or_buttons(tmp_path)
         assert w.bot.get_cog("ProgramCog") is not None
         await w.bot.unload_extension("cogs.milestones")
         assert "milestones:plan" not in jobs.job_ids()
+
+
+async def test_a_streak_reset_during_the_planner_run_records_nothing_for_the_old_streak(
+    tmp_path,
+):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll_all(w)
+        await alex.slash(w.cohort, "sobriety set", date="2026-01-31")  # 30 days on 03-02
+        milestones = w.bot.get_cog("MilestonesCog")  # (a reload elsewhere makes a new class)
+        planner, repo = milestones.planner, milestones.repo
+        real = planner.sources.sessions_attended_by_client
+
+        async def reset_meanwhile():
+            # Alex restarts the count while the planner is between its reads and its write.
+            async with w.db.transaction() as tx:
+                await repo.save_tally(
+                    tx, alex.id, Tally(streak_start=date(2026, 3, 2), streak=2), w.clock.now()
+                )
+            return await real()
+
+        planner.sources.sessions_attended_by_client = reset_meanwhile
+        await planner.record_all_due(w.clock.now())
+        rows = await w.db.fetchall(
+            "SELECT n, streak FROM milestones WHERE user_id = ? AND scheme = 'sobriety'",
+            (alex.id,),
+        )
+        assert [tuple(r) for r in rows] == []  # not "30 days" for the streak that just ended

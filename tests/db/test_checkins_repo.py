@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.db.database import Database
-from bot.db.migrate import migrate
+from bot.db.migrate import migrate, migrations_dir
 from bot.db.repositories.checkins import CheckinRepository
 from bot.domain.checkins import CheckinAnswers
 
@@ -97,3 +99,66 @@ async def test_delete_and_purge(db):
         removed = await repo.delete_for(tx, 1)
     assert removed == {"checkins": 1, "checkin_prompts": 0, "checkin_settings": 1}
     assert await db.fetchval("SELECT COUNT(*) FROM checkins") == 1
+
+
+async def test_safety_answer_and_an_unasked_sleep_round_trip(db):
+    repo = CheckinRepository(db)
+    async with db.transaction() as tx:
+        saved = await repo.save(
+            tx,
+            user_id=1,
+            local_date=date(2026, 3, 2),
+            answers=answers(sleep_hours=None, safety="yes"),
+            now=NOW,
+        )
+    stored = await repo.get(saved.checkin_id)
+    assert stored is not None
+    assert (stored.safety, stored.sleep_hours) == ("yes", None)
+    assert stored.answers == answers(sleep_hours=None, safety="yes")
+    async with db.transaction() as tx:
+        await repo.save(tx, user_id=1, local_date=date(2026, 3, 2), answers=answers(), now=NOW)
+    again = await repo.get(saved.checkin_id)
+    assert again is not None and (again.safety, again.sleep_hours) == (None, 7.5)
+
+
+def _migrations_before(version: int, target: Path) -> Path:
+    target.mkdir()
+    for path in sorted(migrations_dir().glob("*.sql")):
+        if int(path.name[:4]) < version:
+            shutil.copy(path, target / path.name)
+    return target
+
+
+async def test_migration_0015_keeps_existing_checkins_and_their_ids(tmp_path):
+    older = _migrations_before(15, tmp_path / "older")
+    database = Database(tmp_path / "upgrade.sqlite3")
+    await database.connect()
+    try:
+        await migrate(database, older)
+        async with database.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO checkins (id, user_id, local_date, mood, craving, used, "
+                "sleep_hours, note, submitted_at, created_at, replaced) "
+                "VALUES (41, 7, '2026-03-01', 5, 3, 'prefer_not', 6.5, 'kept', ?, ?, 2)",
+                (NOW.isoformat(), NOW.isoformat()),
+            )
+        applied = await migrate(database, _migrations_before(16, tmp_path / "with15"))
+        assert [m.version for m in applied] == [15]
+        stored = await CheckinRepository(database).get(41)
+        assert stored is not None
+        assert (stored.used, stored.sleep_hours, stored.note, stored.replaced) == (
+            "prefer_not",
+            6.5,
+            "kept",
+            2,
+        )
+        assert stored.safety is None
+        index = await database.fetchval(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'checkins_user_date'"
+        )
+        assert index == 1
+        with pytest.raises(Exception, match="CHECK constraint"):
+            async with database.transaction() as tx:
+                await tx.execute("UPDATE checkins SET safety = 'maybe' WHERE id = 41")
+    finally:
+        await database.close()

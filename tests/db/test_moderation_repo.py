@@ -126,6 +126,5 @@ async def test_crisis_events_hold_ids_only(db):
         "channel_id",  # where the message is (for View message / the jump link)
     }
     async with db.transaction() as tx:
-        assert await repo.purge_before(
-            tx, events_cutoff=NOW + timedelta(seconds=1), reports_cutoff=NOW
-        ) == {"crisis_events": 1, "reports": 0}
+        assert await repo.purge_events_before(tx, NOW + timedelta(seconds=1)) == 1
+        assert await repo.purge_reports_before(tx, NOW) == 0

@@ -29,7 +29,7 @@ from bot.domain.checkins import (
 )
 from bot.domain.language import find_stigma
 
-GOOD = {"mood": "6", "craving": "2", "used": "no", "sleep": "7", "note": ""}
+GOOD = {"mood": "6", "craving": "2", "used": "no", "sleep": "7", "note": "", "safety": "no"}
 D = date(2026, 3, 10)
 
 
@@ -38,7 +38,7 @@ def parse(**changes: str | None) -> CheckinAnswers:
 
 
 def test_good_answers_are_read():
-    assert parse(note="  a note  ") == CheckinAnswers(6, 2, "no", 7.0, "a note")
+    assert parse(note="  a note  ") == CheckinAnswers(6, 2, "no", 7.0, "a note", "no")
     assert parse(note="   ").note is None
     assert parse(sleep="6,5").sleep_hours == 6.5
     assert parse(sleep="7.25 hours").sleep_hours == 7.25
@@ -159,3 +159,78 @@ def test_encouragement_wording_is_person_first():
     lines = [encouragement(s, used=u) for s in (0, 1, 3, 10) for u in ("yes", "no", "prefer_not")]
     assert all(find_stigma(line) == [] for line in lines)
     assert "courage" in encouragement(5, used="yes")
+
+
+# ----- the form's items, the safety item, the late form, coping ----------------------
+
+from datetime import time  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from bot.domain.checkins import (  # noqa: E402
+    DEFAULT_ITEMS,
+    check_items,
+    cutoff_for,
+    late_form_day,
+    needs_coping,
+)
+
+
+def test_default_items_fit_a_discord_form_and_include_the_safety_item():
+    assert check_items(list(DEFAULT_ITEMS)) == list(DEFAULT_ITEMS)
+    assert len(DEFAULT_ITEMS) <= 5 and "safety" in DEFAULT_ITEMS
+
+
+@pytest.mark.parametrize(("safety", "expected"), [("yes", "yes"), ("no", "no"), (" YES ", "yes")])
+def test_safety_answer_is_read(safety, expected):
+    assert parse(safety=safety).safety == expected
+
+
+@pytest.mark.parametrize("safety", ["", None, "maybe", "y"])
+def test_safety_must_be_yes_or_no_when_asked(safety):
+    with pytest.raises(AnswerErrors) as caught:
+        parse(safety=safety)
+    assert "Thoughts of ending your life" in caught.value.message()
+
+
+def test_an_item_not_asked_is_stored_empty_and_not_checked():
+    asked = ("mood", "craving", "used")
+    got = parse_answers(mood="5", craving="1", used="no", sleep="lots", safety="?", asked=asked)
+    assert (got.sleep_hours, got.safety, got.note) == (None, None, None)
+
+
+def test_used_words_from_an_older_text_form_still_read():
+    assert parse(used="prefer_not").used == "prefer_not"
+    assert parse(used="Rather not say").used == "prefer_not"
+
+
+GRACE = timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("form_day", "since_midnight", "expected"),
+    [
+        (D - timedelta(days=1), timedelta(minutes=1), D - timedelta(days=1)),
+        (D - timedelta(days=1), timedelta(minutes=30), D - timedelta(days=1)),
+        (D - timedelta(days=1), timedelta(minutes=31), D),
+        (D - timedelta(days=2), timedelta(minutes=1), D),
+        (D, timedelta(hours=5), D),
+        (D + timedelta(days=1), timedelta(minutes=1), D),
+        (None, timedelta(minutes=1), D),
+    ],
+)
+def test_late_form_day(form_day, since_midnight, expected):
+    assert late_form_day(form_day, D, since_midnight, GRACE) == expected
+
+
+@pytest.mark.parametrize(
+    ("mood", "craving", "expected"),
+    [("5", "2", False), ("3", "2", True), ("5", "8", True), ("4", "7", False)],
+)
+def test_needs_coping_follows_the_alert_thresholds(mood, craving, expected):
+    assert needs_coping(parse(mood=mood, craving=craving), RiskThresholds()) is expected
+
+
+def test_cutoff_is_the_end_of_the_day_when_the_prompt_is_after_it():
+    zone = ZoneInfo("America/New_York")
+    assert cutoff_for(D, time(21, 0), time(20, 0), zone).hour == 4  # local midnight, UTC
+    assert cutoff_for(D, time(9, 0), time(20, 0), zone).hour == 0  # 20:00 EDT

@@ -12,10 +12,21 @@ import asyncio
 import json
 import logging
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 TOKEN = "drill-token"
+
+
+class OffsetClock:
+    """The system clock moved ``offset`` ahead: the bot restarted after simulated downtime."""
+
+    def __init__(self, offset: timedelta) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 def build_settings(config: dict[str, Any]) -> Any:
@@ -41,7 +52,8 @@ async def main(config: dict[str, Any]) -> None:
     from bot.app import create_bot
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    bot = create_bot(build_settings(config))
+    offset = timedelta(seconds=float(config.get("clock_offset_seconds", 0)))
+    bot = create_bot(build_settings(config), clock=OffsetClock(offset))
     bot._connection.guild_ready_timeout = 0.2  # the emulator sends every guild at once
     async with bot:
         await bot.start(TOKEN)

@@ -77,3 +77,37 @@ async def test_smoke_scenario_passes(sandbox: Sandbox) -> None:
     ]
     assert await sandbox.bot.services.db.fetchval("SELECT COUNT(*) FROM checkins") == 1
     assert sandbox.errors.messages == []
+
+
+async def test_checkin_safety_item_yes_over_the_wire(sandbox: Sandbox) -> None:
+    """The real bot and discord.py against the emulator: a radio answer of "yes" to the
+    safety item reaches the bot, which answers privately with the crisis resources and the
+    safety-plan button, alerts staff (urgent, no answers) and sends the resources by DM."""
+    emu, world = sandbox.emulator, sandbox.world
+    alex, dana = world.user("client1"), world.user("facilitator")
+    staff = world.channels["staff-alerts"]
+    enrolled = await emu.slash(dana.id, staff, "client enroll", {"member": alex.id})
+    assert enrolled.answered
+    form = await emu.slash(alex.id, world.channels["welcome"], "checkin today")
+    assert form.modal is not None
+    done = await emu.submit_modal(
+        alex.id,
+        str(form.modal["custom_id"]),
+        {"mood": "4", "craving": "3", "used": "no", "safety": "yes", "note": "wire-note-9113"},
+    )
+    await emu.settle()
+    assert done.ephemeral and done.text.startswith("Thank you for telling me.")
+    buttons = [c["custom_id"] for row in done.components for c in row["components"]]
+    assert buttons == ["iop:safetyplan:show", "iop:checkin:talk"]
+    await sandbox.bot.run_due_work()
+    await emu.settle()
+    alerts = [m for m in emu.channel_messages(staff) if m.get("embeds")]
+    assert any("Crisis language" in str(m["embeds"]) for m in alerts)
+    assert all("wire-note-9113" not in str(m) for m in emu.channel_messages(staff))
+    kinds = await sandbox.bot.services.db.fetchall(
+        "SELECT kind, status FROM outbox WHERE target_type = 'dm'"
+    )
+    assert ("crisis_resources", "sent") in [tuple(r) for r in kinds]
+    stored = await sandbox.bot.services.db.fetchval("SELECT safety FROM checkins")
+    assert stored == "yes"
+    assert sandbox.errors.messages == []

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from bot.db.codec import day, parse_day, parse_ts, ts
 from bot.db.database import Database, Transaction
-from bot.domain.checkins import CheckinAnswers, Used
+from bot.domain.checkins import CheckinAnswers, Safety, Used
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +28,18 @@ class Checkin:
     mood: int
     craving: int
     used: Used
-    sleep_hours: float
+    sleep_hours: float | None  # None: the form did not ask
     note: str | None
     submitted_at: datetime
     created_at: datetime
     replaced: int
+    safety: Safety | None = None  # thoughts of ending one's life; None: not asked
 
     @property
     def answers(self) -> CheckinAnswers:
-        return CheckinAnswers(self.mood, self.craving, self.used, self.sleep_hours, self.note)
+        return CheckinAnswers(
+            self.mood, self.craving, self.used, self.sleep_hours, self.note, self.safety
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +75,12 @@ def _checkin(row: sqlite3.Row) -> Checkin:
         mood=row["mood"],
         craving=row["craving"],
         used=row["used"],
-        sleep_hours=float(row["sleep_hours"]),
+        sleep_hours=None if row["sleep_hours"] is None else float(row["sleep_hours"]),
         note=row["note"],
         submitted_at=parse_ts(row["submitted_at"]),
         created_at=parse_ts(row["created_at"]),
         replaced=row["replaced"],
+        safety=row["safety"],
     )
 
 
@@ -207,10 +211,11 @@ class CheckinRepository:
         )
         row = await tx.fetchone(
             "INSERT INTO checkins (user_id, local_date, mood, craving, used, sleep_hours, note, "
-            "submitted_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "safety, submitted_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id, local_date) DO UPDATE SET mood = excluded.mood, "
             "craving = excluded.craving, used = excluded.used, "
             "sleep_hours = excluded.sleep_hours, note = excluded.note, "
+            "safety = excluded.safety, "
             "submitted_at = excluded.submitted_at, replaced = checkins.replaced + 1 "
             "RETURNING id",
             (
@@ -221,6 +226,7 @@ class CheckinRepository:
                 answers.used,
                 answers.sleep_hours,
                 answers.note,
+                answers.safety,
                 ts(now),
                 ts(now),
             ),
@@ -289,6 +295,14 @@ class CheckinRepository:
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, local_date) DO NOTHING "
             "RETURNING user_id",
             (user_id, day(local_date), status, ts(planned_at), ts(now)),
+        )
+        return row is not None
+
+    async def prompt_recorded_in(self, tx: Transaction, user_id: int, local_date: date) -> bool:
+        """Whether the planner already handled ``local_date`` (queued, late or skipped)."""
+        row = await tx.fetchone(
+            "SELECT 1 FROM checkin_prompts WHERE user_id = ? AND local_date = ?",
+            (user_id, day(local_date)),
         )
         return row is not None
 

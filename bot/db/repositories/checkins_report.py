@@ -34,6 +34,7 @@ class WeekTotals(NamedTuple):
     mood_total: int
     craving_total: int
     use_reported: int  # days with used = 'yes'
+    safety_yes: int  # days the safety question was answered yes
 
 
 class CheckinReportRepository:
@@ -62,9 +63,10 @@ class CheckinReportRepository:
             "WITH w (user_id, first, last) AS MATERIALIZED ("
             "  SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)"
             ") "
-            "SELECT w.user_id, COUNT(*), SUM(c.mood), SUM(c.craving), SUM(c.used = 'yes') "
+            "SELECT w.user_id, COUNT(*), SUM(c.mood), SUM(c.craving), SUM(c.used = 'yes'), "
+            "SUM(c.safety IS 'yes') "
             "FROM w JOIN checkins c ON c.user_id = w.user_id "
             "AND c.local_date BETWEEN w.first AND w.last GROUP BY w.user_id",
             (spec,),
         )
-        return {int(r[0]): WeekTotals(r[1], r[2], r[3], r[4]) for r in rows}
+        return {int(r[0]): WeekTotals(r[1], r[2], r[3], r[4], r[5]) for r in rows}

@@ -224,13 +224,19 @@ class FamilySessionRepository:
 
     async def respond(
         self, tx: Transaction, session_id: int, responder_id: int, answer: str, now: datetime
-    ) -> None:
+    ) -> str | None:
+        """Record the answer; return the one it replaced (None if it is the first)."""
+        earlier = await tx.fetchone(
+            "SELECT answer FROM family_responses WHERE session_id = ? AND responder_id = ?",
+            (session_id, responder_id),
+        )
         await tx.execute(
             "INSERT INTO family_responses (session_id, responder_id, answer, at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, responder_id) "
             "DO UPDATE SET answer = excluded.answer, at = excluded.at",
             (session_id, responder_id, answer, ts(now)),
         )
+        return None if earlier is None else str(earlier["answer"])
 
     async def responses(self, session_id: int) -> list[Response]:
         rows = await self.db.fetchall(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.db.codec import parse_ts, parse_ts_or_none, ts, ts_or_none
 from bot.db.database import Database, Transaction
@@ -30,6 +30,7 @@ class OutboxRow:
     message_id: int | None
     sent_at: datetime | None
     created_at: datetime
+    claimed_at: datetime | None = None
 
     @property
     def nonce(self) -> str:
@@ -54,6 +55,7 @@ def _row(row: sqlite3.Row) -> OutboxRow:
         message_id=row["message_id"],
         sent_at=parse_ts_or_none(row["sent_at"]),
         created_at=parse_ts(row["created_at"]),
+        claimed_at=parse_ts_or_none(row["claimed_at"]),
     )
 
 
@@ -109,11 +111,15 @@ class OutboxRepository:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
         return None if row is None else _row(row)
 
-    async def expire_due(self, tx: Transaction, now: datetime) -> int:
+    async def expire_due(self, tx: Transaction, now: datetime, *, grace: timedelta) -> int:
+        """Expire queued rows past ``expires_at``, except a retry the dispatcher capped at
+        ``expires_at`` itself: that last attempt is still made (within ``grace``)."""
         return await tx.rowcount(
             "UPDATE outbox SET status = 'expired', updated_at = ? "
-            "WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ?",
-            (ts(now), ts(now)),
+            "WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ? "
+            "AND NOT (next_attempt_at IS NOT NULL AND next_attempt_at >= expires_at "
+            "AND expires_at > ?)",
+            (ts(now), ts(now), ts(now - grace)),
         )
 
     async def claim_due(self, tx: Transaction, now: datetime, limit: int) -> list[OutboxRow]:
@@ -126,21 +132,55 @@ class OutboxRepository:
         )
         return sorted((_row(r) for r in rows), key=lambda r: (r.due_at, r.id))
 
-    async def release_claims(self, tx: Transaction, now: datetime) -> int:
-        """After a crash: rows left in 'sending' go back to 'pending' (same id, same nonce)."""
-        return await tx.rowcount(
-            "UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'sending'",
-            (ts(now),),
+    async def list_sending(self) -> list[OutboxRow]:
+        """Rows a crashed run left in 'sending' (their outcome is unknown)."""
+        rows = await self.db.fetchall("SELECT * FROM outbox WHERE status = 'sending' ORDER BY id")
+        return [_row(r) for r in rows]
+
+    async def release_claim(self, tx: Transaction, row_id: int, now: datetime) -> None:
+        """A 'sending' row goes back to 'pending' (same id, same nonce)."""
+        await tx.execute(
+            "UPDATE outbox SET status = 'pending', updated_at = ? "
+            "WHERE id = ? AND status = 'sending'",
+            (ts(now), row_id),
         )
 
+    async def attributed_message_ids(
+        self, target_type: str, target_id: int, since: datetime
+    ) -> set[int]:
+        """Message ids already recorded for rows sent to this target since ``since``."""
+        rows = await self.db.fetchall(
+            "SELECT message_id FROM outbox WHERE target_type = ? AND target_id = ? "
+            "AND message_id IS NOT NULL AND sent_at >= ?",
+            (target_type, target_id, ts(since)),
+        )
+        return {int(r["message_id"]) for r in rows}
+
     async def mark_sent(
-        self, tx: Transaction, row_id: int, message_id: int | None, now: datetime
+        self, tx: Transaction, row_id: int, message_id: int | None, sent_at: datetime
     ) -> None:
         await tx.execute(
             "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, "
             "attempts = attempts + 1, error_code = NULL, error = NULL, updated_at = ? "
             "WHERE id = ?",
-            (message_id, ts(now), ts(now), row_id),
+            (message_id, ts(sent_at), ts(sent_at), row_id),
+        )
+
+    async def mark_failed_after_send(
+        self,
+        tx: Transaction,
+        row_id: int,
+        *,
+        message_id: int | None,
+        sent_at: datetime,
+        error: str,
+        now: datetime,
+    ) -> None:
+        """Discord made the message but its bookkeeping failed: 'failed', with the message."""
+        await tx.execute(
+            "UPDATE outbox SET status = 'failed', message_id = ?, sent_at = ?, "
+            "attempts = attempts + 1, error_code = NULL, error = ?, updated_at = ? WHERE id = ?",
+            (message_id, ts(sent_at), error, ts(now), row_id),
         )
 
     async def mark_retry(

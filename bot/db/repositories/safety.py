@@ -175,13 +175,8 @@ class SafetyRepository:
     async def delete_reports_by(self, tx: Transaction, reporter_id: int) -> int:
         return await tx.rowcount("DELETE FROM reports WHERE reporter_id = ?", (reporter_id,))
 
-    async def purge_before(
-        self, tx: Transaction, *, events_cutoff: datetime, reports_cutoff: datetime
-    ) -> dict[str, int]:
-        events = await tx.rowcount(
-            "DELETE FROM crisis_events WHERE created_at < ?", (ts(events_cutoff),)
-        )
-        reports = await tx.rowcount(
-            "DELETE FROM reports WHERE created_at < ?", (ts(reports_cutoff),)
-        )
-        return {"crisis_events": events, "reports": reports}
+    async def purge_events_before(self, tx: Transaction, cutoff: datetime) -> int:
+        return await tx.rowcount("DELETE FROM crisis_events WHERE created_at < ?", (ts(cutoff),))
+
+    async def purge_reports_before(self, tx: Transaction, cutoff: datetime) -> int:
+        return await tx.rowcount("DELETE FROM reports WHERE created_at < ?", (ts(cutoff),))

@@ -57,7 +57,7 @@ class CoreBase:
                 bot_user_id=lambda: self.bot_id,
             )
         )
-        self.nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
+        self.nonces: dict[tuple[int, int, str], tuple[int, datetime]] = {}
         self.requests: list[JSON] = []
         self.unimplemented: list[JSON] = []
         self.last_request_at = 0.0

@@ -15,7 +15,6 @@ It is built in layers, each in its own module:
 from __future__ import annotations
 
 import copy
-import time
 
 from bot.sandbox.emulator import permissions as perm
 from bot.sandbox.emulator.base import CoreBase, utc_now
@@ -73,12 +72,13 @@ class EmulatorCore(MessageCore):
         key = (int(channel["id"]), self.bot_id, str(nonce))
         if nonce is not None and payload.get("enforce_nonce"):
             earlier = self.nonces.get(key)
-            if earlier is not None and time.monotonic() - earlier[1] < NONCE_TTL_SECONDS:
+            age = (self.now() - earlier[1]).total_seconds() if earlier is not None else None
+            if earlier is not None and age is not None and age < NONCE_TTL_SECONDS:
                 stored = self.state.messages.get(earlier[0])
                 if stored is not None:
                     return copy.deepcopy(stored.data)
         message = self.build_message(channel, self.bot_user, payload, uploads)
         if nonce is not None:
-            self.nonces[key] = (int(message["id"]), time.monotonic())
+            self.nonces[key] = (int(message["id"]), self.now())
         self.deliver(channel, message)
         return copy.deepcopy(message)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.sandbox.emulator.base import CoreBase
 
 APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
+RADIO_GROUP, CHECKBOX_GROUP, CHECKBOX = 21, 22, 23
 ACK_DEADLINE = 3.0
 TOKEN_LIFETIME = 15 * 60.0
 DEFERRED_UPDATE_GRACE = 1.0
@@ -324,6 +325,8 @@ def _fill_input(item: JSON, values: dict[str, Any], label: str | None) -> JSON:
         if text and len(text) < int(item.get("min_length") or 0):
             raise InteractionError(f"the form field {custom_id!r} is too short")
         return {"type": 4, "id": item.get("id"), "custom_id": custom_id, "value": text}
+    if item.get("type") in (RADIO_GROUP, CHECKBOX_GROUP, CHECKBOX):
+        return _fill_choice(item, value)
     chosen = [] if value is None else (value if isinstance(value, list) else [value])
     return {
         "type": item.get("type"),
@@ -331,3 +334,34 @@ def _fill_input(item: JSON, values: dict[str, Any], label: str | None) -> JSON:
         "custom_id": custom_id,
         "values": [str(v) for v in chosen],
     }
+
+
+def _fill_choice(item: JSON, value: Any) -> JSON:
+    """A radio group (``value``: one option or None), a checkbox group (``values``) or a
+    checkbox (``value``: bool), as Discord sends them; a choice the form does not offer
+    is refused like a client would never send it."""
+    kind, custom_id = item.get("type"), item.get("custom_id")
+    out: JSON = {"type": kind, "id": item.get("id"), "custom_id": custom_id}
+    required = item.get("required", True)
+    if kind == CHECKBOX:
+        if value is None:
+            value = bool(item.get("default", False))
+        if not isinstance(value, bool):
+            raise InteractionError(f"the checkbox {custom_id!r} takes true or false")
+        out["value"] = value
+        return out
+    offered = [str(o.get("value")) for o in item.get("options") or []]
+    chosen = [] if value is None else (value if isinstance(value, list) else [value])
+    chosen = [str(v) for v in chosen]
+    unknown = [v for v in chosen if v not in offered]
+    if unknown:
+        raise InteractionError(f"the form field {custom_id!r} has no option {unknown[0]!r}")
+    if required and not chosen:
+        raise InteractionError(f"the form field {custom_id!r} is required")
+    if kind == RADIO_GROUP:
+        if len(chosen) > 1:
+            raise InteractionError(f"the form field {custom_id!r} takes one option")
+        out["value"] = chosen[0] if chosen else None
+    else:
+        out["values"] = chosen
+    return out

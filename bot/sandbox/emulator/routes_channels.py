@@ -107,6 +107,14 @@ def _readable_channel(emu: EmulatorCore, call: Call) -> JSON:
     return channel
 
 
+def _as_fetched(message: JSON) -> JSON:
+    """A stored message as a later GET returns it: Discord keeps no nonce with a message
+    (only the create response and MESSAGE_CREATE carry it)."""
+    fetched = copy.deepcopy(message)
+    fetched.pop("nonce", None)
+    return fetched
+
+
 async def list_messages(emu: EmulatorCore, call: Call) -> Any:
     channel = _readable_channel(emu, call)
     messages = emu.state.messages_in(int(channel["id"]))
@@ -120,13 +128,13 @@ async def list_messages(emu: EmulatorCore, call: Call) -> Any:
         messages = [m for m in messages if int(m["id"]) < int(before)]
     if after is not None:
         messages = [m for m in messages if int(m["id"]) > int(after)]
-        return [copy.deepcopy(m) for m in reversed(messages[:limit])]
+        return [_as_fetched(m) for m in reversed(messages[:limit])]
     if around is not None:
         older = [m for m in messages if int(m["id"]) <= int(around)][-(limit // 2 + 1) :]
         newer = [m for m in messages if int(m["id"]) > int(around)][: limit // 2]
         messages = older + newer
     # Newest first, like Discord.
-    return [copy.deepcopy(m) for m in reversed(messages[-limit:])]
+    return [_as_fetched(m) for m in reversed(messages[-limit:])]
 
 
 async def get_message(emu: EmulatorCore, call: Call) -> Any:
@@ -134,7 +142,7 @@ async def get_message(emu: EmulatorCore, call: Call) -> Any:
     stored = emu.state.live_message(int(channel["id"]), call.snowflake("message_id"))
     if stored is None or stored.ephemeral:
         raise not_found(UNKNOWN_MESSAGE, "Message")
-    return copy.deepcopy(stored.data)
+    return _as_fetched(stored.data)
 
 
 async def create_message(emu: EmulatorCore, call: Call) -> Any:

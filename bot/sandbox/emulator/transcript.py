@@ -57,6 +57,21 @@ def simple_components(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+def modal_questions(rows: list[dict[str, Any]]) -> list[str]:
+    """A form's questions as a reader sees them: the label, and the choices offered."""
+    out: list[str] = []
+    for row in rows:
+        inner = row.get("component") if row.get("type") == 18 else None
+        items = [inner] if isinstance(inner, dict) else list(row.get("components") or [])
+        for item in items:
+            text = str(row.get("label") or item.get("label") or item.get("custom_id") or "")
+            options = [str(o.get("label")) for o in item.get("options") or []]
+            if item.get("type") == 23:
+                options = ["tick box"]
+            out.append(f"{text} ({' | '.join(options)})" if options else text)
+    return out
+
+
 class Transcript:
     def __init__(
         self,
@@ -101,6 +116,7 @@ class Transcript:
     def record_modal(
         self, *, channel_id: int, channel: str, recipient_id: int, modal: dict[str, Any]
     ) -> None:
+        questions = modal_questions(modal.get("components") or [])
         entry: Entry = {
             "ts": self._ts(),
             "kind": "ephemeral",
@@ -108,10 +124,14 @@ class Transcript:
             "channel_id": str(channel_id),
             "channel": channel,
             "recipient_id": str(recipient_id),
-            "content": f"[form] {modal.get('title', '')}",
+            "content": " / ".join([f"[form] {modal.get('title', '')}", *questions]),
             "embeds": [],
             "components": simple_components(modal.get("components") or []),
-            "modal": {"custom_id": modal.get("custom_id"), "title": modal.get("title")},
+            "modal": {
+                "custom_id": modal.get("custom_id"),
+                "title": modal.get("title"),
+                "questions": questions,
+            },
         }
         self._write(entry)
 

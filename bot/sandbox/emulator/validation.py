@@ -136,7 +136,37 @@ def check_modal(data: dict[str, Any]) -> None:
             path: tuple[str | int, ...] = ("data", "components", index)
             if item.get("type") == TEXT_INPUT:
                 _check_text_input(errors, path, item, row)
+            elif item.get("type") in CHOICE_LIMITS:
+                _check_choice(errors, path, item, row)
     errors.raise_if_any()
+
+
+# Radio group 2-10 options, checkbox group 1-10 (Discord's spec); a checkbox has none.
+CHOICE_LIMITS = {21: (2, 10), 22: (1, 10), 23: (0, 0)}
+
+
+def _check_choice(
+    errors: FormErrors, path: tuple[str | int, ...], item: dict[str, Any], row: dict[str, Any]
+) -> None:
+    if row.get("type") != LABEL:
+        errors.add(
+            (*path, "type"), "COMPONENT_LAYOUT_INVALID", "Choice inputs must be inside a label."
+        )
+    if len(str(row.get("label") or "")) > 45:
+        errors.too_long((*path, "label"), 45)
+    if len(str(row.get("description") or "")) > 100:
+        errors.too_long((*path, "description"), 100)
+    low, high = CHOICE_LIMITS[int(item["type"])]
+    options = item.get("options") or []
+    if high and not low <= len(options) <= high:
+        errors.add(
+            (*path, "component", "options"),
+            "BASE_TYPE_BAD_LENGTH",
+            f"Must be between {low} and {high} in length.",
+        )
+    values = [str(o.get("value")) for o in options]
+    if len(set(values)) != len(values):
+        errors.add((*path, "component", "options"), "DUPLICATE_VALUE", "Values must be unique.")
 
 
 def _check_text_input(

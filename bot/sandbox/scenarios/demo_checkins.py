@@ -4,7 +4,9 @@ client's own history chart.
 
 * The clock moves to each client's next local 09:00, earliest first; each gets one DM,
   "Your daily check-in is open.", with a Check in button.
-* Alex (client1) presses the button and answers with craving 9: the reply is private.
+* Alex (client1) presses the button; the form asks mood, craving, "used" (a choice), the
+  safety question (a yes/no choice; Alex answers no) and a note. Craving 9: the private
+  reply offers coping options and the "Talk to a facilitator" button.
 * A "High craving" alert appears in staff-alerts (no answers in it); Dana acknowledges
   it and opens "View check-in", which only she sees.
 * Alex runs /checkin history and gets the 30-day chart privately.
@@ -33,6 +35,17 @@ def _ids(message: dict[str, Any]) -> list[str]:
         for component in [item, *(item.get("components") or [])]:
             if component.get("custom_id"):
                 found.append(str(component["custom_id"]))
+    return found
+
+
+def _questions(modal: dict[str, Any]) -> dict[str, str]:
+    """``custom_id → "text" | "radio" | …`` for a form's questions (inside labels)."""
+    kinds = {4: "text", 21: "radio", 22: "checkboxes", 23: "checkbox"}
+    found: dict[str, str] = {}
+    for row in modal.get("components") or []:
+        for item in [row.get("component") or {}, *(row.get("components") or [])]:
+            if item.get("custom_id"):
+                found[str(item["custom_id"])] = kinds.get(int(item.get("type", 0)), "other")
     return found
 
 
@@ -77,14 +90,28 @@ async def run(ctx: ScenarioContext) -> None:
     if not ctx.expect(prompts, "Alex has a check-in prompt to answer"):
         return
     shown = await ctx.click(alex, prompts[-1], OPEN_ID)
-    ctx.expect(shown.modal is not None, "the Check in button opens the check-in form")
+    if not ctx.expect(shown.modal is not None, "the Check in button opens the check-in form"):
+        return
+    form = shown.modal or {}
+    questions = _questions(form)
+    ctx.expect(
+        questions.get("safety") == "radio" and questions.get("used") == "radio",
+        "the form asks the safety question and 'used' as choices (radio buttons)",
+    )
+    ctx.expect(len(form.get("components") or []) <= 5, "the form stays within five questions")
+    custom_id = str(form.get("custom_id", ""))
+    ctx.expect(custom_id.startswith(MODAL_PREFIX), "the form's id carries who and which day")
     done = await ctx.submit_modal(
         alex,
-        f"{MODAL_PREFIX}{alex.id}",
-        {"mood": "5", "craving": "9", "used": "no", "sleep": "6.5", "note": "rough evening"},
+        custom_id,
+        {"mood": "5", "craving": "9", "used": "no", "safety": "no", "note": "rough evening"},
     )
     ctx.expect(done.ephemeral and "saved" in done.text, "Alex's check-in is confirmed privately")
     ctx.expect("streak" in done.text.lower(), "the confirmation shows the check-in streak")
+    ctx.expect(
+        "press the button below" in done.text and done.text.count("Thank you") <= 1,
+        "a high craving gets coping options and the talk button, in one confirmation",
+    )
     await ctx.advance(timedelta(minutes=1))
 
     alert = await _alert_for(ctx, alex)

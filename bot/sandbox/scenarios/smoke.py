@@ -20,7 +20,7 @@ from bot.sandbox.world import WorldUser
 
 PROMPT = "Your daily check-in is open."
 OPEN_ID = "iop:checkin:open"
-CALM_ANSWERS = {"mood": "7", "craving": "1", "used": "no", "sleep": "7"}
+CALM_ANSWERS = {"mood": "7", "craving": "1", "used": "no", "safety": "no"}
 
 
 def button_ids(message: dict[str, Any]) -> list[str]:
