@@ -121,3 +121,19 @@ def test_shipped_model_catches_what_the_rules_miss_and_respects_denial():
     asked = "any urge to take all your pills tonight?"
     assert detect_crisis(asked) is not None  # the model alone fires on the question
     assert detect_crisis(f"{asked} no") is None
+
+
+def test_detection_needs_no_numerical_libraries_at_run_time():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from bot.domain.crisis import detect_crisis\n"
+        "detect_crisis('thinking about the pills in my drawer tonight')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'scipy', 'sklearn'}))\n"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
