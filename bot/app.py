@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import importlib.util
 import json
 import logging
 import secrets
@@ -33,6 +32,7 @@ from bot.db.repositories.dm_channels import DmChannelRepository
 from bot.db.repositories.ledger import LedgerRepository
 from bot.db.repositories.meta import MetaRepository
 from bot.db.repositories.outbox import OutboxRepository
+from bot.extensions import CORE_COGS, installed
 from bot.files import program_file_problems
 from bot.keys import key_file_path, load_program_key
 from bot.services.alerts import Alerts
@@ -40,20 +40,26 @@ from bot.services.audit import Audit
 from bot.services.clock import Clock, SystemClock
 from bot.services.container import Services
 from bot.services.dispatcher import Dispatcher
+from bot.services.doctor import (
+    CheckLine,
+    GuildView,
+    commands_check,
+    guild_checks,
+)
 from bot.services.errors import handle_interaction_error
 from bot.services.jobs import Jobs
 from bot.services.notices import Notice
 from bot.services.outbox import ChannelTarget, Outbox
 from bot.services.permissions import Permissions
 from bot.services.sender import DiscordSender, make_limiter
-from bot.services.staff_channel import alert_channel_problems
 from bot.services.tasks import TaskGroup
 
 log = logging.getLogger("iopbot.app")
 
-CORE_COGS = ("clients", "alerts")
 DISPATCH_JOB = "outbox:dispatch"
 COMMANDS_HASH_KEY = "commands_hash"
+# Failing start-up checks about posting alerts are logged as errors, the rest as warnings.
+ALERT_CHANNEL_CHECKS = ("channels.staff_alerts", "roles.on_call")
 GATEWAY_FAILURES = 5
 # Errors no reconnect can fix: they end the process (bot/cli.py gives each an exit code).
 FATAL_GATEWAY_ERRORS = (discord.LoginFailure, discord.PrivilegedIntentsRequired)
@@ -74,9 +80,8 @@ def cog_modules(settings: Settings) -> list[str]:
 
 
 def unknown_cogs(settings: Settings) -> list[str]:
-    return [
-        name for name in settings.cogs.enabled if importlib.util.find_spec(f"cogs.{name}") is None
-    ]
+    present = set(installed(settings.cogs.enabled))
+    return [name for name in settings.cogs.enabled if name not in present]
 
 
 class IopBot(commands.Bot):
@@ -115,6 +120,7 @@ class IopBot(commands.Bot):
         self._services: Services | None = None
         self._db_lock: DatabaseLock | None = None
         self._kick_pending = False
+        self.started_at = self.clock.now()
         # Start-up steps that failed without stopping the bot (logged, told to the mod log).
         self.degraded: list[str] = []
         self._ready_count = 0
@@ -227,7 +233,7 @@ class IopBot(commands.Bot):
             settings=settings,
             db=db,
             clock=clock,
-            jobs=Jobs(misfire_grace_seconds=settings.outbox.misfire_grace_seconds),
+            jobs=Jobs(misfire_grace_seconds=settings.outbox.misfire_grace_seconds, clock=clock),
             tasks=TaskGroup(),
             outbox=outbox,
             dispatcher=dispatcher,
@@ -296,23 +302,16 @@ class IopBot(commands.Bot):
 
     async def _verify_guild_setup(self) -> None:
         await self.wait_until_ready()
-        for problem in self.missing_setup():
-            log.warning("setup.missing", extra={"problem": problem})
-        for problem in self.alert_channel_access():
-            # Alerts are the safety net: say exactly which permission is missing, loudly.
-            log.error("setup.alert_channel", extra={"problem": problem})
+        for line in await self.doctor_lines():
+            if line.ok:
+                continue
+            if line.label.startswith(ALERT_CHANNEL_CHECKS):
+                # Alerts are the safety net: say exactly which permission is missing, loudly.
+                log.error("setup.alert_channel", extra={"problem": line.render()})
+            else:
+                log.warning("setup.problem", extra={"problem": line.render()})
         if self.degraded:
             await self._announce_degraded()
-
-    def alert_channel_access(self) -> list[str]:
-        """What stops the bot from posting alerts in the staff channel (exact permissions)."""
-        guild_id = self.settings.discord.guild_id
-        guild = self.get_guild(guild_id) if guild_id else None
-        if guild is None or self.settings.channels.staff_alerts is None:
-            return []  # missing_setup() already says so
-        if guild.get_channel(self.settings.channels.staff_alerts) is None:
-            return []
-        return alert_channel_problems(guild, self.settings)
 
     async def _announce_degraded(self) -> None:
         """Tell the staff (mod log) what did not start; the log has the tracebacks."""
@@ -369,24 +368,31 @@ class IopBot(commands.Bot):
     async def on_ready(self) -> None:
         self._ready_count += 1
 
-    def missing_setup(self) -> list[str]:
-        """Configured roles and channels that do not exist in the server."""
+    async def doctor_lines(self) -> list[CheckLine]:
+        """The doctor's server checks on the gateway's view (start-up, /iopbot status)."""
         guild_id = self.settings.discord.guild_id
         guild = self.get_guild(guild_id) if guild_id else None
-        if guild is None:
-            return [f"discord.guild_id: the bot is not in server {guild_id}"]
-        problems = []
-        for name, role_id in self.settings.roles.model_dump().items():
-            if role_id is not None and guild.get_role(role_id) is None:
-                problems.append(f"roles.{name}: no role {role_id} in the server")
-            elif role_id is None and name in ("facilitator", "client"):
-                problems.append(f"roles.{name}: not configured")
-        for name, channel_id in self.settings.channels.model_dump().items():
-            if channel_id is not None and guild.get_channel(channel_id) is None:
-                problems.append(f"channels.{name}: no channel {channel_id} in the server")
-            elif channel_id is None and name in ("staff_alerts", "mod_log"):
-                problems.append(f"channels.{name}: not configured")
-        return problems
+        view = GuildView.from_cache(guild) if guild is not None else None
+        if guild is None or view is None:
+            return [
+                CheckLine(
+                    False,
+                    f"discord.guild_id: the bot is not in server {guild_id}",
+                    "run `iopbot setup`, or invite the bot with `iopbot invite-url`",
+                )
+            ]
+        needed = discord.Permissions.none()
+        for cog in self.cogs.values():
+            needed.value |= getattr(cog, "required_permissions", needed).value
+        # (No intent lines: Discord refuses a connection that asks for one not turned on.)
+        lines = guild_checks(view, self.settings, needed)
+        try:
+            synced = await self.tree.fetch_commands(guild=guild)
+        except discord.HTTPException:
+            return lines
+        expected = [c.name for c in self.tree.get_commands(guild=guild)]
+        lines.append(commands_check(expected, [c.name for c in synced]))
+        return lines
 
     async def close(self) -> None:
         if self._services is not None:

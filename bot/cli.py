@@ -1,5 +1,5 @@
 """The ``iopbot`` command: run, migrate, check-config, sync, invite-url, backup, restore,
-verify-audit, crisis-scan, sandbox."""
+verify-audit, crisis-scan, setup, doctor, sandbox."""
 
 from __future__ import annotations
 
@@ -15,15 +15,19 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot import cli_data
+from bot import cli_data, cli_setup
 from bot.config import ConfigError, Settings, load_settings, summarize
 from bot.db.database import Database
 from bot.db.lock import DatabaseInUse
 from bot.db.migrate import MigrationError, current_version, load_migrations, migrate
 from bot.files import restrict_umask
+
+if TYPE_CHECKING:
+    from bot.cogbase import IopCog
 
 DEFAULT_CONFIG = Path("config.toml")
 MISSING_CREDENTIALS_HELP = """\
@@ -133,12 +137,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return asyncio.run(_migrate(_settings(args), args.status))
 
 
-def required_permissions(settings: Settings) -> discord.Permissions:
-    """The union of what the enabled cogs declare they need."""
+def cog_classes(settings: Settings) -> list[type[IopCog]]:
+    """The IopCog classes of the enabled cogs (imported, never instantiated)."""
     from bot.app import cog_modules
     from bot.cogbase import IopCog
 
-    needed = discord.Permissions(BASE_PERMISSIONS.value)
+    found: list[type[IopCog]] = []
     for package_name in cog_modules(settings):
         package = importlib.import_module(package_name)
         modules = [package] + [
@@ -147,9 +151,28 @@ def required_permissions(settings: Settings) -> discord.Permissions:
         ]
         for module in modules:
             for _, cls in inspect.getmembers(module, inspect.isclass):
-                if issubclass(cls, IopCog) and cls is not IopCog:
-                    needed.value |= cls.required_permissions.value
+                if issubclass(cls, IopCog) and cls is not IopCog and cls not in found:
+                    found.append(cls)
+    return found
+
+
+def required_permissions(settings: Settings) -> discord.Permissions:
+    """The union of what the enabled cogs declare they need."""
+    needed = discord.Permissions(BASE_PERMISSIONS.value)
+    for cls in cog_classes(settings):
+        needed.value |= cls.required_permissions.value
     return needed
+
+
+def expected_command_names(settings: Settings) -> set[str]:
+    """Top-level slash command names the enabled cogs declare on their classes."""
+    names: set[str] = set()
+    for cls in cog_classes(settings):
+        if cls.__cog_is_app_commands_group__:
+            names.add(str(cls.__cog_group_name__))
+            continue
+        names.update(command.name for command in cls.__cog_app_commands__)
+    return names
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
@@ -362,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("crisis-scan", "Run the crisis detector over JSON lines (text field); - is stdin.")
     p.add_argument("file", help="JSON lines file with a text field, or - for stdin")
     p.set_defaults(func=cmd_crisis_scan)
+    cli_setup.add_commands(add)
     from bot.sandbox import cli as sandbox_cli
 
     p = sub.add_parser(

@@ -11,6 +11,7 @@ import asyncio
 import os
 import sqlite3
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from bot.config import Settings
@@ -18,20 +19,28 @@ from bot.db.database import Database
 from bot.db.lock import database_in_use
 from bot.db.migrate import load_migrations
 from bot.files import database_files, make_private
+from bot.services.clock import SystemClock
+from bot.services.doctor_local import record_backup
 
 # A restore source must hold at least these (the spine every iopbot schema has).
 IOPBOT_TABLES = frozenset({"meta", "outbox", "audit_log", "clients"})
 
 
 async def _backup(settings: Settings, target: Path) -> int:
+    await backup_database(settings, target, SystemClock().now())
+    print(f"Backed up {settings.database.path} to {target}")
+    return 0
+
+
+async def backup_database(settings: Settings, target: Path, now: datetime) -> None:
+    """Copy the database to the new file ``target``; note ``now`` beside it (backup age)."""
     db = Database(settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms)
     await db.connect()
     try:
         await db.backup_to(target)
     finally:
         await db.close()
-    print(f"Backed up {settings.database.path} to {target}")
-    return 0
+    record_backup(settings.database.path, now)
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ from bot.domain.checkins import DEFAULT_ITEMS, check_items
 from bot.domain.language import reveals_treatment
 from bot.domain.localtime import BadTimezone, parse_zone
 from bot.domain.staffing import WEEKDAYS
+from bot.extensions import DEFAULT_ENABLED
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -72,6 +73,10 @@ class ChannelSettings(Section):
     mod_log: int | None = None
     family_welcome: int | None = None
     cohort_category: int | None = None
+    # The staff-only channel holding one care-line thread per client (cogs/careline).
+    # Unset: the bot finds or creates a channel named careline.channel_name that only the
+    # facilitator role and the bot can see.
+    care_team: int | None = None
 
 
 class ProgramSettings(Section):
@@ -125,22 +130,13 @@ class ProgramSettings(Section):
 class DatabaseSettings(Section):
     path: Path = Path("iopbot.sqlite3")
     busy_timeout_ms: int = Field(default=5000, ge=0)
+    # `iopbot doctor` and `/iopbot status` flag the last `iopbot backup` when it is older.
+    backup_max_age_hours: int = Field(default=48, ge=1)
 
 
 class CogSettings(Section):
-    enabled: list[str] = Field(
-        default_factory=lambda: [
-            "clients",
-            "groups",
-            "moderation",
-            "safety",
-            "checkins",
-            "safetyplan",
-            "milestones",
-            "family",
-            "data",
-        ]
-    )
+    # The feature cogs to load; the registry in bot/extensions.py lists them all.
+    enabled: list[str] = Field(default_factory=lambda: list(DEFAULT_ENABLED))
 
 
 class OutboxSettings(Section):
@@ -409,11 +405,33 @@ class SafetyPlanSettings(Section):
         }
 
 
+class CarelineSettings(Section):
+    """The private line from a client to the care team (cogs/careline)."""
+
+    # The channel's name when the bot has to create it (channels.care_team unset).
+    channel_name: str = Field(default="care-line", min_length=1, max_length=100)
+    # How a staff reply is signed in the client's DM: the facilitator's display name
+    # ("name") or ``team_name`` ("team").
+    reply_signature: Literal["name", "team"] = "name"
+    team_name: str = Field(default="Your care team", min_length=1, max_length=60)
+    # Said in the automatic reply to a conversation's first message.
+    answer_time: str = Field(default="within one working day", min_length=1, max_length=120)
+    # A thread message starting with this is an internal note: never sent to the client.
+    note_prefix: str = Field(default="//", min_length=1, max_length=10)
+    # Attachments relayed (as links): images and PDF files up to this size.
+    attachment_max_mb: float = Field(default=8.0, gt=0, le=25)
+    # Per-client limit on relayed messages (the crisis path is never limited).
+    rate_limit_messages: int = Field(default=20, ge=1, le=500)
+    rate_limit_minutes: int = Field(default=10, ge=1, le=1440)
+
+
 class RetentionSettings(Section):
     checkin_answers_days: int = Field(default=365 * 2, ge=1)
     # Safety plans are clinical data like check-in answers: kept this long after their
     # last change, then removed by the daily purge.
     safety_plan_days: int = Field(default=365 * 2, ge=1)
+    # Care-line messages (what a client and staff wrote) are clinical data too.
+    careline_days: int = Field(default=365 * 2, ge=1)
     outbox_days: int = Field(default=90, ge=1)
     audit_days: int = Field(default=365 * 6, ge=365 * 6)
     disclosures_days: int = Field(default=365 * 6, ge=365 * 6)
@@ -449,6 +467,7 @@ class Settings(BaseSettings):
     milestones: MilestoneSettings = Field(default_factory=MilestoneSettings)
     family: FamilySettings = Field(default_factory=FamilySettings)
     safetyplan: SafetyPlanSettings = Field(default_factory=SafetyPlanSettings)
+    careline: CarelineSettings = Field(default_factory=CarelineSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
 
@@ -524,6 +543,6 @@ def summarize(settings: Settings) -> list[str]:
     ]
     for field in ("facilitator", "client", "family", "on_call", "auditor"):
         lines.append(f"roles.{field}: {getattr(settings.roles, field)}")
-    for field in ("staff_alerts", "mod_log", "family_welcome", "cohort_category"):
+    for field in ("staff_alerts", "mod_log", "family_welcome", "cohort_category", "care_team"):
         lines.append(f"channels.{field}: {getattr(settings.channels, field)}")
     return lines

@@ -269,6 +269,10 @@ def valid_args(cast: Cast, command: str, role: str) -> dict[str, Any]:
         "program complete": lambda: {"member": cast.riley},
         "client discharge": lambda: {"member": cast.riley},
         "audit client": lambda: {"member": cast.alex},
+        # outside a care-line thread the client is named (a reply opens their thread)
+        "careline reply": lambda: {"text": f"matrix reply as {role}", "client": cast.alex},
+        "careline note": lambda: {"text": f"matrix note as {role}", "client": cast.alex},
+        "careline close": lambda: {"client": cast.alex},
     }
     if command in specific:
         return specific[command]()

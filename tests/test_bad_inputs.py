@@ -194,6 +194,15 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "safetyplan view", {"member": cast.sam}),
         Case(s, "safetyplan show", {}),
         Case(fa, "safetyplan edit", {}),
+        # the care line: not a client, nobody named outside a thread, nothing to close,
+        # and clients trying staff tools
+        Case(f, "careline reply", {"text": "hello", "client": cast.w.stranger}),
+        Case(f, "careline reply", {"text": "hello"}),
+        Case(f, "careline note", {"text": "a note", "client": cast.w.family}),
+        Case(f, "careline close", {"client": cast.sam}),
+        Case(c, "careline reply", {"text": EVERYONE_PING, "client": cast.sam}),
+        Case(c, "careline note", {"text": "x", "client": cast.sam}),
+        Case(s, "careline close", {"client": cast.alex}),
         # message context menus: one's own message, a bot's message, staff-only deletion
         Case(c, report, {"target": "own"}),
         Case(f, report, {"target": "bot"}),
@@ -231,6 +240,9 @@ def catalogue(cast: Cast, sam_contact: int) -> list[Case]:
         Case(c, "mod note", {"member": cast.sam, "text": EVERYONE_PING}),
         Case(c, "automod install", {}),
         Case(s, "automod status", {}),
+        # /iopbot status: staff-only health view tried by a client and a family member
+        Case(c, "iopbot status", {}),
+        Case(fa, "iopbot status", {}),
         # /alerts: staff-only status tried by a client
         Case(c, "alerts status", {}),
         # /family: someone else's records

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
+from bot.extensions import CORE_COGS
 from bot.sandbox.runner import available_cogs
 from bot.services.userdata import data_cogs, delete_everywhere, gather_export
 from tests.harness import World, program_world
 
-CORE_COGS = ("clients", "alerts")
 # Tables bot/services/userdata.py exports (sections) and deletes itself, whatever is loaded.
 CORE_EXPORTED = {"outbox": "notices", "audit_log": "audit_trail", "crisis_events": "crisis_events"}
 # Rows about the request itself (ids and counts), kept by design (docs/DATA.md).

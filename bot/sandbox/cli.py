@@ -2,6 +2,8 @@
 
 iopbot sandbox                                  # serve; prints the control URL
 iopbot sandbox --scenario smoke --transcript t.jsonl   # run a scenario, exit 0/1
+iopbot sandbox --world empty                    # only a server and the bot (try `setup`)
+iopbot sandbox --scenario setup                 # setup on an empty server, then smoke
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.sandbox.runner import Sandbox, running_sandbox
+from bot.sandbox.runner import WORLDS, Sandbox, running_sandbox
 from bot.sandbox.scenario import ScenarioContext, ScenarioFailed
-from bot.sandbox.scenarios import SCENARIOS
+from bot.sandbox.scenarios import PREPARE, SCENARIOS
 
 DEFAULT_START = "2025-03-03T13:00:00+00:00"  # a Monday, 08:00 in New York
 
@@ -30,6 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="emulator port (0: pick a free one)")
     parser.add_argument(
         "--scenario", choices=sorted(SCENARIOS), help="run a scripted scenario, then exit 0/1"
+    )
+    parser.add_argument(
+        "--world",
+        choices=WORLDS,
+        default="demo",
+        help="demo: a seeded program; empty: only a server with the bot (the setup "
+        "scenario always starts empty)",
     )
     parser.add_argument("--transcript", type=Path, help="write every bot message as JSON lines")
     parser.add_argument("--db", type=Path, help="database file (default: a temporary one)")
@@ -68,6 +77,7 @@ async def main(args: argparse.Namespace) -> int:
         if db_path is None:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="iopbot-sandbox-"))
             db_path = Path(folder) / "iopbot.sqlite3"
+        prepare = PREPARE.get(args.scenario or "")
         async with running_sandbox(
             start=start,
             db_path=db_path,
@@ -75,6 +85,8 @@ async def main(args: argparse.Namespace) -> int:
             latency=args.latency,
             transcript_file=transcript,
             echo=echo,
+            world_kind="empty" if prepare is not None else args.world,
+            prepare=prepare,
         ) as sandbox:
             print(f"iopbot sandbox: control API at {sandbox.emulator.control_url}", flush=True)
             if args.scenario is None:
@@ -95,7 +107,13 @@ async def serve_forever() -> None:
 
 
 async def run_scenario(sandbox: Sandbox, name: str) -> int:
-    ctx = ScenarioContext(sandbox.emulator, sandbox.world, bot=sandbox.bot, clock=sandbox.clock)
+    ctx = ScenarioContext(
+        sandbox.emulator,
+        sandbox.world,
+        bot=sandbox.bot,
+        clock=sandbox.clock,
+        extra=sandbox.extra,
+    )
     try:
         await SCENARIOS[name](ctx)
         await ctx.settle(0.3)

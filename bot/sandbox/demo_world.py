@@ -57,14 +57,19 @@ def seed_demo_world(emulator: Emulator) -> World:
             guild.id, name, overwrites=staff_only if private else None
         )
         world.channels[name] = int(channel["id"])
+    add_people(emulator, world)
+    return world
+
+
+def add_people(emulator: Emulator, world: World) -> None:
+    """The demo's facilitator, three clients and a family member join the server."""
     for key, display_name, role_keys, zone in PEOPLE:
         member = emulator.add_member(
-            guild.id, display_name, roles=[world.roles[r] for r in role_keys]
+            world.guild_id, display_name, roles=[world.roles[r] for r in role_keys]
         )
         world.users[key] = WorldUser(
             key=key, id=int(member["user"]["id"]), name=display_name, timezone=zone
         )
-    return world
 
 
 def _staff_only_overwrites(
@@ -77,3 +82,9 @@ def _staff_only_overwrites(
         {"id": str(roles["auditor"]), "type": 0, "allow": view, "deny": "0"},
         {"id": str(bot_id), "type": 1, "allow": view, "deny": "0"},
     ]
+
+
+def seed_empty_world(emulator: Emulator) -> World:
+    """Only the program's server with the bot in it: what `iopbot setup` starts from."""
+    guild = emulator.create_guild(GUILD_NAME)
+    return World(guild_id=guild.id, bot_user_id=emulator.bot_id)

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.sandbox.demo_world import PROGRAM_TIMEZONE, seed_demo_world
+from bot.extensions import DEFAULT_ENABLED, installed
+from bot.sandbox.demo_world import PROGRAM_TIMEZONE, seed_demo_world, seed_empty_world
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.world import World
 
 log = logging.getLogger(__name__)
 TOKEN = "sandbox-token"  # noqa: S105 - not a secret: the emulator accepts only this
 READY_TIMEOUT = 30.0
+WORLDS = ("demo", "empty")
+# Runs after the world is seeded and before the bot starts: returns the bot's settings
+# and extra values for scenarios (the `setup` scenario runs `iopbot setup` here).
+Prepare = Callable[[Emulator, World, Path], Awaitable[tuple[Any, dict[str, Any]]]]
 
 
 class ErrorCounter(logging.Handler):
@@ -45,10 +49,8 @@ class Sandbox:
 
 
 def available_cogs() -> list[str]:
-    """Every cog the default config enables that is installed (features land over time)."""
-    from bot.config import CogSettings
-
-    return [n for n in CogSettings().enabled if importlib.util.find_spec(f"cogs.{n}") is not None]
+    """Every cog the default config enables that is installed (bot/extensions.py)."""
+    return installed(DEFAULT_ENABLED)
 
 
 def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:
@@ -70,14 +72,14 @@ def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:
             token=SecretStr(TOKEN), guild_id=world.guild_id, api_base=emulator.api_base
         ),
         roles=RoleSettings(
-            facilitator=world.roles["facilitator"],
-            client=world.roles["client"],
-            family=world.roles["family"],
-            on_call=world.roles["on_call"],
-            auditor=world.roles["auditor"],
+            facilitator=world.roles.get("facilitator"),
+            client=world.roles.get("client"),
+            family=world.roles.get("family"),
+            on_call=world.roles.get("on_call"),
+            auditor=world.roles.get("auditor"),
         ),
         channels=ChannelSettings(
-            staff_alerts=world.channels["staff-alerts"], mod_log=world.channels["mod-log"]
+            staff_alerts=world.channels.get("staff-alerts"), mod_log=world.channels.get("mod-log")
         ),
         database=DatabaseSettings(path=db_path),
         program=ProgramSettings(name="Sunrise Recovery IOP", timezone=ZoneInfo(PROGRAM_TIMEZONE)),
@@ -94,8 +96,10 @@ async def running_sandbox(
     latency: float = 0.0,
     transcript_file: TextIO | None = None,
     echo: TextIO | None = None,
+    world_kind: str = "demo",
+    prepare: Prepare | None = None,
 ) -> AsyncIterator[Sandbox]:
-    """The emulator with the demo world and the real bot logged in to it."""
+    """The emulator with the demo (or an empty) world and the real bot logged in to it."""
     from bot.app import create_bot
     from bot.services.clock import FakeClock
 
@@ -107,15 +111,22 @@ async def running_sandbox(
     logging.getLogger().addHandler(errors)
     await emulator.start()
     try:
-        world = seed_demo_world(emulator)
-        bot = create_bot(build_settings(emulator, world, db_path), clock=clock)
+        world = seed_empty_world(emulator) if world_kind == "empty" else seed_demo_world(emulator)
+        extra: dict[str, Any] = {}
+        if prepare is not None:
+            settings, extra = await prepare(emulator, world, db_path)
+        else:
+            settings = build_settings(emulator, world, db_path)
+        bot = create_bot(settings, clock=clock)
 
         async def drive_clock(delta: timedelta) -> None:
             clock.advance(delta)
             await bot.run_due_work()
 
         emulator.set_clock_driver(drive_clock)
-        sandbox = Sandbox(emulator=emulator, world=world, bot=bot, clock=clock, errors=errors)
+        sandbox = Sandbox(
+            emulator=emulator, world=world, bot=bot, clock=clock, errors=errors, extra=extra
+        )
         # All GUILD_CREATEs arrive at once here; no need for the 2 s wait Discord needs.
         bot._connection.guild_ready_timeout = 0.2
         sandbox.task = asyncio.create_task(bot.start(TOKEN), name="sandbox-bot")

@@ -44,11 +44,14 @@ class ScenarioContext:
         *,
         bot: Any = None,
         clock: Any = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         self.emulator = emulator
         self.world = world
         self.bot = bot
         self.clock = clock
+        # What the sandbox prepared for this scenario (e.g. the config `setup` wrote).
+        self.extra: dict[str, Any] = extra or {}
         self.failures: list[str] = []
         # Errors the scenario provokes on purpose (substrings of "logger: message"); the
         # runner does not count them as failures. Check that they happened yourself.

@@ -13,18 +13,31 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.services.clock import Clock, SystemClock
 
 log = logging.getLogger("iopbot.jobs")
 
 JobFn = Callable[[], Awaitable[object]]
 
 
+@dataclass(frozen=True)
+class JobRun:
+    """When a job last finished (injected clock) and whether it raised."""
+
+    finished_at: datetime
+    ok: bool
+
+
 class Jobs:
-    def __init__(self, *, misfire_grace_seconds: int) -> None:
+    def __init__(self, *, misfire_grace_seconds: int, clock: Clock | None = None) -> None:
+        self._clock: Clock = clock or SystemClock()
+        self.last_runs: dict[str, JobRun] = {}
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={
@@ -128,6 +141,9 @@ class Jobs:
                             exc_info=(type(exc), exc, exc.__traceback__),
                             extra={"job": job_id, "ref": secrets.token_hex(2).upper()},
                         )
+                        self.last_runs[job_id] = JobRun(self._clock.now(), ok=False)
+                    else:
+                        self.last_runs[job_id] = JobRun(self._clock.now(), ok=True)
             finally:
                 if task is not None:
                     self._active.discard(task)

@@ -1,8 +1,9 @@
 """Can the bot post alerts in the staff channel? (start-up check and ``/alerts status``).
 
-Computed from ``channel.permissions_for(guild.me)``: the bot must view the channel, send
-messages, embed links (the alert is an embed) and mention the on-call role (the role is
-mentionable, or the bot has Mention @everyone, @here and All Roles).
+Computed from ``channel.permissions_for(guild.me)`` by the doctor's checks: the bot must
+view the channel, send messages, embed links (the alert is an embed) and mention the
+on-call role (the role is mentionable, or the bot has Mention @everyone, @here and All
+Roles).
 """
 
 from __future__ import annotations
@@ -10,42 +11,26 @@ from __future__ import annotations
 import discord
 
 from bot.config import Settings
+from bot.services.doctor import ALERT_POST, channel_line, on_call_mention_line
 
 
 def alert_channel_problems(guild: discord.Guild, settings: Settings) -> list[str]:
-    """One line per missing piece, naming the exact permission; empty when all is well."""
+    """One line per missing piece, naming the exact permission; empty when all is well.
+
+    The doctor's own checks (``bot/services/doctor.py``) for the staff channel and the
+    on-call mention, so ``iopbot doctor``, start-up and ``/alerts status`` agree.
+    """
     channel_id = settings.channels.staff_alerts
-    if channel_id is None:
-        return ["channels.staff_alerts: not configured"]
-    channel = guild.get_channel(channel_id)
-    if channel is None:
-        return [f"channels.staff_alerts: no channel {channel_id} in the server"]
+    channel = guild.get_channel(channel_id) if channel_id is not None else None
     me = guild.me
     if me is None:
         return ["channels.staff_alerts: the bot's own member is not known yet"]
-    allowed = channel.permissions_for(me)
-    missing = [
-        label
-        for label, has in (
-            ("View Channel", allowed.view_channel),
-            ("Send Messages", allowed.send_messages),
-            ("Embed Links", allowed.embed_links),
-        )
-        if not has
-    ]
-    problems = []
-    if missing:
-        problems.append(
-            f"channels.staff_alerts: the bot lacks {', '.join(missing)} in #{channel.name}"
-        )
+    lines = [channel_line("staff_alerts", channel_id, channel, me, ALERT_POST)]
     role_id = settings.roles.on_call
     role = guild.get_role(role_id) if role_id is not None else None
-    if role is not None and not role.mentionable and not allowed.mention_everyone:
-        problems.append(
-            f"roles.on_call: the bot cannot mention @{role.name} in #{channel.name} (make the "
-            "role mentionable, or give the bot Mention @everyone, @here and All Roles there)"
-        )
-    return problems
+    if role is not None and channel is not None:
+        lines.append(on_call_mention_line(role, channel, me))
+    return [line.label for line in lines if line is not None and not line.ok]
 
 
 def staff_member_ids(

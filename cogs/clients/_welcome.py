@@ -18,6 +18,15 @@ WELCOME_FIRST_LINE = "Welcome! Here is a short note about this space."
 
 
 def welcome_text(settings: Settings) -> str:
+    care_line = (
+        [
+            "To reach your care team privately, just send me a message here: only the "
+            "program's facilitators read it, and they answer here.",
+            "",
+        ]
+        if "careline" in settings.cogs.enabled
+        else []
+    )
     return "\n".join(
         [
             WELCOME_FIRST_LINE,
@@ -25,6 +34,7 @@ def welcome_text(settings: Settings) -> str:
             f"You're now part of {settings.program.name} here. I'll send your daily check-in "
             "by DM, and your group space opens when a facilitator adds you to a group.",
             "",
+            *care_line,
             screening_notice(settings),
             "",
             f"This space is staffed {settings.program.staffed_hours}. It is not a crisis "

@@ -46,6 +46,10 @@ class SafetyCog(IopCog):
     # crisis_events is written by the core crisis path (check-ins write it too, with or
     # without this cog): bot/services/userdata.py exports, deletes and purges it.
     owned_tables: ClassVar[tuple[str, ...]] = ("reports",)
+    # This cog runs the crisis path on DMs to the bot (``on_message``); the care line
+    # (cogs/careline) screens DMs itself only when this is False, so each DM is screened
+    # exactly once.
+    screens_dms: ClassVar[bool] = True
 
     def __init__(self, bot: commands.Bot, services: Services) -> None:
         super().__init__(bot, services)

@@ -105,7 +105,7 @@ async def test_commands_sync_only_when_they_change(tmp_path):
 
 async def test_startup_check_names_missing_roles_and_channels(tmp_path):
     async with program_world(tmp_path, roles={"auditor": 42}, channels={"mod_log": 43}) as world:
-        problems = world.bot.missing_setup()
+        problems = [line.label for line in await world.bot.doctor_lines() if not line.ok]
         assert "roles.auditor: no role 42 in the server" in problems
         assert "channels.mod_log: no channel 43 in the server" in problems
         assert not any(p.startswith("roles.facilitator") for p in problems)
@@ -149,3 +149,16 @@ async def test_enrollment_records_a_name_for_documents_and_strips_hidden_charact
         again = await world.bot.services.clients.get(alex.id)
         assert again is not None and again.record_name == "Alex Rivera"
         assert "\u202e" not in again.display_name
+
+
+async def test_startup_logs_the_doctors_lines(tmp_path, caplog):
+    caplog.set_level("WARNING", logger="iopbot.app")
+    async with program_world(tmp_path, roles={"auditor": 42}) as world:
+        await world.bot._verify_guild_setup()
+        expected = [line.render() for line in await world.bot.doctor_lines() if not line.ok]
+    logged = [getattr(r, "problem", "") for r in caplog.records if r.msg == "setup.problem"]
+    assert (
+        "✗ roles.auditor: no role 42 in the server: run `iopbot setup` to create or adopt it"
+        in (logged)
+    )
+    assert set(expected) <= set(logged)

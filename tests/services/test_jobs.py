@@ -66,3 +66,27 @@ async def test_a_failing_job_is_logged_and_others_still_run(caplog):
     await jobs.run_all()
     assert ran == ["fine"]
     assert any(r.message == "job.failed" and r.job == "broken" for r in caplog.records)
+
+
+async def test_jobs_remember_their_last_run_and_outcome():
+    from datetime import UTC, datetime
+
+    from bot.services.clock import FakeClock
+    from bot.services.jobs import Jobs
+
+    clock = FakeClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    jobs = Jobs(misfire_grace_seconds=60, clock=clock)
+
+    async def fine() -> None:
+        return None
+
+    async def broken() -> None:
+        raise RuntimeError("boom")
+
+    jobs.every("fine", fine, timedelta(minutes=1))
+    jobs.every("broken", broken, timedelta(minutes=1))
+    assert jobs.last_runs == {}
+    await jobs.run_all()
+    assert jobs.last_runs["fine"].ok and jobs.last_runs["fine"].finished_at == clock.now()
+    assert not jobs.last_runs["broken"].ok
+    jobs.shutdown()

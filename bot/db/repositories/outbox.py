@@ -268,3 +268,19 @@ class OutboxRepository:
             "DELETE FROM outbox WHERE status NOT IN ('pending', 'sending') AND updated_at < ?",
             (ts(cutoff),),
         )
+
+    async def queued_count(self) -> int:
+        """Notices waiting to be sent (or being sent right now)."""
+        value = await self.db.fetchval(
+            "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')"
+        )
+        return int(value or 0)
+
+    async def failed_since(self, since: datetime) -> int:
+        """Notices that ended failed or undeliverable at or after ``since``."""
+        value = await self.db.fetchval(
+            "SELECT COUNT(*) FROM outbox WHERE status IN ('failed', 'undeliverable') "
+            "AND updated_at >= ?",
+            (ts(since),),
+        )
+        return int(value or 0)

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from bot.sandbox.emulator import permissions as perm
-from bot.sandbox.emulator.core import EmulatorCore
+from bot.sandbox.emulator.core import THREAD_TYPES, EmulatorCore
 from bot.sandbox.emulator.errors import (
     UNKNOWN_MESSAGE,
     UNKNOWN_USER,
@@ -17,7 +17,7 @@ from bot.sandbox.emulator.errors import (
     not_found,
 )
 from bot.sandbox.emulator.routing import Call, Route
-from bot.sandbox.emulator.state import DM, JSON
+from bot.sandbox.emulator.state import DM, JSON, PRIVATE_THREAD, PUBLIC_THREAD
 
 CHANNEL_EDITABLE = ("name", "topic", "nsfw", "rate_limit_per_user", "position", "parent_id")
 
@@ -54,6 +54,14 @@ async def edit_channel(emu: EmulatorCore, call: Call) -> Any:
 async def delete_channel(emu: EmulatorCore, call: Call) -> Any:
     channel = emu.channel_or_404(call.snowflake("channel_id"))
     if channel["type"] == DM:
+        return emu.channel_payload(channel)
+    if channel["type"] in THREAD_TYPES:
+        emu.require_channel_permissions(channel, perm.MANAGE_THREADS)
+        del emu.state.channels[int(channel["id"])]
+        emu.gateway.dispatch(
+            "THREAD_DELETE",
+            {k: channel[k] for k in ("id", "guild_id", "parent_id", "type")},
+        )
         return emu.channel_payload(channel)
     emu.require_channel_permissions(channel, perm.MANAGE_CHANNELS)
     del emu.state.channels[int(channel["id"])]
@@ -184,6 +192,75 @@ async def create_dm(emu: EmulatorCore, call: Call) -> Any:
     return emu.channel_payload(emu.state.dm_channel(recipient, emu.bot_user))
 
 
+ARCHIVE_DURATIONS = (60, 1440, 4320, 10080)
+
+
+async def create_thread(emu: EmulatorCore, call: Call) -> Any:
+    """POST /channels/{id}/threads without a starting message (a text channel's thread).
+
+    As Discord: a public thread needs Create Public Threads in the parent, a private one
+    Create Private Threads; the thread takes its permissions from the parent (so a thread
+    in a staff-only channel is staff-only). Answers with the thread channel and sends
+    THREAD_CREATE (``newly_created``) on the gateway.
+    """
+    parent = emu.channel_or_404(call.snowflake("channel_id"))
+    if parent["type"] not in (0, 5):
+        raise ApiError(400, 50024, "Cannot execute action on this channel type")
+    body = call.json()
+    kind = int(body.get("type", PRIVATE_THREAD))
+    name = str(body.get("name") or "")
+    duration = int(body.get("auto_archive_duration") or 4320)
+    errors = FormErrors()
+    if not 1 <= len(name) <= 100:
+        errors.add(("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+    if kind not in (PUBLIC_THREAD, PRIVATE_THREAD):
+        errors.add(("type",), "BASE_TYPE_CHOICES", "Value must be one of (11, 12).")
+    if duration not in ARCHIVE_DURATIONS:
+        errors.add(
+            ("auto_archive_duration",),
+            "BASE_TYPE_CHOICES",
+            "Value must be one of (60, 1440, 4320, 10080).",
+        )
+    errors.raise_if_any()
+    needed = perm.CREATE_PUBLIC_THREADS if kind == PUBLIC_THREAD else perm.CREATE_PRIVATE_THREADS
+    emu.require_channel_permissions(parent, needed)
+    guild = emu.guild_or_404(int(parent["guild_id"]))
+    thread = emu.state.add_channel(guild, name, kind=kind, parent_id=int(parent["id"]))
+    for key in ("permission_overwrites", "topic", "nsfw", "position"):
+        thread.pop(key, None)
+    now = emu.now().isoformat()
+    thread.update(
+        {
+            "owner_id": str(emu.bot_id),
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": duration,
+                "archive_timestamp": now,
+                "locked": False,
+                "create_timestamp": now,
+                **(
+                    {"invitable": bool(body.get("invitable", True))}
+                    if kind == PRIVATE_THREAD
+                    else {}
+                ),
+            },
+        }
+    )
+    payload = emu.channel_payload(thread)
+    # The creator is the thread's first member (Discord's CreatedThreadResponse).
+    payload["member"] = {
+        "id": thread["id"],
+        "user_id": str(emu.bot_id),
+        "join_timestamp": now,
+        "flags": 0,
+    }
+    emu.gateway.dispatch("THREAD_CREATE", {**payload, "newly_created": True})
+    return payload
+
+
 async def typing(emu: EmulatorCore, call: Call) -> Any:
     channel = emu.channel_or_404(call.snowflake("channel_id"))
     emu.check_can_send(channel, {}, [])
@@ -203,5 +280,6 @@ ROUTES = [
     Route("PATCH", CH + "/messages/{message_id}", edit_message, 5, 5, ("channel_id",)),
     Route("DELETE", CH + "/messages/{message_id}", delete_message, 5, 1, ("channel_id",)),
     Route("POST", CH + "/typing", typing, 5, 5, ("channel_id",)),
+    Route("POST", CH + "/threads", create_thread, 10, 10, ("channel_id",)),
     Route("POST", "/users/@me/channels", create_dm, limit=10, period=10),
 ]

@@ -72,6 +72,52 @@ async def list_roles(emu: EmulatorCore, call: Call) -> Any:
     return [copy.deepcopy(r) for r in guild.roles.values()]
 
 
+async def create_role(emu: EmulatorCore, call: Call) -> Any:
+    """POST /guilds/{id}/roles: a new role goes to the bottom (position 1), like Discord."""
+    guild = emu.guild_or_404(call.snowflake("guild_id"))
+    emu.require_guild_permissions(guild, perm.MANAGE_ROLES)
+    body = call.json() if call.body is not None else {}
+    name = str(body.get("name") or "new role")
+    if len(name) > 100:
+        errors = FormErrors()
+        errors.too_long(("name",), 100)
+        errors.raise_if_any()
+    permissions = int(body.get("permissions") or 0)
+    bot_perms = perm.base_permissions(guild, emu.bot_id)
+    if bot_perms != perm.ALL and permissions & ~bot_perms:
+        raise missing_permissions()
+    for role in guild.roles.values():
+        if int(role["id"]) != guild.id:
+            role["position"] = int(role["position"]) + 1
+    role = emu.state.add_role(
+        guild,
+        name,
+        permissions=permissions,
+        position=1,
+        color=int(body.get("color") or 0),
+        hoist=bool(body.get("hoist", False)),
+        mentionable=bool(body.get("mentionable", False)),
+    )
+    emu.gateway.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role})
+    return copy.deepcopy(role)
+
+
+async def list_my_guilds(emu: EmulatorCore, call: Call) -> Any:
+    """GET /users/@me/guilds: partial guilds, with the bot's permissions."""
+    return [
+        {
+            "id": str(guild.id),
+            "name": guild.data["name"],
+            "icon": None,
+            "banner": None,
+            "owner": False,
+            "permissions": str(perm.base_permissions(guild, emu.bot_id)),
+            "features": list(guild.data.get("features") or []),
+        }
+        for guild in emu.state.guilds_of(emu.bot_id)
+    ]
+
+
 def _member_or_404(guild: Guild, user_id: int) -> JSON:
     member = guild.members.get(user_id)
     if member is None:
@@ -184,6 +230,8 @@ ROUTES = [
     Route("GET", G + "/channels", list_channels, major=("guild_id",)),
     Route("POST", G + "/channels", create_channel, 5, 5, ("guild_id",)),
     Route("GET", G + "/roles", list_roles, major=("guild_id",)),
+    Route("POST", G + "/roles", create_role, 10, 10, ("guild_id",)),
+    Route("GET", "/users/@me/guilds", list_my_guilds, limit=1, period=1),
     Route("GET", G + "/members", list_members, 10, 10, ("guild_id",)),
     Route("GET", G + "/members/{user_id}", get_member, 5, 1, ("guild_id",)),
     Route("PATCH", G + "/members/{user_id}", edit_member, 10, 10, ("guild_id",)),

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.sandbox.emulator import permissions as perm
 from bot.sandbox.emulator.automod import apply_automod
-from bot.sandbox.emulator.core import EmulatorCore
+from bot.sandbox.emulator.core import THREAD_TYPES, EmulatorCore
 from bot.sandbox.emulator.results import InteractionResult
 from bot.sandbox.emulator.state import JSON
 
@@ -30,7 +30,12 @@ class UserApi(EmulatorCore):
             allowed = perm.channel_permissions(
                 guild, self.effective_channel(channel), user_id, self.now()
             )
-            if allowed & perm.SEND_MESSAGES != perm.SEND_MESSAGES:
+            needed = (
+                perm.SEND_MESSAGES_IN_THREADS
+                if channel["type"] in THREAD_TYPES
+                else perm.SEND_MESSAGES
+            )
+            if allowed & (needed | perm.VIEW_CHANNEL) != needed | perm.VIEW_CHANNEL:
                 raise PermissionError(
                     f"user {user_id} cannot send messages in {channel.get('name')}"
                 )

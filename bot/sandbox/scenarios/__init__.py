@@ -1,6 +1,7 @@
 """Named sandbox scenarios: `iopbot sandbox --scenario NAME`.
 
-`demo` walks a program week by running, in order, the parts named in `DEMO_PARTS`.
+`demo` walks a program week by running, in order, the parts named in `DEMO_PARTS` (one
+per registered extension with a demo part, bot/extensions.py).
 Each part is an optional module `bot/sandbox/scenarios/demo_<part>.py` with
 `async def run(ctx: ScenarioContext) -> None`; a part whose module is missing is skipped
 with a note in the transcript, so features can add their part independently.
@@ -11,22 +12,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 
+from bot.extensions import DEMO_PARTS
+from bot.sandbox.runner import Prepare
 from bot.sandbox.scenario import ScenarioContext
 from bot.sandbox.scenarios.safety import run as run_safety
+from bot.sandbox.scenarios.setup import prepare_setup
+from bot.sandbox.scenarios.setup import run as run_setup
 from bot.sandbox.scenarios.smoke import run as run_smoke
 
 Scenario = Callable[[ScenarioContext], Awaitable[None]]
-
-DEMO_PARTS = (
-    "clients",
-    "groups",
-    "safety",
-    "safetyplan",
-    "checkins",
-    "milestones",
-    "family",
-    "data",
-)
 
 
 def load_demo_part(part: str) -> Scenario | None:
@@ -56,5 +50,8 @@ async def run_demo(ctx: ScenarioContext) -> None:
 SCENARIOS: dict[str, Scenario] = {
     "smoke": run_smoke,
     "demo": run_demo,
+    "setup": run_setup,
     "safety": run_safety,
 }
+# Scenarios that build the bot's settings themselves (before the bot starts).
+PREPARE: dict[str, Prepare] = {"setup": prepare_setup}

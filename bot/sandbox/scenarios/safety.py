@@ -85,7 +85,9 @@ async def run(ctx: ScenarioContext) -> None:
     await ctx.settle()
     await ctx.advance(timedelta(seconds=30))
     replies = [m for m in ctx.dms(client)[before:] if m["author_id"] != str(client.id)]
-    reply = replies[0] if replies else None
+    # The crisis reply is the one with the safety-plan button (with the care line on, the
+    # DM also gets the care line's automatic reply, in either order).
+    reply = next((m for m in replies if SAFETY_PLAN_ID in button_ids(m)), None)
     if reply is None:
         raise ScenarioFailed("the person got no private reply to their DM")
     preview = ctx.bot.services.settings.program.dm_preview
