@@ -246,6 +246,7 @@ class IopBot(commands.Bot):
                 outbox=outbox,
                 clock=clock,
                 settings=settings,
+                member_roles=self.member_role_ids,
             ),
             clients=clients,
             outbox_repo=outbox_repo,
@@ -401,6 +402,13 @@ class IopBot(commands.Bot):
         await super().close()
         await self.db.close()
         self.release_database()
+
+    def member_role_ids(self, user_id: int) -> set[int]:
+        """The role ids the program's server gives `user_id` (empty if not a member)."""
+        guild_id = self.settings.discord.guild_id
+        guild = self.get_guild(guild_id) if guild_id else None
+        member = guild.get_member(user_id) if guild else None
+        return set() if member is None else {role.id for role in member.roles}
 
     def release_database(self) -> None:
         """Let another process (or a restarted bot) open the database."""

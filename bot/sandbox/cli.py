@@ -48,6 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--latency", type=float, default=0.0, help="simulated seconds of latency per request"
     )
+    parser.add_argument(
+        "--message-content",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the bot's privileged message-content intent (default: the config default; "
+        "on for the demo scenario)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no live transcript on stdout")
     parser.add_argument(
         "--log-level", default="WARNING", help="log level for the bot and discord.py (stderr)"
@@ -87,6 +94,7 @@ async def main(args: argparse.Namespace) -> int:
             echo=echo,
             world_kind="empty" if prepare is not None else args.world,
             prepare=prepare,
+            message_content=message_content_for(args),
         ) as sandbox:
             print(f"iopbot sandbox: control API at {sandbox.emulator.control_url}", flush=True)
             if args.scenario is None:
@@ -94,6 +102,14 @@ async def main(args: argparse.Namespace) -> int:
                 return 0
             return await run_scenario(sandbox, args.scenario)
     return 0
+
+
+def message_content_for(args: argparse.Namespace) -> bool | None:
+    """--message-content, or on for the demo (its safety part reads what clients post)."""
+    chosen: bool | None = args.message_content
+    if chosen is None and args.scenario == "demo":
+        return True
+    return chosen
 
 
 async def serve_forever() -> None:
@@ -125,6 +141,9 @@ async def run_scenario(sandbox: Sandbox, name: str) -> int:
         for r in sandbox.emulator.unimplemented
     ]
     problems += [
+        f"contract violation: {v.describe()}" for v in sandbox.emulator.contract.violations
+    ]
+    problems += [
         f"the bot logged an error: {m}"
         for m in sandbox.errors.messages
         if not any(expected in m for expected in ctx.expected_errors)
@@ -132,7 +151,8 @@ async def run_scenario(sandbox: Sandbox, name: str) -> int:
     counts = sandbox.emulator.rate_limit_counts()
     print(
         f"scenario {name}: {len(sandbox.emulator.requests)} requests, "
-        f"429s global={counts['global']} bucket={counts['bucket']}",
+        f"429s global={counts['global']} bucket={counts['bucket']}, "
+        f"{sandbox.emulator.contract.summary()}",
         flush=True,
     )
     if problems:

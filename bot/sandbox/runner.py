@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.extensions import DEFAULT_ENABLED, installed
+from bot.sandbox.botrun import BotRun
 from bot.sandbox.demo_world import PROGRAM_TIMEZONE, seed_demo_world, seed_empty_world
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.world import World
@@ -41,11 +42,56 @@ class ErrorCounter(logging.Handler):
 class Sandbox:
     emulator: Emulator
     world: World
-    bot: Any
     clock: Any
     errors: ErrorCounter
-    task: asyncio.Task[None] | None = None
+    make_bot: Callable[[], Any]
+    run: BotRun | None = None
+    restarts: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def bot(self) -> Any:
+        if self.run is None:
+            raise RuntimeError("the bot is not running")
+        return self.run.bot
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return None if self.run is None else self.run.task
+
+    async def start_bot(self) -> Any:
+        """Build a bot on the sandbox's database, log it in, and wait until it is ready."""
+        bot = self.make_bot()
+        self.run = BotRun(bot)
+
+        async def drive_clock(delta: timedelta) -> None:
+            self.clock.advance(delta)
+            await bot.run_due_work()
+
+        self.emulator.set_clock_driver(drive_clock)
+        # All GUILD_CREATEs arrive at once here; no need for the 2 s wait Discord needs.
+        bot._connection.guild_ready_timeout = 0.2
+        self.run.start(TOKEN)
+        await _wait_ready(self)
+        if not self.emulator.commands_for_guild(self.world.guild_id):
+            await bot.sync_commands(force=True)
+        return bot
+
+    async def stop_bot(self, *, crash: bool = False) -> None:
+        if self.run is None:
+            return
+        run, self.run = self.run, None
+        await (run.crash() if crash else run.stop())
+
+    async def restart_bot(self, *, crash: bool = False) -> Any:
+        """Stop the bot (cleanly, or as a crash) and start a new one on the same database.
+
+        The emulator is untouched: users, roles, channels, DM channels, messages and the
+        nonce window all carry over, as they would on Discord.
+        """
+        await self.stop_bot(crash=crash)
+        self.restarts += 1
+        return await self.start_bot()
 
 
 def available_cogs() -> list[str]:
@@ -53,8 +99,13 @@ def available_cogs() -> list[str]:
     return installed(DEFAULT_ENABLED)
 
 
-def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:
-    """Settings for the demo world: every id comes from the emulator, nothing from a file."""
+def build_settings(
+    emulator: Emulator, world: World, db_path: Path, *, message_content: bool | None = None
+) -> Any:
+    """Settings for the demo world: every id comes from the emulator, nothing from a file.
+
+    `message_content` switches the privileged intent on or off; None keeps the default.
+    """
     from pydantic import SecretStr
 
     from bot.config import (
@@ -69,7 +120,10 @@ def build_settings(emulator: Emulator, world: World, db_path: Path) -> Any:
 
     return Settings(
         discord=DiscordSettings(
-            token=SecretStr(TOKEN), guild_id=world.guild_id, api_base=emulator.api_base
+            token=SecretStr(TOKEN),
+            guild_id=world.guild_id,
+            api_base=emulator.api_base,
+            **({} if message_content is None else {"message_content": message_content}),
         ),
         roles=RoleSettings(
             facilitator=world.roles.get("facilitator"),
@@ -98,6 +152,7 @@ async def running_sandbox(
     echo: TextIO | None = None,
     world_kind: str = "demo",
     prepare: Prepare | None = None,
+    message_content: bool | None = None,
 ) -> AsyncIterator[Sandbox]:
     """The emulator with the demo (or an empty) world and the real bot logged in to it."""
     from bot.app import create_bot
@@ -116,29 +171,21 @@ async def running_sandbox(
         if prepare is not None:
             settings, extra = await prepare(emulator, world, db_path)
         else:
-            settings = build_settings(emulator, world, db_path)
-        bot = create_bot(settings, clock=clock)
-
-        async def drive_clock(delta: timedelta) -> None:
-            clock.advance(delta)
-            await bot.run_due_work()
-
-        emulator.set_clock_driver(drive_clock)
+            settings = build_settings(emulator, world, db_path, message_content=message_content)
         sandbox = Sandbox(
-            emulator=emulator, world=world, bot=bot, clock=clock, errors=errors, extra=extra
+            emulator=emulator,
+            world=world,
+            clock=clock,
+            errors=errors,
+            make_bot=lambda: create_bot(settings, clock=clock),
+            extra=extra,
         )
-        # All GUILD_CREATEs arrive at once here; no need for the 2 s wait Discord needs.
-        bot._connection.guild_ready_timeout = 0.2
-        sandbox.task = asyncio.create_task(bot.start(TOKEN), name="sandbox-bot")
+        emulator.set_bot_restarter(sandbox.restart_bot)
         try:
-            await _wait_ready(sandbox)
-            if not emulator.commands_for_guild(world.guild_id):
-                await bot.sync_commands(force=True)
+            await sandbox.start_bot()
             yield sandbox
         finally:
-            await bot.close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(sandbox.task, 10)
+            await sandbox.stop_bot()
     finally:
         logging.getLogger().removeHandler(errors)
         await emulator.stop()

@@ -153,6 +153,24 @@ class ScenarioContext:
         self.step(f"the clock moves forward {delta}")
         await self.emulator.advance(delta)
 
+    async def restart_bot(self, *, crash: bool = False) -> Any:
+        """Stop the bot and start a new one on the same database; Discord keeps its state.
+
+        `crash=True` cancels the bot's tasks with none of its shutdown code running, as if
+        the process were killed. `ctx.bot` is the new bot afterwards.
+        """
+        self.step("the bot crashes and starts again" if crash else "the bot restarts")
+        self.bot = await self.emulator.restart_bot(crash=crash)
+        return self.bot
+
+    async def set_roles(self, user: UserRef, roles: list[str]) -> None:
+        """Replace `user`'s roles with the seeded roles named (keys like "client")."""
+        who = self._user(user)
+        self.step(f"{who.name}'s roles become {', '.join(roles) or 'none'}")
+        ids = [self.world.roles[name] for name in roles]
+        self.emulator.set_member_roles(self.world.guild_id, who.id, ids)
+        await self.settle()
+
     async def settle(self, seconds: float = 0.2) -> None:
         """Give the bot a moment to finish background sends."""
         await self.emulator.settle(seconds)

@@ -8,6 +8,7 @@ from the feature that raised the alert.
 
 from __future__ import annotations
 
+from bot.config import RoleSettings
 from bot.db.repositories.alerts import Alert
 from bot.domain.text import shown_name
 from bot.services.notices import Button
@@ -51,17 +52,30 @@ def alert_buttons(alert: Alert, extra: tuple[Button, ...]) -> tuple[Button, ...]
     return extra
 
 
+def subject_label(role_ids: set[int], roles: RoleSettings) -> str:
+    """What the alert calls its subject, from their roles (family are not clients)."""
+    for role_id, label in (
+        (roles.facilitator, "Staff"),
+        (roles.client, "Client"),
+        (roles.family, "Family member"),
+    ):
+        if role_id is not None and role_id in role_ids:
+            return label
+    return "Member"
+
+
 def alert_embed(
     alert: Alert,
     client_name: str,
     *,
     acknowledged_by: str | None = None,
     jump_url: str | None = None,
+    subject: str = "Client",
 ) -> dict[str, object]:
     icon = SEVERITY_ICON.get(alert.severity, "🔔")
     fields: list[dict[str, object]] = [
         {
-            "name": "Client",
+            "name": subject,
             "value": f"{shown_name(client_name)} (<@{alert.subject_user_id}>)",
             "inline": True,
         },

@@ -28,6 +28,7 @@ from bot.services.alert_render import (
     ack_custom_id,
     alert_buttons,
     alert_embed,
+    subject_label,
 )
 from bot.services.clock import Clock
 from bot.services.notices import Button, Notice
@@ -61,7 +62,9 @@ class Alerts:
         outbox: Outbox,
         clock: Clock,
         settings: Settings,
+        member_roles: Callable[[int], set[int]] | None = None,
     ) -> None:
+        self.member_roles = member_roles
         self.db = db
         self.repo = repo
         self.clients = clients
@@ -71,6 +74,12 @@ class Alerts:
         # (on_call_ids, facilitator_ids) from the member cache; set by the alerts cog and
         # used when a staff-channel post fails (bot/services/alert_fallback.py).
         self.staff_lookup: Callable[[], tuple[list[int], list[int]]] | None = None
+
+    def subject_label(self, user_id: int) -> str:
+        """ "Client", "Family member", "Staff" or "Member", from the member's current roles."""
+        if self.member_roles is None:
+            return "Member"
+        return subject_label(self.member_roles(user_id), self.settings.roles)
 
     def page_role(self) -> int | None:
         """Who an urgent page mentions: the on-call role, else the facilitator role."""
@@ -133,7 +142,14 @@ class Alerts:
                 roles = (role,)
         notice = Notice(
             content=content,
-            embeds=(alert_embed(alert, subject_name, jump_url=jump_url),),
+            embeds=(
+                alert_embed(
+                    alert,
+                    subject_name,
+                    jump_url=jump_url,
+                    subject=self.subject_label(subject_user_id),
+                ),
+            ),
             buttons=alert_buttons(alert, extra_buttons),
             mention_role_ids=roles,
             meta={"alert_id": alert_id, "jump_url": jump_url},

@@ -232,13 +232,15 @@ class Dispatcher:
         async with self._semaphore:
             try:
                 message_id = await self._send(row, notice)
-            except discord.Forbidden as exc:
+            except discord.HTTPException as exc:
+                # 50007 means "DM closed" whatever the status it arrives with (Discord
+                # sends 403; other servers have sent 400).
                 if exc.code == DM_CLOSED:
                     return _Outcome("undeliverable", code=exc.code, reason="dm closed")
-                return _Outcome("failed", code=exc.code, reason="forbidden")
-            except discord.NotFound as exc:
-                return _Outcome("failed", code=exc.code, reason="not found")
-            except discord.HTTPException as exc:
+                if isinstance(exc, discord.Forbidden):
+                    return _Outcome("failed", code=exc.code, reason="forbidden")
+                if isinstance(exc, discord.NotFound):
+                    return _Outcome("failed", code=exc.code, reason="not found")
                 if exc.status == 429 or exc.status >= 500:
                     return _Outcome("retry", code=exc.code or exc.status, reason="server busy")
                 return _Outcome("failed", code=exc.code, reason=f"http {exc.status}")

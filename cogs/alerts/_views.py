@@ -44,7 +44,12 @@ async def _rendered(services: Services, alert: Alert) -> tuple[discord.Embed, di
     name = client.display_name if client else f"member {alert.subject_user_id}"
     jump = notice.meta.get("jump_url")
     embed = discord.Embed.from_dict(
-        alert_embed(alert, name, jump_url=jump if isinstance(jump, str) else None)
+        alert_embed(
+            alert,
+            name,
+            jump_url=jump if isinstance(jump, str) else None,
+            subject=services.alerts.subject_label(alert.subject_user_id),
+        )
     )
     view = build_view(Notice(buttons=alert_buttons(alert, notice.buttons))) or discord.ui.View()
     view.stop()

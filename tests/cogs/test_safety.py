@@ -352,3 +352,21 @@ async def test_export_delete_and_purge(tmp_path):
 def test_user_facing_strings_are_person_first():
     for text in (_report.THANKS, _report.THANKS_CRISIS, _report.ALREADY):
         assert find_stigma(text) == []
+
+
+async def test_the_alert_labels_its_subject_by_role(tmp_path):
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await alex.send(w.cohort, "honestly I just want to die")
+        lounge = w.guild.create_text_channel("family-lounge")
+        await w.family.send(lounge, "I want to end it all")
+        await w.run_due_work()
+        labels = {
+            post.embeds[0].fields[0].value.split(" (")[0]: post.embeds[0].fields[0].name
+            for post in alert_posts(w)
+        }
+        family_name = w.bot.get_guild(w.guild.id).get_member(w.family.id).display_name
+        assert labels[family_name] == "Family member"
+        assert "Client" in labels.values()
+        assert sorted(labels.values()) == ["Client", "Family member"]

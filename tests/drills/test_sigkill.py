@@ -22,6 +22,7 @@ from bot.db.migrate import migrate
 from bot.db.repositories.outbox import OutboxRepository
 from bot.services.notices import Notice
 from tests.drills._support import Drill, drill_world, wait_for
+from tests.wire.conftest import assert_contract_kept
 
 ROWS = 200
 KILL_AFTER = 70  # stored messages before the SIGKILL (the batch is 200 rows)
@@ -121,6 +122,7 @@ async def test_sigkill_mid_batch_delivers_every_row_exactly_once(tmp_path):
         assert duplicates == 0
         assert final == {"sent": ROWS}
         assert drill.emulator.unimplemented == []
+        assert_contract_kept(drill.emulator)
 
 
 async def test_a_confirmed_checkin_survives_sigkill(tmp_path):

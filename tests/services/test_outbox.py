@@ -164,6 +164,17 @@ async def test_dm_closed_is_undeliverable_and_calls_the_fallback(spine):
     assert spine.send.sent == [(7, "nudge", spine.send.sent[0][2])]
 
 
+@pytest.mark.parametrize(("cls", "status"), [(discord.HTTPException, 400), (discord.NotFound, 404)])
+async def test_50007_with_another_status_is_still_dm_closed(spine, cls, status):
+    # An independent server answered a closed DM with 400 + 50007; it is not a plain failure.
+    row_id = await enqueue(spine, f"closed-{status}")
+    spine.send.failures = [http_error(cls, status, 50007)]
+    report = await spine.dispatcher.run_once()
+    assert report.undeliverable == 1 and report.failed == 0
+    row = await spine.repo.get(row_id)
+    assert row.status == "undeliverable" and row.error_code == 50007
+
+
 async def test_other_403_fails_without_retry(spine):
     row_id = await enqueue(spine, "noperm")
     spine.send.failures = [http_error(discord.Forbidden, 403, 50013)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import discord
 import discord.gateway
@@ -15,6 +17,9 @@ from discord.ext import commands
 
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.emulator.permissions import MANAGE_GUILD
+from bot.sandbox.runner import Sandbox, running_sandbox
+
+SANDBOX_START = datetime(2025, 3, 3, 13, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -68,6 +73,22 @@ async def wired() -> AsyncIterator[Wired]:
         await emulator.stop()
 
 
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        async with running_sandbox(
+            start=SANDBOX_START, db_path=tmp_path / "bot.sqlite3"
+        ) as running:
+            yield running
+            assert running.emulator.unimplemented == []
+            assert_contract_kept(running.emulator)
+    finally:
+        discord.http.Route.BASE = old_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
 BotSetup = Callable[[commands.Bot], Awaitable[None]]
 
 
@@ -93,3 +114,10 @@ async def run_bot(wired: Wired) -> AsyncIterator[Callable[..., Awaitable[command
         await bot.close()
         await asyncio.wait_for(task, 5)
     assert wired.emulator.unimplemented == [], wired.emulator.unimplemented
+    assert_contract_kept(wired.emulator)
+
+
+def assert_contract_kept(emulator: Emulator) -> None:
+    """Every request and response held to Discord's spec (bot/sandbox/emulator/contract.py)."""
+    found = [v.describe() for v in emulator.contract.violations]
+    assert found == [], "contract violations:\n" + "\n".join(found)

@@ -132,6 +132,9 @@ async def test_validation_errors_are_50035(
         await channel.send(embed=discord.Embed(title="t" * 257))
     assert bad_embed.value.code == 50035
     assert "embeds" in str(bad_embed.value)
+    # Discord's spec allows 4000 characters of content, so only the embed breaks it.
+    caught = [v.describe() for v in wired.emulator.contract.take()]
+    assert len(caught) == 1 and "request body at $.embeds[0].title" in caught[0], caught
 
 
 async def test_permission_engine_403_50013(

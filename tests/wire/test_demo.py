@@ -16,6 +16,7 @@ from bot.domain.language import reveals_treatment
 from bot.sandbox.runner import Sandbox, running_sandbox
 from bot.sandbox.scenario import ScenarioContext
 from bot.sandbox.scenarios import SCENARIOS
+from tests.wire.conftest import assert_contract_kept
 
 START = datetime(2025, 3, 3, 13, 0, tzinfo=UTC)
 
@@ -27,6 +28,7 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
     try:
         async with running_sandbox(start=START, db_path=tmp_path / "bot.sqlite3") as running:
             yield running
+            assert_contract_kept(running.emulator)
     finally:
         discord.http.Route.BASE = old_base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway

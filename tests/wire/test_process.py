@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.sandbox.demo_world import seed_demo_world
 from bot.sandbox.emulator import Emulator
 from bot.sandbox.runner import TOKEN
+from tests.wire.conftest import assert_contract_kept
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,6 +85,7 @@ async def test_run_logs_in_then_sigterm_shuts_down_cleanly(tmp_path):
         assert TOKEN not in logs
         assert "commands.synced" in logs
         assert emulator.unimplemented == []
+        assert_contract_kept(emulator)
         # the database was closed cleanly: no WAL left to recover, schema in place
         with sqlite3.connect(db_path) as conn:
             assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone() == (0,)

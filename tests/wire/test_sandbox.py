@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
 import discord.gateway
 import discord.http
-import pytest
 
+from bot.sandbox.cli import add_arguments, message_content_for
 from bot.sandbox.runner import Sandbox, running_sandbox
 from bot.sandbox.scenario import ScenarioContext
 from bot.sandbox.scenarios import SCENARIOS
-
-START = datetime(2025, 3, 3, 13, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    old_base = discord.http.Route.BASE
-    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    try:
-        async with running_sandbox(start=START, db_path=tmp_path / "bot.sqlite3") as running:
-            yield running
-            assert running.emulator.unimplemented == []
-    finally:
-        discord.http.Route.BASE = old_base
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+from tests.wire.conftest import SANDBOX_START
 
 
 async def test_resume_after_dropped_socket_keeps_one_set_of_jobs(sandbox: Sandbox) -> None:
@@ -77,6 +62,39 @@ async def test_smoke_scenario_passes(sandbox: Sandbox) -> None:
     ]
     assert await sandbox.bot.services.db.fetchval("SELECT COUNT(*) FROM checkins") == 1
     assert sandbox.errors.messages == []
+
+
+async def test_message_content_is_a_sandbox_option(tmp_path: Path) -> None:
+    from bot.sandbox.emulator.gateway import MESSAGE_CONTENT
+
+    old_base = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        async with running_sandbox(
+            start=SANDBOX_START, db_path=tmp_path / "bot.sqlite3", message_content=True
+        ) as running:
+            assert running.bot.intents.message_content
+            [session] = running.emulator.gateway.sessions.values()
+            assert session.intents & MESSAGE_CONTENT
+            client = running.world.user("client1")
+            posted = await running.emulator.post_message(
+                client.id, running.world.channels["welcome"], "visible text"
+            )
+            seen = running.bot.get_channel(running.world.channels["welcome"])
+            message = await seen.fetch_message(int(posted["id"]))
+            assert message.content == "visible text"
+    finally:
+        discord.http.Route.BASE = old_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+def test_the_demo_turns_message_content_on() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert message_content_for(parser.parse_args(["--scenario", "demo"])) is True
+    assert message_content_for(parser.parse_args(["--scenario", "smoke"])) is None
+    off = parser.parse_args(["--scenario", "demo", "--no-message-content"])
+    assert message_content_for(off) is False
 
 
 async def test_checkin_safety_item_yes_over_the_wire(sandbox: Sandbox) -> None:

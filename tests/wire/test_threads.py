@@ -67,3 +67,7 @@ async def test_thread_creation_checks_its_input(
     with pytest.raises(discord.HTTPException) as too_long:
         await general.create_thread(name="x" * 101, type=discord.ChannelType.public_thread)
     assert too_long.value.code == 50035
+    # the contract check sees the same bad request (a name of 101 characters)
+    assert any(
+        v.spec_path == "/channels/{channel_id}/threads" for v in wired.emulator.contract.take()
+    )

@@ -26,6 +26,15 @@ Action = Callable[[web.Request, dict[str, Any]], Awaitable[Any]]
 def add_control_routes(app: web.Application, emu: Emulator) -> None:
     for method, path, action in ControlApi(emu).routes():
         app.router.add_route(method, path, _wrap(action))
+    add_admin_routes(app, emu)
+
+
+def add_admin_routes(app: web.Application, emu: Emulator) -> None:
+    """Member roles and bot restarts (control_admin.py)."""
+    from bot.sandbox.emulator.control_admin import admin_routes
+
+    for method, path, action in admin_routes(emu):
+        app.router.add_route(method, path, _wrap(action))
 
 
 def _wrap(action: Action) -> Handler:
@@ -42,6 +51,8 @@ def _wrap(action: Action) -> Handler:
             result = await action(request, body)
         except (InteractionError, KeyError, ValueError, PermissionError) as error:
             return json_response({"error": str(error)}, status=400)
+        except RuntimeError as error:  # e.g. no bot to restart (a bare emulator)
+            return json_response({"error": str(error)}, status=409)
         return json_response(result)
 
     return handle

@@ -42,6 +42,7 @@ class Pending:
     payload: JSON
     message_type: int = 20
     source_message_id: int | None = None
+    opened_by: Pending | None = None  # for a modal submit: the interaction that opened it
     created: float = field(default_factory=time.monotonic)
     acked: bool = False
     original_message_id: int | None = None
@@ -162,6 +163,7 @@ class Interactions:
             stored = self.core.state.messages.get(origin.source_message_id)
             source = None if stored is None else stored.data
         pending = self._start(MODAL_SUBMIT, user_id, channel, data, message_type=0, source=source)
+        pending.opened_by = origin
         return await self._wait(pending)
 
     # ----- building and dispatching -----------------------------------------------------

@@ -11,6 +11,7 @@ import copy
 import re
 
 from bot.sandbox.emulator.base import CoreBase
+from bot.sandbox.emulator.mentions import effective_mentions
 from bot.sandbox.emulator.payloads import normalise_embeds
 from bot.sandbox.emulator.routing import Upload
 from bot.sandbox.emulator.state import DM, JSON, StoredMessage, iso
@@ -19,6 +20,34 @@ from bot.sandbox.emulator.validation import check_message
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 MENTION = re.compile(r"<@!?(\d+)>")
+
+
+def numbered_components(rows: list[JSON]) -> list[JSON]:
+    """The components as Discord stores them: each with an `id`, numbered depth-first."""
+    rows = copy.deepcopy(rows)
+    taken = set()
+    found: list[JSON] = []
+
+    def walk(item: JSON) -> None:
+        found.append(item)
+        if item.get("id") is not None:
+            taken.add(int(item["id"]))
+        for child in item.get("components") or []:
+            walk(child)
+        for key in ("accessory", "component"):
+            if isinstance(item.get(key), dict):
+                walk(item[key])
+
+    for row in rows:
+        walk(row)
+    number = 0
+    for item in found:
+        if item.get("id") is None:
+            number += 1
+            while number in taken:
+                number += 1
+            item["id"] = number
+    return rows
 
 
 class MessageCore(CoreBase):
@@ -44,11 +73,11 @@ class MessageCore(CoreBase):
             "edited_timestamp": None,
             "tts": bool(payload.get("tts", False)),
             "mention_everyone": False,
-            "mentions": self.mentioned_users(content),
+            "mentions": [],
             "mention_roles": [],
             "attachments": self.build_attachments(channel, payload, uploads, []),
             "embeds": normalise_embeds(payload.get("embeds") or []),
-            "components": copy.deepcopy(payload.get("components") or []),
+            "components": numbered_components(payload.get("components") or []),
             "pinned": False,
             "type": message_type,
             "flags": (int(payload.get("flags") or 0) | flags) & ~LOADING | (flags & LOADING),
@@ -58,17 +87,15 @@ class MessageCore(CoreBase):
         if payload.get("nonce") is not None:
             message["nonce"] = payload["nonce"]
         if payload.get("message_reference"):
-            message["message_reference"] = copy.deepcopy(payload["message_reference"])
+            reference = {k: v for k, v in payload["message_reference"].items() if v is not None}
+            reference.setdefault("type", 0)  # 0: a reply (1 would be a forward)
+            reference.setdefault("channel_id", channel["id"])
+            message["message_reference"] = {
+                k: str(v) if k.endswith("_id") else v for k, v in reference.items()
+            }
+        effective_mentions(self, channel, int(author["id"]), payload, content).apply(message)
         message.update(extra or {})
         return message
-
-    def mentioned_users(self, content: str) -> list[JSON]:
-        """The known users `<@id>`-mentioned in `content`, each once, in order."""
-        return [
-            copy.deepcopy(self.state.users[int(uid)])
-            for uid in dict.fromkeys(MENTION.findall(content))
-            if int(uid) in self.state.users
-        ]
 
     def build_attachments(
         self, channel: JSON, payload: JSON, uploads: list[Upload], existing: list[JSON]
@@ -89,17 +116,17 @@ class MessageCore(CoreBase):
             self.state.attachments[aid] = upload.data
             filename = str(item.get("filename") or upload.filename)
             url = f"{self.base_url}/attachments/{channel['id']}/{aid}/{filename}"
-            result.append(
-                {
-                    "id": str(aid),
-                    "filename": filename,
-                    "description": item.get("description"),
-                    "content_type": upload.content_type,
-                    "size": len(upload.data),
-                    "url": url,
-                    "proxy_url": url,
-                }
-            )
+            attachment: JSON = {
+                "id": str(aid),
+                "filename": filename,
+                "content_type": upload.content_type,
+                "size": len(upload.data),
+                "url": url,
+                "proxy_url": url,
+            }
+            if item.get("description") is not None:
+                attachment["description"] = item["description"]
+            result.append(attachment)
         return result
 
     def deliver(
@@ -148,10 +175,14 @@ class MessageCore(CoreBase):
         was_loading = bool(int(message.get("flags") or 0) & LOADING)
         if "content" in payload:
             message["content"] = str(payload["content"] or "")
+        if "content" in payload or "allowed_mentions" in payload:
+            effective_mentions(
+                self, channel, int(message["author"]["id"]), payload, message["content"]
+            ).apply(message)
         if "embeds" in payload:
             message["embeds"] = normalise_embeds(payload["embeds"] or [])
         if "components" in payload:
-            message["components"] = copy.deepcopy(payload["components"] or [])
+            message["components"] = numbered_components(payload["components"] or [])
         if "attachments" in payload or uploads:
             message["attachments"] = self.build_attachments(
                 channel, payload, uploads, message.get("attachments") or []

@@ -129,5 +129,7 @@ def normalise_embeds(embeds: list[JSON]) -> list[JSON]:
     for embed in embeds:
         item = copy.deepcopy(embed)
         item.setdefault("type", "rich")
+        for embed_field in item.get("fields") or []:
+            embed_field.setdefault("inline", False)
         shown.append(item)
     return shown

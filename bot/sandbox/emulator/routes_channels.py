@@ -12,6 +12,7 @@ from bot.sandbox.emulator.errors import (
     UNKNOWN_USER,
     ApiError,
     FormErrors,
+    json_response,
     missing_permissions,
     no_content,
     not_found,
@@ -258,7 +259,7 @@ async def create_thread(emu: EmulatorCore, call: Call) -> Any:
         "flags": 0,
     }
     emu.gateway.dispatch("THREAD_CREATE", {**payload, "newly_created": True})
-    return payload
+    return json_response(payload, status=201)  # as Discord (the spec documents 201)
 
 
 async def typing(emu: EmulatorCore, call: Call) -> Any:

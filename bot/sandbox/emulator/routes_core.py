@@ -12,7 +12,8 @@ from bot.sandbox.emulator.state import JSON
 
 
 async def get_me(emu: EmulatorCore, call: Call) -> Any:
-    return copy.deepcopy(emu.bot_user)
+    """The bot's own user, with the account fields only `/users/@me` carries."""
+    return {**copy.deepcopy(emu.bot_user), "mfa_enabled": False, "locale": "en-US"}
 
 
 async def get_user(emu: EmulatorCore, call: Call) -> Any:
@@ -42,6 +43,13 @@ async def get_application(emu: EmulatorCore, call: Call) -> Any:
         "interactions_endpoint_url": None,
         "approximate_guild_count": len(emu.state.guilds_of(emu.bot_id)),
         "integration_types_config": {"0": {}},
+        "type": None,
+        "flags_new": str((1 << 15) | (1 << 19)),
+        "role_connections_verification_url": None,
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["bot", "applications.commands"],
     }
 
 
@@ -110,8 +118,12 @@ async def overwrite_commands(emu: EmulatorCore, call: Call) -> Any:
                 "type": kind,
                 "version": str(emu.state.ids.next()),
                 "description": item.get("description", ""),
-                "default_member_permissions": item.get("default_member_permissions"),
+                "default_member_permissions": _permissions_text(
+                    item.get("default_member_permissions")
+                ),
                 "nsfw": bool(item.get("nsfw", False)),
+                # Discord fills the default (guild install) when the bot sends null.
+                "integration_types": item.get("integration_types") or [0],
             }
         )
         if scope is not None:
@@ -119,6 +131,11 @@ async def overwrite_commands(emu: EmulatorCore, call: Call) -> Any:
         result[cid] = command
     emu.state.commands[scope] = result
     return [copy.deepcopy(c) for c in result.values()]
+
+
+def _permissions_text(value: Any) -> str | None:
+    """Discord answers permission bits as a string, whichever way they were sent."""
+    return None if value is None else str(value)
 
 
 def _validate_commands(commands: list[JSON]) -> None:

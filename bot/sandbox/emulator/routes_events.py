@@ -122,6 +122,7 @@ async def create_event(emu: EmulatorCore, call: Call) -> Any:
         "user_count": 0,
         "image": None,
         "recurrence_rule": None,
+        "guild_scheduled_event_exceptions": [],
         "status": SCHEDULED,
         "privacy_level": 2,
     }

@@ -13,6 +13,7 @@ from bot.sandbox.emulator.errors import (
     UNKNOWN_ROLE,
     ApiError,
     FormErrors,
+    json_response,
     missing_permissions,
     not_found,
 )
@@ -64,7 +65,7 @@ async def create_channel(emu: EmulatorCore, call: Call) -> Any:
         parent_id=int(body["parent_id"]) if body.get("parent_id") else None,
     )
     emu.gateway.dispatch("CHANNEL_CREATE", emu.channel_payload(channel))
-    return emu.channel_payload(channel)
+    return json_response(emu.channel_payload(channel), status=201)
 
 
 async def list_roles(emu: EmulatorCore, call: Call) -> Any:

@@ -19,6 +19,7 @@ from bot.sandbox.emulator.errors import (
 )
 from bot.sandbox.emulator.interactions import (
     ACK_DEADLINE,
+    MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     Pending,
 )
@@ -45,12 +46,7 @@ def _interaction_message(
     extra = {
         "webhook_id": str(emu.application_id),
         "application_id": str(emu.application_id),
-        "interaction_metadata": {
-            "id": str(pending.id),
-            "type": pending.kind,
-            "user": copy.deepcopy(user),
-            "authorizing_integration_owners": pending.payload["authorizing_integration_owners"],
-        },
+        "interaction_metadata": interaction_metadata(pending, user),
     }
     message = emu.build_message(
         channel,
@@ -66,6 +62,21 @@ def _interaction_message(
     return emu.deliver(
         channel, message, ephemeral=ephemeral, recipient_id=pending.user_id, record=not loading
     )
+
+
+def interaction_metadata(pending: Pending, user: JSON) -> JSON:
+    """`interaction_metadata` on a response message, with what each interaction type adds."""
+    meta: JSON = {
+        "id": str(pending.id),
+        "type": pending.kind,
+        "user": copy.deepcopy(user),
+        "authorizing_integration_owners": pending.payload["authorizing_integration_owners"],
+    }
+    if pending.kind == MESSAGE_COMPONENT and pending.source_message_id is not None:
+        meta["interacted_message_id"] = str(pending.source_message_id)
+    if pending.kind == MODAL_SUBMIT and pending.opened_by is not None:
+        meta["triggering_interaction_metadata"] = interaction_metadata(pending.opened_by, user)
+    return meta
 
 
 def _show(result: InteractionResult, message: JSON) -> None:
@@ -95,6 +106,9 @@ async def callback(emu: EmulatorCore, call: Call) -> Any:
     if response_id is not None:
         interaction["response_message_id"] = str(response_id)
     if call.query("with_response") in ("1", "true", "True"):
+        # Only a callback that made or changed a message has a resource to show.
+        if "message" not in resource:
+            return {"interaction": interaction}
         return {"interaction": interaction, "resource": resource}
     return no_content()
 
@@ -130,7 +144,7 @@ def _respond(
         stored = _interaction_message(emu, pending, {}, [], flags=flags)
         pending.result.ephemeral = bool(flags & EPHEMERAL)
         pending.original_message_id = response_id = int(stored.data["id"])
-        resource["message"] = copy.deepcopy(stored.data)
+        # Discord shows the message only for types 4 and 7; a deferred one is still loading.
     elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
         if pending.source_message_id is None:
             raise _invalid("This response type needs a message interaction.")

@@ -30,10 +30,11 @@ from bot.sandbox.emulator import (
     routes_guilds,
     routes_interactions,
 )
+from bot.sandbox.emulator.contract import ContractCheck, ContractLog, load_contract
 from bot.sandbox.emulator.core import utc_now
 from bot.sandbox.emulator.errors import ApiError, json_response, no_content
 from bot.sandbox.emulator.ratelimit import InjectedLimit
-from bot.sandbox.emulator.routing import Call, Router, parse_body
+from bot.sandbox.emulator.routing import Call, Route, Router, parse_body
 from bot.sandbox.emulator.state import JSON, iso
 from bot.sandbox.emulator.user_api import UserApi
 from bot.sandbox.emulator.world_api import WorldApi
@@ -41,6 +42,7 @@ from bot.sandbox.emulator.world_api import WorldApi
 log = logging.getLogger(__name__)
 
 ClockDriver = Callable[[timedelta], Awaitable[None]]
+BotRestarter = Callable[..., Awaitable[Any]]
 ALL_ROUTES = (
     routes_core.ROUTES
     + routes_channels.ROUTES
@@ -66,7 +68,9 @@ class Emulator(UserApi, WorldApi):
         self.port = port
         self.latency = latency
         self.router = Router(list(ALL_ROUTES))
+        self.contract = ContractLog(load_contract())
         self.clock_driver: ClockDriver | None = None
+        self.bot_restarter: BotRestarter | None = None
         self._runner: web.AppRunner | None = None
 
     # ----- lifecycle --------------------------------------------------------------------
@@ -120,13 +124,27 @@ class Emulator(UserApi, WorldApi):
         entry: JSON = {"at": iso(self.now()), "method": request.method, "path": path}
         self.requests.append(entry)
         found = self.router.match(request.method, path)
+        if found is not None:
+            for secret in ("interaction_token", "webhook_token"):
+                if secret in found[1]:
+                    entry["path"] = entry["path"].replace(found[1][secret], "{token}")
+        checked = ContractCheck(self.contract, request, path, entry)
+        response = await self._serve(request, path, entry, found, checked)
+        checked.response(response)
+        return response
+
+    async def _serve(
+        self,
+        request: web.Request,
+        path: str,
+        entry: JSON,
+        found: tuple[Route, dict[str, str]] | None,
+        checked: ContractCheck,
+    ) -> web.StreamResponse:
         if found is None:
             return self._unimplemented(entry, request)
         route, params = found
         entry["route"] = f"{route.method} {route.template}"
-        for secret in ("interaction_token", "webhook_token"):
-            if secret in params:
-                entry["path"] = entry["path"].replace(params[secret], "{token}")
         if route.needs_auth and not self._authorised(request):
             entry["status"] = 401
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -149,16 +167,22 @@ class Emulator(UserApi, WorldApi):
                 "code": 0,
             }
             return json_response(body, status=429, headers=decision.headers)
-        response = await self._call(route.handler, request, params, entry)
+        response = await self._call(route.handler, request, params, entry, checked)
         response.headers.update(decision.headers)
         response.headers["Via"] = "1.1 google"
         return response
 
     async def _call(
-        self, handler: Any, request: web.Request, params: dict[str, str], entry: JSON
+        self,
+        handler: Any,
+        request: web.Request,
+        params: dict[str, str],
+        entry: JSON,
+        checked: ContractCheck,
     ) -> web.Response:
         try:
             body, files = await parse_body(request)
+            checked.body(body)
             result = await handler(
                 self, Call(request=request, params=params, body=body, files=files)
             )
@@ -203,6 +227,18 @@ class Emulator(UserApi, WorldApi):
         """`advance(delta)` awaits `driver(delta)` (moves the bot's clock, runs due work)."""
         self.clock_driver = driver
 
+    def set_bot_restarter(self, restarter: BotRestarter) -> None:
+        """`restart_bot(crash=...)` awaits `restarter(crash=...)` (the sandbox runner's)."""
+        self.bot_restarter = restarter
+
+    async def restart_bot(self, *, crash: bool = False) -> Any:
+        """Stop the bot (cleanly, or as a crash) and start it again; Discord's state stays."""
+        if self.bot_restarter is None:
+            raise RuntimeError("no bot restarter registered; the sandbox runner sets one")
+        bot = await self.bot_restarter(crash=crash)
+        await self.settle()
+        return bot
+
     async def advance(self, delta: timedelta) -> None:
         if self.clock_driver is None:
             raise RuntimeError("no clock driver registered; the sandbox runner sets one")
@@ -242,6 +278,7 @@ class Emulator(UserApi, WorldApi):
         return {
             "requests": copy.deepcopy(self.requests),
             "unimplemented": copy.deepcopy(self.unimplemented),
+            "contract": self.contract.to_json(),
             "rate_limited": self.rate_limit_counts(),
             "total": len(self.requests),
         }

@@ -98,6 +98,7 @@ class State:
             "system": False,
             "public_flags": 0,
             "flags": 0,
+            "primary_guild": None,
         }
         self.users[uid] = user
         return user
@@ -145,6 +146,14 @@ class State:
             "preferred_locale": "en-US",
             "nsfw_level": 0,
             "premium_progress_bar_enabled": False,
+            "home_header": None,
+            "region": "deprecated",
+            "widget_enabled": False,
+            "widget_channel_id": None,
+            "max_presences": None,
+            "max_stage_video_channel_users": 50,
+            "nsfw": False,
+            "incidents_data": None,
             "max_members": 500000,
             "max_video_channel_users": 25,
         }

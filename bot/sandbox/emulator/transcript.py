@@ -110,6 +110,10 @@ class Transcript:
             "embeds": simple_embeds(message.get("embeds") or []),
             "components": simple_components(message.get("components") or []),
             "attachments": [a.get("filename") for a in message.get("attachments") or []],
+            # Who the message really pinged (allowed_mentions applied; mentions.py).
+            "mentions": [str(u.get("id")) for u in message.get("mentions") or []],
+            "mention_roles": [str(r) for r in message.get("mention_roles") or []],
+            "mention_everyone": bool(message.get("mention_everyone")),
         }
         self._write(entry)
 

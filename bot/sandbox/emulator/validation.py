@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.sandbox.emulator.errors import EMPTY_MESSAGE, ApiError, FormErrors
+from bot.sandbox.emulator.mentions import check_allowed_mentions
 
 IS_COMPONENTS_V2 = 1 << 15
 BUTTON = 2
@@ -30,6 +31,7 @@ def check_message(payload: dict[str, Any], *, has_files: bool = False, edit: boo
         errors.add(
             ("embeds",), "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
         )
+    check_allowed_mentions(errors, payload.get("allowed_mentions"))
     v2 = bool(int(payload.get("flags") or 0) & IS_COMPONENTS_V2)
     _check_components(errors, payload.get("components") or [], v2=v2)
     errors.raise_if_any()

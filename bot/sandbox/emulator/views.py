@@ -46,4 +46,8 @@ def summarise(message: JSON) -> JSON:
         "timestamp": message["timestamp"],
         "edited_timestamp": message.get("edited_timestamp"),
         "is_dm": "guild_id" not in message,
+        # Who the message really pinged (allowed_mentions applied; mentions.py).
+        "mentions": [str(u["id"]) for u in message.get("mentions") or []],
+        "mention_roles": [str(r) for r in message.get("mention_roles") or []],
+        "mention_everyone": bool(message.get("mention_everyone")),
     }
