@@ -9,19 +9,21 @@ scheduling pauses do not count as detector time; the mean of all rounds is repor
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
-from bot.domain.crisis import detect_crisis
+from bot.domain.crisis import detect_crisis, linear
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis"
 
 
 def texts() -> list[str]:
     out = []
-    for name in ("dev.jsonl", "heldout.jsonl"):
+    names = [f"{p}{half}.jsonl" for p in ("", "w2_", "w3_") for half in ("dev", "heldout")]
+    for name in names:
         for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 out.append(str(json.loads(line)["text"]))
@@ -39,6 +41,17 @@ def measure(rounds: int = 3) -> dict[str, Any]:
             detect_crisis(text)
             every[index].append((time.perf_counter() - started) * 1000)
     per_message = sorted(min(times) for times in every)
+    models = linear.load()
+    model_ms = []  # the learned part alone (both models), fastest of the rounds
+    if models is not None:
+        for text in messages:
+            best = math.inf
+            for _ in range(rounds):
+                started = time.perf_counter()
+                models.crisis.probability(text)
+                models.urgent.probability(text)
+                best = min(best, (time.perf_counter() - started) * 1000)
+            model_ms.append(best)
     return {
         "messages": len(messages),
         "rounds": rounds,
@@ -47,6 +60,7 @@ def measure(rounds: int = 3) -> dict[str, Any]:
         "p50_ms": per_message[len(per_message) // 2],
         "p99_ms": per_message[int(len(per_message) * 0.99)],
         "max_ms": per_message[-1],
+        "learned_part_mean_ms": statistics.fmean(model_ms) if model_ms else None,
     }
 
 

@@ -95,9 +95,10 @@ def test_missing_file_is_exit_2(tmp_path, capsys):
 
 def test_program_terms_from_config_are_used(tmp_path, capsys):
     config = tmp_path / "config.toml"
-    config.write_text('[safety]\ncrisis_terms = ["method: blue bridge walk"]\n', encoding="utf-8")
+    terms = '[safety]\ncrisis_terms = ["method: long blue lagoon trip"]\n'
+    config.write_text(terms, encoding="utf-8")
     source = tmp_path / "in.jsonl"
-    source.write_text(json.dumps({"text": "thinking of a blue bridge walk"}) + "\n")
+    source.write_text(json.dumps({"text": "thinking of a long blue lagoon trip"}) + "\n")
     assert main(["crisis-scan", "--config", str(config), str(source)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["crisis"], out["category"], out["severity"]) == (True, "method", "urgent")

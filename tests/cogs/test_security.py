@@ -215,7 +215,7 @@ async def test_reports_have_a_per_person_cooldown_but_crisis_reports_go_through(
     async with program_world(tmp_path, cogs=("clients", "moderation", "safety")) as w:
         alex, sam = w.clients[0], w.clients[1]
         first = await sam.send(w.cohort, "something unkind")
-        second = await sam.send(w.cohort, "something else unkind")
+        second = await sam.send(w.cohort, "that was rude of him")
         crisis = await sam.send(w.cohort, "I want to end my life")
         ok = await alex.context_menu(w.cohort, "Report to facilitator", first)
         assert "Thank you" in ok.response.content

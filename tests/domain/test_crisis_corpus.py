@@ -1,28 +1,42 @@
-"""The labelled corpus (tests/data/crisis): figures on the held-out half, the goals, and
-the learned part's reproducibility. Run with ``-s`` to see the per-category table."""
+"""The labelled corpus (tests/data/crisis, three writers, each split in halves): figures
+on the held-out halves, the goals, and the learned part's reproducibility. Run with
+``-s`` to see the per-category tables."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
+from bot import crisis_train
 from bot.config import SafetySettings
 from bot.crisis_scan import Figures, scan
-from bot.domain.crisis import detect_crisis
-from bot.domain.crisis import model as learned
+from bot.domain.crisis import detect_crisis, linear
 
 DATA = Path(__file__).parent.parent / "data" / "crisis"
 GOAL_RECALL, GOAL_CATEGORY_RECALL, GOAL_FALSE_ALARMS, GOAL_IDIOM_FALSE_ALARMS = 0.9, 0.8, 0.05, 0.02
-# What the held-out half measured when docs/SAFETY.md was written, minus a small margin:
-# a change that does worse than this is a regression.
-FLOOR_RECALL, CEILING_FALSE_ALARMS = 0.78, 0.09
+# What each writer's held-out half measured when docs/SAFETY.md was written, minus a small
+# margin: a change that does worse than this is a regression. writer -> (recall, false alarms)
+FLOORS = {"w1": (0.88, 0.07), "w2": (0.83, 0.07), "w3": (0.80, 0.09)}
 
 
 def load(name: str) -> list[dict[str, object]]:
-    lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
+
+
+def dev(writer: str) -> list[dict[str, object]]:
+    return load(crisis_train.WRITERS[writer][0])
+
+
+def heldout(writer: str) -> list[dict[str, object]]:
+    return load(crisis_train.WRITERS[writer][1])
+
+
+def all_rows() -> list[dict[str, object]]:
+    return [row for w in crisis_train.WRITERS for row in dev(w) + heldout(w)]
 
 
 def figures(rows: list[dict[str, object]], **kwargs: bool) -> dict[tuple[str, str], float]:
@@ -41,50 +55,90 @@ def overall(rows: list[dict[str, object]], label: str, **kwargs: bool) -> float:
     return sum(detect_crisis(str(r["text"]), **kwargs) is not None for r in chosen) / len(chosen)
 
 
-def test_corpus_is_large_balanced_and_split_without_overlap():
-    dev, held = load("dev"), load("heldout")
-    assert len(dev) + len(held) >= 1500
-    assert {r["text"] for r in dev}.isdisjoint({r["text"] for r in held})
-    crisis_categories = {r["category"] for r in dev + held if r["label"] == "crisis"}
-    safe_categories = {r["category"] for r in dev + held if r["label"] == "safe"}
-    assert len(crisis_categories) == 10 and len(safe_categories) == 8
-    for rows in (dev, held):
-        assert {r["category"] for r in rows} == crisis_categories | safe_categories
+@pytest.mark.parametrize("writer", sorted(crisis_train.WRITERS))
+def test_each_writer_is_split_in_halves_by_the_hash_of_the_text(writer: str):
+    first, second = dev(writer), heldout(writer)
+    assert len(first) > 400 and len(second) > 400
+    assert {r["text"] for r in first}.isdisjoint({r["text"] for r in second})
+    for rows, parity in ((first, 0), (second, 1)):
+        for row in rows:
+            digest = hashlib.sha256(str(row["text"]).encode()).hexdigest()
+            assert int(digest, 16) % 2 == parity, row["text"]
+    crisis = {r["category"] for r in first + second if r["label"] == "crisis"}
+    safe = {r["category"] for r in first + second if r["label"] == "safe"}
+    assert len(crisis) >= 10 and len(safe) >= 8
+    assert {r["category"] for r in first} == {r["category"] for r in second} == crisis | safe
 
 
-def test_heldout_figures_print_and_hold_the_floor():
-    held = load("heldout")
+def test_corpus_is_large_and_from_three_writers():
+    rows = all_rows()
+    assert len(rows) >= 4000
+    # A few short messages were written by more than one writer; the hash split puts every
+    # copy on the same side, so nothing trained on is ever measured.
+    trained = {str(r["text"]) for w in crisis_train.WRITERS for r in dev(w)}
+    measured = {str(r["text"]) for w in crisis_train.WRITERS for r in heldout(w)}
+    assert trained.isdisjoint(measured)
+    chat = {str(r["text"]) for r in load(crisis_train.CHAT[1])}
+    assert chat.isdisjoint({str(r["text"]) for r in crisis_train.dev_rows()})
+
+
+@pytest.mark.parametrize("writer", sorted(crisis_train.WRITERS))
+def test_heldout_figures_print_and_hold_the_floor(writer: str):
+    held = heldout(writer)
     objects = [dict(r) for r in held]
     _, counts = scan(objects, SafetySettings())
     assert isinstance(counts, Figures)
-    print("\n" + "\n".join(counts.lines()))
+    print(f"\nwriter {writer}, held-out half\n" + "\n".join(counts.lines()))
     rules_only = overall(held, "crisis", use_model=False)
     print(
         f"  rules only: recall {rules_only:.3f}, false alarms "
         f"{overall(held, 'safe', use_model=False):.3f}"
     )
-    assert overall(held, "crisis") >= FLOOR_RECALL
-    assert overall(held, "safe") <= CEILING_FALSE_ALARMS
+    floor_recall, ceiling_false_alarms = FLOORS[writer]
+    assert overall(held, "crisis") >= floor_recall
+    assert overall(held, "safe") <= ceiling_false_alarms
 
 
 @pytest.mark.xfail(
-    strict=True, reason="held-out figures are below the issue's goals; see SAFETY.md"
+    strict=True,
+    reason=(
+        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.904 / "
+        "0.857 / 0.824 (writers 1/2/3, goal 0.90), categories down to 0.60 (goal 0.80), "
+        "false alarms 5.9% / 5.3% / 7.8% (goal 5%), idioms 3.0% / 6.4% / 8.5% (goal 2%)"
+    ),
 )
 def test_heldout_figures_meet_the_goals():
-    held = load("heldout")
-    per_category = figures(held)
-    assert overall(held, "crisis") >= GOAL_RECALL
-    assert overall(held, "safe") <= GOAL_FALSE_ALARMS
-    for (label, category), rate in per_category.items():
-        if label == "crisis":
-            assert rate >= GOAL_CATEGORY_RECALL, category
-    assert per_category[("safe", "idiom")] <= GOAL_IDIOM_FALSE_ALARMS
+    for writer in crisis_train.WRITERS:
+        held = heldout(writer)
+        per_category = figures(held)
+        assert overall(held, "crisis") >= GOAL_RECALL, writer
+        assert overall(held, "safe") <= GOAL_FALSE_ALARMS, writer
+        for (label, category), rate in per_category.items():
+            if label == "crisis":
+                assert rate >= GOAL_CATEGORY_RECALL, (writer, category)
+            if label == "safe" and "idiom" in category:
+                assert rate <= GOAL_IDIOM_FALSE_ALARMS, (writer, category)
 
 
-def test_shipped_model_is_what_the_dev_half_trains():
-    rows = [(str(r["text"]), r["label"] == "crisis") for r in load("dev")]
-    shipped = (Path(learned.__file__).parent / learned.WEIGHTS_FILE).read_text(encoding="utf-8")
-    assert learned.to_json(learned.train(rows)) == shipped.strip()
+def test_shipped_model_was_trained_on_the_development_halves():
+    models = linear.load()
+    assert models is not None
+    rows = crisis_train.dev_rows()
+    crisis = [(str(r["text"]), r["label"] == "crisis") for r in rows]
+    urgent = [(str(r["text"]), r["severity"] == "urgent") for r in rows if r["label"] == "crisis"]
+    assert models.crisis.data_sha256 == linear.data_digest(crisis)
+    assert models.urgent.data_sha256 == linear.data_digest(urgent)
+
+
+def test_a_fresh_training_run_gives_the_shipped_model():
+    pytest.importorskip("sklearn")
+    shipped = linear.load()
+    assert shipped is not None
+    fresh = crisis_train.train(crisis_train.dev_rows())
+    sample = [str(r["text"]) for r in all_rows()[::7]]
+    for text in sample:
+        for old, new in ((shipped.crisis, fresh.crisis), (shipped.urgent, fresh.urgent)):
+            assert abs(old.logit(text) - new.logit(text)) < 1e-3, text
 
 
 def test_corpus_wording_is_not_reused_from_other_tests():
@@ -95,7 +149,7 @@ def test_corpus_wording_is_not_reused_from_other_tests():
     )
     reused = [
         r["text"]
-        for r in load("dev") + load("heldout")
+        for r in all_rows()
         if len(str(r["text"])) >= 12
         and (f'"{str(r["text"]).lower()}"' in sources or f"'{str(r['text']).lower()}'" in sources)
     ]

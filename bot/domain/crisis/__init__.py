@@ -19,8 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.domain.crisis import model as learned
-from bot.domain.crisis import scope
+from bot.domain.crisis import linear, scope
 from bot.domain.crisis.cues import CUES
 from bot.domain.crisis.idioms import blank, compile_idioms
 from bot.domain.crisis.lexicon_acts import ACTS
@@ -62,6 +61,12 @@ _SOON = re.compile(
 )
 
 
+# A question answered no at the end of the message ("... ending your life? no").
+_ANSWERED_NO = re.compile(
+    r"\?\W*(?:no|nope|nah|none|never|not really|not at all|no not at all)\W*$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CrisisMatch:
     """What fired: the severity, the category id and the rule id (safe to log)."""
@@ -90,8 +95,8 @@ def _program_rule(index: int, term: str) -> Rule | None:
 
 
 @lru_cache(maxsize=1)
-def _model() -> learned.Model | None:
-    return learned.load()
+def _model() -> linear.Models | None:
+    return linear.load()
 
 
 @lru_cache(maxsize=32)
@@ -167,9 +172,59 @@ def _scan(text: str, rules: tuple[Rule, ...]) -> tuple[list[tuple[str, str]], bo
     return hits, dismissed
 
 
-def _model_category(text: str) -> str:
+def _model_category(text: str, *, urgent: bool) -> str:
     families = [family for _id, family, _w, pattern in CUES if pattern.search(text)]
+    if urgent:
+        families = [f for f in families if CATEGORIES[f] == "urgent"] or ["active_ideation"]
     return min(families, key=PRIORITY.index) if families else "passive_ideation"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleEvidence:
+    """What the rules and scope rules saw in a message, before the learned part.
+
+    ``hits``: surviving (category, rule id) pairs; ``dismissed``: a match was explained
+    away by a scope rule; ``framed``: the message has a denial, past, teaching,
+    other-subject or leaving-the-program frame; ``denial``: the writer says plainly they
+    are safe / not suicidal; ``answered_no``: the message is a question answered "no"
+    ("were you thinking of ending your life? no").
+    """
+
+    hits: tuple[tuple[str, str], ...]
+    dismissed: bool
+    framed: bool
+    denial: bool
+    answered_no: bool = False
+
+    @property
+    def vetoed(self) -> bool:
+        return self.dismissed or self.framed or self.denial
+
+
+def rule_evidence(
+    text: str, extra_terms: Iterable[str] = (), extra_idioms: Iterable[str] = ()
+) -> RuleEvidence:
+    """The rules' view of ``text`` (see ``RuleEvidence``); the learned part is not asked."""
+    rules, idioms = _compiled(tuple(extra_terms), tuple(extra_idioms))
+    hits: list[tuple[str, str]] = []
+    dismissed = False
+    clean = ""
+    for reading in variants(text):
+        clean = blank(reading, idioms)
+        if clean:
+            found, explained = _scan(clean, rules)
+            hits += found
+            dismissed = dismissed or explained
+            if not hits:
+                cue = _cue_score(clean)
+                if cue is not None:
+                    hits.append((cue, "cue_score"))
+    denial = bool(clean) and scope.explicit_denial(clean)
+    if hits and denial:
+        hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent"]
+    framed = not clean or not scope.model_may_speak(clean)
+    answered_no = bool(_ANSWERED_NO.search(text.casefold()))
+    return RuleEvidence(tuple(hits), dismissed, framed, denial, answered_no)
 
 
 def detect_crisis(
@@ -186,36 +241,46 @@ def detect_crisis(
     optional ``category:`` prefix (default ``active_ideation``). ``extra_idioms`` are
     phrases that must not fire (config ``safety.crisis_idioms``). Both go through the same
     scope rules as the built-in lexicon. ``use_model=False`` leaves out the learned part
-    (to measure it separately).
+    (to measure it separately): the rules alone decide.
     """
-    rules, idioms = _compiled(tuple(extra_terms), tuple(extra_idioms))
-    hits: list[tuple[str, str]] = []
-    dismissed = False
-    clean = ""
-    for reading in variants(text):
-        clean = blank(reading, idioms)
-        if clean:
-            found, explained = _scan(clean, rules)
-            hits += found
-            dismissed = dismissed or explained
-            if not hits:
-                cue = _cue_score(clean)
-                if cue is not None:
-                    hits.append((cue, "cue_score"))
+    evidence = rule_evidence(text, extra_terms, extra_idioms)
     trained = _model() if use_model else None
-    if (
-        not hits
-        and not dismissed
-        and clean
-        and trained is not None
-        and scope.model_may_speak(clean)
-        and trained.score(text) > learned.THRESHOLD
-    ):
-        hits.append((_model_category(clean), "model"))
-    if hits and scope.explicit_denial(clean):
-        hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent" and hit[1] != "model"]
-    if not hits:
+    if trained is None:
+        return _from_rules(evidence.hits)
+    return combine(evidence, text, trained)
+
+
+def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisMatch | None:
+    """The rules' evidence and the learned scores together (thresholds in ``linear``).
+
+    A rule match keeps its severity and category unless the model finds it unlikely.
+    When only the model fires, the urgency model picks urgent or concern; the category is
+    the strongest cue family seen (or ``active_ideation`` / ``passive_ideation``) and the
+    rule id is ``model``.
+    """
+    score = models.crisis.probability(text)
+    if evidence.hits:
+        strong = any(
+            CATEGORIES[category] == "urgent" and rule_id != "cue_score"
+            for category, rule_id in evidence.hits
+        )
+        needed = linear.KEEP_URGENT_RULE_HIT if strong else linear.KEEP_RULE_HIT
+        return _from_rules(evidence.hits) if score >= needed else None
+    if len(text.split()) < linear.MIN_WORDS or evidence.denial or evidence.answered_no:
         return None
-    hits.sort(key=lambda hit: PRIORITY.index(hit[0]))
-    category, rule_id = hits[0]
+    needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
+    if score < needed:
+        return None
+    if models.urgent.probability(text) >= linear.URGENT:
+        category = _model_category(normalize(text), urgent=True)
+    else:
+        category = "passive_ideation"
+    return CrisisMatch(CATEGORIES[category], category, "model")
+
+
+def _from_rules(hits: Iterable[tuple[str, str]]) -> CrisisMatch | None:
+    ordered = sorted(hits, key=lambda hit: PRIORITY.index(hit[0]))
+    if not ordered:
+        return None
+    category, rule_id = ordered[0]
     return CrisisMatch(CATEGORIES[category], category, rule_id)

@@ -1,0 +1,209 @@
+"""Train the crisis detector's learned part, and measure it across writers.
+
+    python -m bot.crisis_train              # write bot/domain/crisis/linear_weights.bin
+    python -m bot.crisis_train --evaluate   # held-out halves and leave-one-writer-out
+
+Needs scikit-learn and scipy (``pip install -e ".[train]"``); the bot itself does not.
+Trains on the development halves of the corpus only (``tests/data/crisis``, one pair of
+files per writer); the held-out halves are what docs/SAFETY.md reports. Deterministic:
+fixed solver (liblinear), fixed seed, sorted features, so the same corpus gives the same
+file (a test retrains and compares).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.domain.crisis import CrisisMatch, combine, detect_crisis, linear, rule_evidence
+
+CORPUS = Path(__file__).parent.parent / "tests" / "data" / "crisis"
+TARGET = Path(__file__).parent / "domain" / "crisis" / linear.WEIGHTS_FILE
+# Writer id -> (development half, held-out half). Writer 1's files predate the others.
+WRITERS = {
+    "w1": ("dev.jsonl", "heldout.jsonl"),
+    "w2": ("w2_dev.jsonl", "w2_heldout.jsonl"),
+    "w3": ("w3_dev.jsonl", "w3_heldout.jsonl"),
+}
+# Everyday chat ("hello", "running late") written for this project: safe messages of a kind
+# the three writers' corpora lack. Its development half is in every training set.
+CHAT = ("chat_dev.jsonl", "chat_heldout.jsonl")
+# More everyday chat, generated from templates (tools/ none: see docs/SAFETY.md); training
+# only, never measured (template sentences resemble each other too much to test on).
+CHAT_TEMPLATES = "chat_templates.jsonl"
+CHAT_CATEGORY = "everyday_chat"
+# Each chat message counts this many times: there are few of them, and without them the
+# model reads any short message ("sure", "will do") as a crisis fragment.
+CHAT_WEIGHT = 1.0
+C_CRISIS = 8.0
+C_URGENT = 4.0
+# Weights kept in the shipped file, by magnitude (docs/SAFETY.md measures the loss).
+TOP_K = 30_000
+
+Row = dict[str, Any]
+
+
+def load(name: str, corpus: Path = CORPUS) -> list[Row]:
+    lines = (corpus / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def dev_rows(corpus: Path = CORPUS) -> list[Row]:
+    """What the shipped model is trained on: every development half, in a fixed order."""
+    rows = [row for dev, _ in WRITERS.values() for row in load(dev, corpus)]
+    return rows + load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus)
+
+
+def _fit(
+    rows: Sequence[tuple[str, bool]],
+    c: float,
+    top_k: int | None,
+    balanced: bool,
+    weights: Sequence[float] | None = None,
+) -> linear.LinearModel:
+    import numpy as np
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    indices: list[int] = []
+    values: list[float] = []
+    pointers = [0]
+    for text, _ in rows:
+        found = linear.features(text)
+        keys = sorted(found)
+        indices += keys
+        values += [found[k] for k in keys]
+        pointers.append(len(indices))
+    shape = (len(rows), 1 << linear.BITS)
+    x = sparse.csr_matrix((np.array(values), np.array(indices), np.array(pointers)), shape=shape)
+    # Rare n-grams count more (idf); folded into the weights, so run time needs no table.
+    df = np.asarray((x > 0).sum(axis=0)).ravel()
+    idf = np.log((1 + len(rows)) / (1 + df)) + 1.0
+    y = np.array([label for _, label in rows])
+    model = LogisticRegression(
+        C=c,
+        class_weight="balanced" if balanced else None,
+        solver="liblinear",
+        random_state=0,
+        max_iter=1000,
+    )
+    model.fit(x @ sparse.diags(idf), y, sample_weight=None if weights is None else list(weights))
+    folded = model.coef_.ravel() * idf
+    nonzero = np.flatnonzero(folded)
+    order = nonzero[np.argsort(-np.abs(folded[nonzero]), kind="stable")]
+    if top_k is not None:
+        order = order[:top_k]
+    kept = {int(k): float(np.float32(folded[k])) for k in sorted(order)}
+    bias = float(model.intercept_[0])
+    return linear.LinearModel(bias, kept, linear.data_digest(list(rows)))
+
+
+def train(rows: Sequence[Row], top_k: int | None = TOP_K) -> linear.Models:
+    crisis = [(str(r["text"]), r["label"] == "crisis") for r in rows]
+    urgent = [(str(r["text"]), r["severity"] == "urgent") for r in rows if r["label"] == "crisis"]
+    counted = [CHAT_WEIGHT if r["category"] == CHAT_CATEGORY else 1.0 for r in rows]
+    return linear.Models(
+        _fit(crisis, C_CRISIS, top_k, balanced=True, weights=counted),
+        _fit(urgent, C_URGENT, top_k, balanced=True),
+    )
+
+
+Detector = Callable[[str], CrisisMatch | None]
+
+
+def _with(models: linear.Models) -> Detector:
+    return lambda text: combine(rule_evidence(text), text, models)
+
+
+def _model_alone(models: linear.Models) -> Detector:
+    def run(text: str) -> CrisisMatch | None:
+        if models.crisis.probability(text) < 0.5:
+            return None
+        return CrisisMatch("concern", "passive_ideation", "model")
+
+    return run
+
+
+def figures(rows: Sequence[Row], detect: Detector) -> dict[tuple[str, str], tuple[int, int]]:
+    """(label, category) -> (messages, flagged); ("crisis"|"safe", "*") for the totals."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for row in rows:
+        hit = int(detect(str(row["text"])) is not None)
+        for key in ((row["label"], row["category"]), (row["label"], "*")):
+            total, flagged = out.get(key, (0, 0))
+            out[key] = (total + 1, flagged + hit)
+    return out
+
+
+def rate(found: dict[tuple[str, str], tuple[int, int]], key: tuple[str, str]) -> float:
+    total, flagged = found.get(key, (0, 0))
+    return flagged / total if total else math.nan
+
+
+def _table(title: str, columns: dict[str, dict[tuple[str, str], tuple[int, int]]]) -> list[str]:
+    names = list(columns)
+    lines = [f"### {title}", "", "| class | category | n | " + " | ".join(names) + " |"]
+    lines.append("|---|---|---|" + "---|" * len(names))
+    first = columns[names[0]]
+    for label in ("crisis", "safe"):
+        if (label, "*") not in first:
+            continue
+        keys = [*sorted(k for k in first if k[0] == label and k[1] != "*"), (label, "*")]
+        for key in keys:
+            shown = "**overall**" if key[1] == "*" else key[1]
+            cells = " | ".join(f"{rate(columns[n], key):.3f}" for n in names)
+            lines.append(f"| {label} | {shown} | {first[key][0]} | {cells} |")
+    return [*lines, ""]
+
+
+def evaluate(corpus: Path = CORPUS) -> list[str]:
+    """Markdown tables: held-out halves (model trained on all development halves) and
+    leave-one-writer-out (model trained on the other two writers, both halves)."""
+    halves = {w: (load(d, corpus), load(h, corpus)) for w, (d, h) in WRITERS.items()}
+    chat_dev = load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus)
+    chat_held = load(CHAT[1], corpus)
+    rules: Detector = lambda text: detect_crisis(text, use_model=False)  # noqa: E731
+    shipped = train(dev_rows(corpus))
+    out: list[str] = []
+    for writer, (_, held) in [*halves.items(), ("chat", ([], chat_held))]:
+        columns = {
+            "rules only": figures(held, rules),
+            "model only": figures(held, _model_alone(shipped)),
+            "combined": figures(held, _with(shipped)),
+        }
+        out += _table(f"Held-out half, writer {writer} ({len(held)} messages)", columns)
+    for writer, (dev, held) in halves.items():
+        others = [r for w, (d, h) in halves.items() if w != writer for r in d + h] + chat_dev
+        models = train(others)
+        rows = dev + held
+        columns = {
+            "rules only": figures(rows, rules),
+            "model only": figures(rows, _model_alone(models)),
+            "combined": figures(rows, _with(models)),
+        }
+        out += _table(f"Leave-one-writer-out: unseen writer {writer} ({len(rows)})", columns)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.crisis_train")
+    parser.add_argument("--evaluate", action="store_true", help="print figures, write nothing")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args(argv)
+    if args.evaluate:
+        print("\n".join(evaluate(args.corpus)))
+        return 0
+    models = train(dev_rows(args.corpus))
+    TARGET.write_bytes(linear.to_bytes(models))
+    sizes = f"{len(models.crisis.weights)} + {len(models.urgent.weights)} weights"
+    print(f"wrote {TARGET} ({sizes}, {TARGET.stat().st_size} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,153 @@
+"""The learned part: a logistic regression over hashed word and letter n-grams.
+
+Features: the text is folded (Unicode compatibility forms, case, apostrophes dropped, a
+letter repeated three or more times cut to two), then every word 1-, 2- and 3-gram and
+every 2- to 5-letter piece of each space-padded word is hashed with ``zlib.crc32`` (stable
+across runs and machines, unlike ``hash()``) into ``2**BITS`` buckets. A bucket's value
+is ``1 + log(count)``; the vector is scaled to unit length. The score is the logistic of
+the bias plus the weights of the buckets present.
+
+Nothing here needs numpy or scikit-learn: the weights ship in ``linear_weights.bin``
+(written by ``python -m bot.crisis_train``, which does need scikit-learn, the ``train``
+extra). Its contribution is measured separately in docs/SAFETY.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import struct
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from importlib import resources
+
+WEIGHTS_FILE = "linear_weights.bin"
+# How the score combines with the rules, chosen by leave-one-writer-out evaluation
+# (docs/SAFETY.md). A rule match stands unless the model finds it unlikely (an urgent
+# lexicon rule: very unlikely). With no rule match the model alone needs a high score and
+# at least MIN_WORDS words (on a two-word message it guesses: "will do" reads like a
+# fragment of "i will do it"); a higher one when a scope rule explained a match away or
+# the message has a denial, past, teaching or other-subject frame; through an explicit
+# denial ("i'm not suicidal") never (a bag of n-grams does not read negation well).
+KEEP_RULE_HIT = 0.2
+KEEP_URGENT_RULE_HIT = 0.05
+ALONE = 0.7
+THROUGH_SCOPE = 0.9
+MIN_WORDS = 3
+# With the model alone firing: urgent when the urgency model says so.
+URGENT = 0.5
+BITS = 20
+MASK = (1 << BITS) - 1
+_MAGIC = b"IOPLR1\n"
+# Per model: bias, number of entries, sha-256 of its training rows (``data_digest``).
+_HEADER = struct.Struct("<dI32s")
+_ENTRY = struct.Struct("<If")  # bucket, weight
+
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+_REPEATS = re.compile(r"(.)\1{2,}")
+_WORD = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """The text the features are read from."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _APOSTROPHES.sub("", text)
+    return _REPEATS.sub(r"\1\1", text)
+
+
+def _bucket(kind: str, gram: str) -> int:
+    return zlib.crc32(f"{kind}{gram}".encode()) & MASK
+
+
+def features(text: str) -> dict[int, float]:
+    """Bucket -> value, the unit-length vector the weights apply to."""
+    folded = fold(text)
+    counts: dict[int, int] = {}
+    words = _WORD.findall(folded)
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            key = _bucket("w", " ".join(words[i : i + n]))
+            counts[key] = counts.get(key, 0) + 1
+    for token in folded.split():
+        padded = f" {token} "
+        size = len(padded)
+        for n in (2, 3, 4, 5):
+            for i in range(size - n + 1):
+                key = _bucket("c", padded[i : i + n])
+                counts[key] = counts.get(key, 0) + 1
+            if n >= size:
+                break
+    values = {key: 1.0 + math.log(count) for key, count in counts.items()}
+    norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+    return {key: v / norm for key, v in values.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    bias: float
+    weights: dict[int, float]
+    data_sha256: str
+
+    def logit(self, text: str) -> float:
+        get = self.weights.get
+        return self.bias + sum(get(key, 0.0) * v for key, v in features(text).items())
+
+    def probability(self, text: str) -> float:
+        z = self.logit(text)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """What the weights file holds: crisis vs safe, and urgent vs concern (crisis only)."""
+
+    crisis: LinearModel
+    urgent: LinearModel
+
+
+def to_bytes(models: Models) -> bytes:
+    out = [_MAGIC]
+    for model in (models.crisis, models.urgent):
+        entries = sorted(model.weights.items())
+        out.append(_HEADER.pack(model.bias, len(entries), bytes.fromhex(model.data_sha256)))
+        out += [_ENTRY.pack(key, weight) for key, weight in entries]
+    return b"".join(out)
+
+
+def from_bytes(data: bytes) -> Models:
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a crisis model file")
+    offset = len(_MAGIC)
+    found: list[LinearModel] = []
+    for _ in range(2):
+        if len(data) < offset + _HEADER.size:
+            raise ValueError("crisis model file is truncated")
+        bias, count, digest = _HEADER.unpack_from(data, offset)
+        offset += _HEADER.size
+        end = offset + count * _ENTRY.size
+        if len(data) < end:
+            raise ValueError("crisis model file is truncated")
+        weights = dict(_ENTRY.iter_unpack(data[offset:end]))
+        found.append(LinearModel(bias, weights, digest.hex()))
+        offset = end
+    if offset != len(data):
+        raise ValueError("crisis model file has trailing bytes")
+    return Models(found[0], found[1])
+
+
+def data_digest(rows: list[tuple[str, bool]]) -> str:
+    """SHA-256 of the training rows, in order, as the training script reads them."""
+    h = hashlib.sha256()
+    for text, crisis in rows:
+        h.update(f"{int(crisis)}\t{text}\n".encode())
+    return h.hexdigest()
+
+
+def load() -> Models | None:
+    """The shipped model, or None when the weights file is absent."""
+    path = resources.files("bot.domain.crisis").joinpath(WEIGHTS_FILE)
+    if not path.is_file():
+        return None
+    return from_bytes(path.read_bytes())
