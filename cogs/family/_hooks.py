@@ -77,9 +77,12 @@ class FamilyNoticeHooks:
         family = self.family
         consent = await family.contacts.consent_in(tx, int(meta["consent_id"]))
         contact_id = int(meta["contact_id"])
+        # The accounting records when the notice was delivered: the send's own time, as
+        # the dispatcher recorded it for this row (#14 item 5), not when anything was queued.
+        delivered = await family.services.outbox_repo.sent_at_in(tx, row.id)
         await family.sessions.record_disclosure(
             tx,
-            disclosed_at=family.now(),
+            disclosed_at=delivered or family.now(),
             client_id=int(row.subject_user_id or 0),
             recipient_contact_id=contact_id,
             recipient_user_id=row.target_id,

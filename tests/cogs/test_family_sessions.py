@@ -57,6 +57,8 @@ async def test_the_three_notices_reach_client_and_family_with_one_disclosure_eac
         assert [r["status"] for r in sent] == ["sent", "sent", "sent"]
         disclosures = await w.db.fetchall("SELECT * FROM family_disclosures ORDER BY id")
         assert [d["outbox_id"] for d in disclosures] == [r["id"] for r in sent]
+        # each disclosure is dated when its notice was delivered (the row's sent_at)
+        assert [d["disclosed_at"] for d in disclosures] == [r["sent_at"] for r in sent]
         for d in disclosures:
             assert d["client_id"] == alex.id
             assert d["recipient_contact_id"] == linked.contact_id

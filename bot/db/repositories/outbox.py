@@ -102,6 +102,11 @@ class OutboxRepository:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE id = ?", (row_id,))
         return None if row is None else _row(row)
 
+    async def sent_at_in(self, tx: Transaction, row_id: int) -> datetime | None:
+        """When a row was delivered, as recorded (inside the recording transaction)."""
+        found = await tx.fetchone("SELECT sent_at FROM outbox WHERE id = ?", (row_id,))
+        return None if found is None or found["sent_at"] is None else parse_ts(found["sent_at"])
+
     async def error_code_in(self, tx: Transaction, row_id: int) -> int | None:
         """The Discord error code recorded for a row (inside the recording transaction)."""
         found = await tx.fetchone("SELECT error_code FROM outbox WHERE id = ?", (row_id,))
