@@ -196,46 +196,60 @@ class Alerts:
     async def _repage(self, tx: Transaction, alert: Alert, channel_id: int, now: datetime) -> None:
         pages = await self.repo.mark_paged(tx, alert.id, now)
         minutes = int((now - alert.created_at).total_seconds() // 60)
-        role = self.page_role()
-        mention = f"<@&{role}> " if role else ""
-        name = await self._name(tx, alert.subject_user_id)
-        notice = Notice(
-            content=(
-                f"{mention}Urgent alert #{alert.id} ({alert.label}) for {name} is still not "
+        await self._remind(
+            tx,
+            alert,
+            channel_id,
+            role=self.page_role(),
+            text=(
+                f"Urgent alert #{alert.id} ({shown_name(alert.label)}) for {{name}} is still not "
                 f"acknowledged after {minutes} minutes (page {pages}). Please look now."
             ),
+            dedupe_key=f"alert:{alert.id}:page:{pages}",
+            kind=REPAGE_KIND,
+        )
+        log.warning("alert.repaged", extra={"alert_id": alert.id, "page": pages})
+
+    async def _escalate(self, tx: Transaction, alert: Alert, channel_id: int) -> None:
+        hours = self.settings.safety.reescalate_hours
+        await self._remind(
+            tx,
+            alert,
+            channel_id,
+            role=self.settings.roles.on_call,
+            text=(
+                f"Alert #{alert.id} ({shown_name(alert.label)}) for {{name}} has not been "
+                f"acknowledged for {hours:g} hours. Please look at it."
+            ),
+            dedupe_key=f"alert:{alert.id}:escalation",
+            kind=ESCALATION_KIND,
+        )
+
+    async def _remind(
+        self,
+        tx: Transaction,
+        alert: Alert,
+        channel_id: int,
+        *,
+        role: int | None,
+        text: str,
+        dedupe_key: str,
+        kind: str,
+    ) -> None:
+        """A staff-channel reminder about an open alert that mentions ``role`` (only it),
+        with the Acknowledge button; ``text`` names the person as ``{name}``."""
+        name = await self._name(tx, alert.subject_user_id)
+        mention = f"<@&{role}> " if role else ""
+        notice = Notice(
+            content=mention + text.replace("{name}", name),
             mention_role_ids=(role,) if role else (),
             buttons=(Button("Acknowledge", ack_custom_id(alert.id), "success"),),
             meta={"alert_id": alert.id},
         )
         await self.outbox.enqueue(
             tx,
-            dedupe_key=f"alert:{alert.id}:page:{pages}",
-            kind=REPAGE_KIND,
-            target=ChannelTarget(channel_id),
-            notice=notice,
-            subject_user_id=alert.subject_user_id,
-        )
-        log.warning("alert.repaged", extra={"alert_id": alert.id, "page": pages})
-
-    async def _escalate(self, tx: Transaction, alert: Alert, channel_id: int) -> None:
-        on_call = self.settings.roles.on_call
-        hours = self.settings.safety.reescalate_hours
-        mention = f"<@&{on_call}> " if on_call else ""
-        name = await self._name(tx, alert.subject_user_id)
-        notice = Notice(
-            content=(
-                f"{mention}Alert #{alert.id} ({alert.label}) for {name} has not been "
-                f"acknowledged for {hours:g} hours. Please look at it."
-            ),
-            mention_role_ids=(on_call,) if on_call else (),
-            buttons=(Button("Acknowledge", ack_custom_id(alert.id), "success"),),
-            meta={"alert_id": alert.id},
-        )
-        await self.outbox.enqueue(
-            tx,
-            dedupe_key=f"alert:{alert.id}:escalation",
-            kind=ESCALATION_KIND,
+            dedupe_key=dedupe_key,
+            kind=kind,
             target=ChannelTarget(channel_id),
             notice=notice,
             subject_user_id=alert.subject_user_id,
