@@ -236,6 +236,12 @@ async def test_discharge_event_removes_the_member_from_their_channel(tmp_path):
         tuesday = await setup_group(w, members=[alex])
         w.bot.dispatch("iop_client_discharged", alex.id)
         await until(w, "SELECT COUNT(*) FROM cohort_members WHERE left_at IS NOT NULL")
+        # the channel overwrite is removed after the row commits (a REST call): wait for it
+        for _ in range(200):
+            if not perms(w, alex, tuesday).view_channel:
+                break
+            await w.env.settle()
+            await asyncio.sleep(0.01)
         assert not perms(w, alex, tuesday).view_channel
         row = await w.db.fetchone("SELECT left_at, left_reason FROM cohort_members")
         assert row["left_reason"] == "discharged" and row["left_at"] is not None
