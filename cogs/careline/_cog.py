@@ -130,7 +130,10 @@ class CarelineCog(IopCog):
         try:
             thread_id = await self.threads.thread_for(client)
         except CarelineUnavailable:
-            log.error("careline.unavailable", extra={"user_id": client.user_id})
+            log.error(
+                "careline.unavailable",
+                extra={"person": self.services.key.pseudonym(client.user_id)},
+            )
             await self._direct(message, unavailable())
             return
         words = Words(text=message.content, files=files_of(message), source_id=message.id)
@@ -151,7 +154,10 @@ class CarelineCog(IopCog):
                 source_ref=message.id,
             )
         except Exception:
-            log.exception("careline.screen_failed", extra={"user_id": message.author.id})
+            log.exception(
+                "careline.screen_failed",
+                extra={"person": self.services.key.pseudonym(message.author.id)},
+            )
 
     async def _over_limit(self, client: Client) -> bool:
         """Over the per-client limit: queue one friendly notice per window, relay nothing."""
@@ -172,7 +178,9 @@ class CarelineCog(IopCog):
                 notice=Notice(content=slow_down(), meta=dm_meta(client, 0, "slow")),
                 subject_user_id=client.user_id,
             )
-        log.info("careline.rate_limited", extra={"user_id": client.user_id})
+        log.info(
+            "careline.rate_limited", extra={"person": self.services.key.pseudonym(client.user_id)}
+        )
         return True
 
     async def _kind_reply(self, message: discord.Message, *, text: str) -> None:
@@ -193,7 +201,10 @@ class CarelineCog(IopCog):
         try:
             await message.channel.send(with_preview(preview, text))
         except discord.HTTPException:
-            log.warning("careline.direct_reply_failed", extra={"user_id": message.author.id})
+            log.warning(
+                "careline.direct_reply_failed",
+                extra={"person": self.services.key.pseudonym(message.author.id)},
+            )
 
     # ----- staff threads -----------------------------------------------------------------
 
@@ -203,7 +214,10 @@ class CarelineCog(IopCog):
         if not services.perms.is_facilitator(member) or member is None:
             log.warning(
                 "careline.not_staff_in_thread",
-                extra={"user_id": message.author.id, "thread_id": message.channel.id},
+                extra={
+                    "person": self.services.key.pseudonym(message.author.id),
+                    "thread_id": message.channel.id,
+                },
             )
             return
         if not message.content and not message.attachments:

@@ -43,7 +43,9 @@ async def dm_undeliverable(services: Services, tx: Transaction, row: OutboxRow) 
     thread = await repo(services).thread_for(row.target_id, tx)
     thread_id = thread.thread_id if thread else int(meta.get("thread_id") or 0)
     if not thread_id:
-        log.warning("careline.dm_closed_no_thread", extra={"user_id": row.target_id})
+        log.warning(
+            "careline.dm_closed_no_thread", extra={"person": services.key.pseudonym(row.target_id)}
+        )
         return
     name = str(meta.get("name") or f"<@{row.target_id}>")
     await services.outbox.enqueue(
@@ -54,7 +56,10 @@ async def dm_undeliverable(services: Services, tx: Transaction, row: OutboxRow) 
         notice=Notice(content=dm_closed_in_thread(name)),
         subject_user_id=row.target_id,
     )
-    log.warning("careline.dm_closed", extra={"user_id": row.target_id, "outbox_id": row.id})
+    log.warning(
+        "careline.dm_closed",
+        extra={"person": services.key.pseudonym(row.target_id), "outbox_id": row.id},
+    )
 
 
 async def thread_post_failed(
@@ -81,5 +86,5 @@ async def thread_post_failed(
     )
     log.error(
         "careline.thread_post_failed",
-        extra={"user_id": subject, "outbox_id": row.id, "code": code},
+        extra={"person": services.key.pseudonym(subject), "outbox_id": row.id, "code": code},
     )

@@ -155,7 +155,11 @@ async def relay_from_client(
             )
     log.info(
         "careline.in",
-        extra={"user_id": client.user_id, "conversation_id": conversation_id, "files": len(passed)},
+        extra={
+            "person": services.key.pseudonym(client.user_id),
+            "conversation_id": conversation_id,
+            "files": len(passed),
+        },
     )
     return Inbound(relayed=bool(pieces), new_conversation=new, refused_files=len(refused))
 
@@ -241,7 +245,10 @@ async def reply_to_client(
                     len(refused), {v.reason or "" for v in refused}, text_sent=bool(pieces)
                 ),
             )
-    log.info("careline.out", extra={"user_id": client.user_id, "actor_id": staff_id})
+    log.info(
+        "careline.out",
+        extra={"person": services.key.pseudonym(client.user_id), "actor_id": staff_id},
+    )
     return Outbound(sent=bool(pieces), refused_files=len(refused))
 
 
@@ -282,7 +289,10 @@ async def add_note(
             discord_message_id=words.source_id,
             now=now,
         )
-    log.info("careline.note", extra={"user_id": client.user_id, "actor_id": staff_id})
+    log.info(
+        "careline.note",
+        extra={"person": services.key.pseudonym(client.user_id), "actor_id": staff_id},
+    )
     return True
 
 
@@ -314,5 +324,8 @@ async def close_conversation(
                 conversation_id=closed,
             )
     if closed:
-        log.info("careline.closed", extra={"user_id": client.user_id, "actor_id": staff_id})
+        log.info(
+            "careline.closed",
+            extra={"person": services.key.pseudonym(client.user_id), "actor_id": staff_id},
+        )
     return closed

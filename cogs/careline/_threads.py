@@ -138,13 +138,16 @@ class CareThreads:
             except discord.HTTPException as exc:
                 log.error(
                     "careline.thread_create_failed",
-                    extra={"user_id": client.user_id, "code": exc.code},
+                    extra={"person": self.services.key.pseudonym(client.user_id), "code": exc.code},
                 )
                 raise CarelineUnavailable("could not create the client's thread") from None
             await self._record(client, channel.id, thread.id)
             log.info(
                 "careline.thread_created",
-                extra={"user_id": client.user_id, "thread_id": thread.id},
+                extra={
+                    "person": self.services.key.pseudonym(client.user_id),
+                    "thread_id": thread.id,
+                },
             )
             return thread.id
 
