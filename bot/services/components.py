@@ -1,4 +1,5 @@
-"""Persistent buttons that carry one integer in their custom id.
+"""Persistent buttons whose custom id carries an integer (``IdButton``), several parts
+(``PartsButton``) or nothing (``FixedButton``).
 
 discord.py's ``DynamicItem`` re-creates a button from its custom id after a restart; most
 of iopbot's buttons carry a single id (an alert, a check-in, a session, a milestone), so
@@ -43,6 +44,26 @@ class IdButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)")
         /,
     ) -> Self:
         return cls(int(match["id"]))
+
+
+class PartsButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):
+    """A persistent button whose custom id carries several parts (the template's named
+    groups, e.g. ``iop:alert:outcome:(?P<id>\\d+):(?P<code>[a-z_]+)``). A subclass builds its
+    button in ``__init__`` and says how a matched id becomes one in :meth:`from_match`."""
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        return cls.from_match(match)
 
 
 class FixedButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?!)"):

@@ -21,7 +21,7 @@ from bot.services.alert_render import (
     alert_embed,
     outcome_buttons,
 )
-from bot.services.components import IdButton
+from bot.services.components import IdButton, PartsButton
 from bot.services.container import Services
 from bot.services.errors import guarded, reply_ephemeral
 from bot.services.notices import Notice
@@ -124,7 +124,7 @@ class AcknowledgeButton(IdButton, template=r"iop:alert:ack:(?P<id>\d+)"):
 
 
 class OutcomeButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PartsButton,
     template=r"iop:alert:outcome:(?P<id>\d+):(?P<code>[a-z_]+)",
 ):
     def __init__(self, alert_id: int, code: str) -> None:
@@ -139,13 +139,7 @@ class OutcomeButton(
         self.code = code
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
+    def from_match(cls, match: re.Match[str]) -> Self:
         return cls(int(match["id"]), match["code"])
 
     @guarded

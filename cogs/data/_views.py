@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.services.components import PartsButton
 from bot.services.container import Services
 from bot.services.errors import UserError, guarded, reply_ephemeral
 from bot.services.userdata import delete_everywhere
@@ -39,7 +40,7 @@ def confirmation_problem(services: Services, until: int) -> str | None:
 
 
 class ConfirmDeleteButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PartsButton,
     template=r"iop:data:delete:(?P<user>\d+):(?P<until>\d+)",
 ):
     def __init__(self, user_id: int, until: int) -> None:
@@ -54,13 +55,7 @@ class ConfirmDeleteButton(
         self.until = until
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ConfirmDeleteButton:
+    def from_match(cls, match: re.Match[str]) -> ConfirmDeleteButton:
         return cls(int(match["user"]), int(match["until"]))
 
     @guarded
@@ -82,9 +77,7 @@ class ConfirmDeleteButton(
         )
 
 
-class KeepDataButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"iop:data:keep:(?P<user>\d+)"
-):
+class KeepDataButton(PartsButton, template=r"iop:data:keep:(?P<user>\d+)"):
     def __init__(self, user_id: int) -> None:
         super().__init__(
             discord.ui.Button(
@@ -96,13 +89,7 @@ class KeepDataButton(
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> KeepDataButton:
+    def from_match(cls, match: re.Match[str]) -> KeepDataButton:
         return cls(int(match["user"]))
 
     @guarded

@@ -14,7 +14,7 @@ import discord
 from bot.domain.consent import SCOPE, expiry_text
 from bot.domain.family_notices import discord_time
 from bot.domain.text import shown_name
-from bot.services.components import FixedButton
+from bot.services.components import FixedButton, PartsButton
 from bot.services.container import Services
 from bot.services.errors import UserError, guarded, note_done, reply_ephemeral
 from cogs.family._common import Family, log, tell_staff
@@ -22,7 +22,7 @@ from cogs.family._consent import CANCEL_CUSTOM_ID, confirm_grant
 
 
 class RsvpButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PartsButton,
     template=r"iop:family:rsvp:(?P<session>\d+):(?P<answer>yes|no)",
 ):
     def __init__(self, session_id: int, yes: bool) -> None:
@@ -37,13 +37,7 @@ class RsvpButton(
         self.yes = yes
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> RsvpButton:
+    def from_match(cls, match: re.Match[str]) -> RsvpButton:
         return cls(int(match["session"]), match["answer"] == "yes")
 
     @guarded
@@ -107,7 +101,7 @@ class RsvpButton(
 
 
 class ConsentConfirmButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PartsButton,
     template=r"iop:family:consent:ok:(?P<contact>\d+):(?P<expires>\d{8})",
 ):
     def __init__(self, contact_id: int, expires_on: date) -> None:
@@ -122,13 +116,7 @@ class ConsentConfirmButton(
         self.expires_on = expires_on
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ConsentConfirmButton:
+    def from_match(cls, match: re.Match[str]) -> ConsentConfirmButton:
         raw = match["expires"]
         try:
             expires_on = date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
