@@ -12,7 +12,9 @@ receives gateway events and answers over HTTP exactly as it would against Discor
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -250,3 +252,19 @@ def _describe(options: dict[str, Any]) -> str:
         shown = value.name if isinstance(value, WorldUser | WorldChannel) else value
         parts.append(f"{name}:{shown}")
     return " ".join(parts)
+
+
+Scenario = Callable[[ScenarioContext], Awaitable[None]]
+
+
+def load_part(module_name: str) -> Scenario | None:
+    """The ``run`` coroutine of an optional scenario part module, or None when the module
+    does not exist (features add their parts independently)."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return None
+    run: Scenario = module.run
+    return run

@@ -9,31 +9,18 @@ with a note in the transcript, so features can add their part independently.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Awaitable, Callable
-
 from bot.extensions import DEMO_PARTS
 from bot.sandbox.runner import Prepare
-from bot.sandbox.scenario import ScenarioContext
+from bot.sandbox.scenario import Scenario, ScenarioContext, load_part
 from bot.sandbox.scenarios.safety import run as run_safety
 from bot.sandbox.scenarios.setup import prepare_setup
 from bot.sandbox.scenarios.setup import run as run_setup
 from bot.sandbox.scenarios.smoke import run as run_smoke
 
-Scenario = Callable[[ScenarioContext], Awaitable[None]]
-
 
 def load_demo_part(part: str) -> Scenario | None:
     """The `run` coroutine of `demo_<part>.py`, or None when that module does not exist."""
-    module_name = f"{__name__}.demo_{part}"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return None
-    run: Scenario = module.run
-    return run
+    return load_part(f"{__name__}.demo_{part}")
 
 
 async def run_demo(ctx: ScenarioContext) -> None:

@@ -20,13 +20,11 @@ features that own them; a missing part is skipped with a note in the transcript.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from bot.sandbox.emulator import permissions as perm
-from bot.sandbox.scenario import ScenarioContext, ScenarioFailed
+from bot.sandbox.scenario import ScenarioContext, ScenarioFailed, load_part
 from bot.sandbox.scenarios.demo_clients import enroll
 from bot.sandbox.scenarios.smoke import button_ids
 
@@ -37,20 +35,6 @@ ACK_PREFIX = "iop:alert:ack:"
 REACHED_SUFFIX = ":reached"
 # Parts other features add to this story (after the DM path above).
 LATER_PARTS = ("checkin_item", "plan")  # safety_plan.py is written
-
-Part = Callable[[ScenarioContext], Awaitable[None]]
-
-
-def load_part(name: str) -> Part | None:
-    module_name = f"{__package__}.safety_{name}"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return None
-    run: Part = module.run
-    return run
 
 
 def _with_button(messages: list[dict[str, Any]], prefix: str) -> dict[str, Any] | None:
@@ -147,7 +131,7 @@ async def run(ctx: ScenarioContext) -> None:
     ctx.expect(again is not None and again.page_count == pages, "re-paging stopped")
 
     for name in LATER_PARTS:
-        part = load_part(name)
+        part = load_part(f"{__package__}.safety_{name}")
         if part is None:
             ctx.step(f"safety part {name!r} is not written yet; skipped")
             continue
