@@ -137,7 +137,7 @@ class FamilyCog(IopCog):
         await reply_ephemeral(
             interaction,
             "You're linked. When the person in the program gives their consent, I'll send "
-            f"you family-session notices ({SCOPE}) by direct message. Please "
+            f"you family-session notices by direct message, with the {SCOPE} only. Please "
             f"keep direct messages from this server open.{note}",
         )
 

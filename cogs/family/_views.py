@@ -140,7 +140,7 @@ class ConsentConfirmButton(
         await interaction.response.edit_message(
             content=(
                 f"Saved. {shown_name(terms.recipient_name)} will get family-session notices "
-                f"({SCOPE} only), {expiry_text(terms)}. You can revoke this at any time "
+                f"with the {SCOPE} only, {expiry_text(terms)}. You can revoke this at any time "
                 "with /family consent revoke."
             ),
             embed=None,
