@@ -2,6 +2,7 @@
 
     python -m bot.crisis_train              # write bot/domain/crisis/linear_weights.bin
     python -m bot.crisis_train --evaluate   # held-out halves and leave-one-writer-out
+    python -m bot.crisis_train --add-writer w4 DIR   # split a new writer's corpus in halves
 
 Needs scikit-learn and scipy (``pip install -e ".[train]"``); the bot itself does not.
 Trains on the development halves of the corpus only (``tests/data/crisis``, one pair of
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +32,9 @@ WRITERS = {
     "w2": ("w2_dev.jsonl", "w2_heldout.jsonl"),
     "w3": ("w3_dev.jsonl", "w3_heldout.jsonl"),
 }
+# Writers added after the first three are split by ``split_halves`` (stratified by class and
+# category, seeded), not by the hash of the text.
+SPLIT_SEED = 12
 # Everyday chat ("hello", "running late") written for this project: safe messages of a kind
 # the three writers' corpora lack. Its development half is in every training set.
 CHAT = ("chat_dev.jsonl", "chat_heldout.jsonl")
@@ -190,11 +195,91 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
     return out
 
 
+def split_halves(rows: Sequence[Row], seed: int = SPLIT_SEED) -> tuple[list[Row], list[Row]]:
+    """Development and held-out halves of one writer's rows: within each (label, category)
+    the rows are shuffled with ``seed`` and the first half (rounded up) is development.
+    Order inside each half follows the input."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault((str(row["label"]), str(row["category"])), []).append(index)
+    dev: set[int] = set()
+    shuffler = random.Random(seed)  # noqa: S311 (a reproducible split, not a secret)
+    for key in sorted(groups):
+        indices = groups[key]
+        shuffler.shuffle(indices)
+        dev.update(indices[: (len(indices) + 1) // 2])
+    return (
+        [row for i, row in enumerate(rows) if i in dev],
+        [row for i, row in enumerate(rows) if i not in dev],
+    )
+
+
+def _severity(row: Row) -> str | None:
+    """The row's severity; a crisis row without one is urgent unless its category is
+    passive ideation (concern), as in docs/SAFETY.md."""
+    if row["label"] != "crisis":
+        return None
+    if row.get("severity") in ("urgent", "concern"):
+        return str(row["severity"])
+    return "concern" if "passive" in str(row["category"]) else "urgent"
+
+
+def new_writer_rows(source: Path, corpus: Path = CORPUS) -> list[Row]:
+    """A new writer's labelled rows (every ``*.jsonl`` under ``source``, in name order),
+    without rows whose text is already in the corpus or repeated (the first copy stays),
+    so nothing can be trained on in one writer and measured in another."""
+    known = {
+        str(row["text"])
+        for path in sorted(corpus.glob("*.jsonl"))
+        for row in load(path.name, corpus)
+    }
+    out: list[Row] = []
+    for path in sorted(source.rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row["label"] not in ("crisis", "safe") or not isinstance(row["text"], str):
+                raise ValueError(f"{path}: bad row {line[:80]!r}")
+            if row["text"] in known:
+                continue
+            known.add(row["text"])
+            out.append(
+                {
+                    "text": row["text"],
+                    "label": row["label"],
+                    "severity": _severity(row),
+                    "category": row["category"],
+                    **{
+                        k: v
+                        for k, v in row.items()
+                        if k not in ("text", "label", "severity", "category")
+                    },
+                }
+            )
+    return out
+
+
+def add_writer(name: str, source: Path, corpus: Path = CORPUS) -> tuple[int, int]:
+    """Write ``{name}_dev.jsonl`` and ``{name}_heldout.jsonl`` from ``source``."""
+    dev, held = split_halves(new_writer_rows(source, corpus))
+    for rows, half in ((dev, "dev"), (held, "heldout")):
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        (corpus / f"{name}_{half}.jsonl").write_text(text, encoding="utf-8")
+    return len(dev), len(held)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.crisis_train")
     parser.add_argument("--evaluate", action="store_true", help="print figures, write nothing")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--add-writer", nargs=2, metavar=("NAME", "DIR"))
     args = parser.parse_args(argv)
+    if args.add_writer:
+        name, source = args.add_writer
+        dev, held = add_writer(name, Path(source), args.corpus)
+        print(f"{name}: {dev} development, {held} held-out rows")
+        return 0
     if args.evaluate:
         print("\n".join(evaluate(args.corpus)))
         return 0

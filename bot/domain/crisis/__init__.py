@@ -23,6 +23,7 @@ from bot.domain.crisis import linear, scope
 from bot.domain.crisis.cues import CUES
 from bot.domain.crisis.idioms import blank, compile_idioms
 from bot.domain.crisis.lexicon_acts import ACTS
+from bot.domain.crisis.lexicon_gaps import GAPS
 from bot.domain.crisis.lexicon_harm import HARM
 from bot.domain.crisis.lexicon_more import MORE
 from bot.domain.crisis.lexicon_thoughts import ACTIVE, INTENT, PASSIVE
@@ -39,7 +40,7 @@ __all__ = [
     "resources_text",
 ]
 
-LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE
+LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE + GAPS
 CUE_THRESHOLD = 2.0
 PROGRAM_CATEGORY = "active_ideation"
 
