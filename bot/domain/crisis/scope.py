@@ -79,7 +79,9 @@ _PAST = re.compile(
     r"in rehab|in the hospital|hospitalized|my attempt|(?:an|my) attempt|when i first|at [0-9]+|"
     r"(?:my )?old self|would have|wouldve|(?<!at )once|a stretch|went through|first year|"
     r"i remember "
-    r"(?:when|being)|back in|as a (?:teen|teenager|kid))\b"
+    r"(?:when|being|thinking|googling|sitting|wanting|feeling|writing|the night)|back in|as a "
+    r"(?:teen|teenager|kid)|when i (?:started|came in|first came|got) here|past me|that "
+    r"version of me|(?:a|another) (?:different|past|former) (?:life|lifetime))\b"
 )
 _RECENT = re.compile(
     r"\b(?:now|right now|today|tonight|again|lately|these days|this (?:week|weekend|morning|"
@@ -96,7 +98,8 @@ _RECOVERED = re.compile(
     r"here|im alive|(?<!not )proud|made it|got help|(?<!if )im safe|life got better|got better|"
     r"years sober|new me|helped me|it was gone|kinder to myself|different person|out of it|"
     r"in months|in years|doing (?:so much )?better|im a (?:dad|mom)|im [0-9]+ now|quieter|"
-    r"behind me|im past|got past|changed that|helped|rebuilding|sticking)\b"
+    r"behind me|im past|got past|changed that|helped|rebuilding|sticking|(?:came|come|made it) "
+    r"out (?:on )?the other side)\b"
 )
 _PAST_VERB = re.compile(
     r"\b(?:wanted|tried|attempted|was|were|had|overdosed|oded|cut|cutting|hurt|thought|felt|"
