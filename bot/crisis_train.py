@@ -2,6 +2,7 @@
 
     python -m bot.crisis_train              # write bot/domain/crisis/linear_weights.bin
     python -m bot.crisis_train --evaluate   # held-out halves and leave-one-writer-out
+    python -m bot.crisis_train --measure DIR          # a new corpus, before it is used
     python -m bot.crisis_train --add-writer w4 DIR   # split a new writer's corpus in halves
 
 Needs scikit-learn and scipy (``pip install -e ".[train]"``); the bot itself does not.
@@ -197,15 +198,16 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
 
 def split_halves(rows: Sequence[Row], seed: int = SPLIT_SEED) -> tuple[list[Row], list[Row]]:
     """Development and held-out halves of one writer's rows: within each (label, category)
-    the rows are shuffled with ``seed`` and the first half (rounded up) is development.
-    Order inside each half follows the input."""
+    the rows, sorted by text, are shuffled with ``seed`` and the first half (rounded up) is
+    development, so the input's order does not matter. Order inside each half follows the
+    input."""
     groups: dict[tuple[str, str], list[int]] = {}
     for index, row in enumerate(rows):
         groups.setdefault((str(row["label"]), str(row["category"])), []).append(index)
     dev: set[int] = set()
     shuffler = random.Random(seed)  # noqa: S311 (a reproducible split, not a secret)
     for key in sorted(groups):
-        indices = groups[key]
+        indices = sorted(groups[key], key=lambda i: str(rows[i]["text"]))
         shuffler.shuffle(indices)
         dev.update(indices[: (len(indices) + 1) // 2])
     return (
@@ -269,12 +271,48 @@ def add_writer(name: str, source: Path, corpus: Path = CORPUS) -> tuple[int, int
     return len(dev), len(held)
 
 
+def summary(found: dict[tuple[str, str], tuple[int, int]]) -> str:
+    """Recall, false alarms and idiom false alarms (safe categories named ``*idiom*``)."""
+    idioms = [v for k, v in found.items() if k[0] == "safe" and "idiom" in k[1]]
+    total, flagged = sum(n for n, _ in idioms), sum(f for _, f in idioms)
+    idiom_rate = f"{flagged / total:.1%}" if total else "-"
+    return (
+        f"recall {rate(found, ('crisis', '*')):.3f}, false alarms "
+        f"{rate(found, ('safe', '*')):.1%}, idioms {idiom_rate}"
+    )
+
+
+def measure(source: Path) -> list[str]:
+    """A corpus the detector has never seen (every ``*.jsonl`` under ``source``), with the
+    shipped model and rules exactly as they are: what a new writer's messages get."""
+    rows = [
+        json.loads(line)
+        for path in sorted(source.rglob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    shipped = linear.load()
+    if shipped is None:
+        raise SystemExit("no shipped model (bot/domain/crisis/linear_weights.bin)")
+    columns = {
+        "rules only": figures(rows, lambda text: detect_crisis(text, use_model=False)),
+        "model only": figures(rows, _model_alone(shipped)),
+        "combined": figures(rows, detect_crisis),
+    }
+    out = _table(f"Never seen: {source} ({len(rows)} messages)", columns)
+    return out + [f"{name}: {summary(found)}" for name, found in columns.items()] + [""]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.crisis_train")
     parser.add_argument("--evaluate", action="store_true", help="print figures, write nothing")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--add-writer", nargs=2, metavar=("NAME", "DIR"))
+    parser.add_argument("--measure", type=Path, metavar="DIR")
     args = parser.parse_args(argv)
+    if args.measure:
+        print("\n".join(measure(args.measure)))
+        return 0
     if args.add_writer:
         name, source = args.add_writer
         dev, held = add_writer(name, Path(source), args.corpus)

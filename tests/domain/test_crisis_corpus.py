@@ -20,6 +20,8 @@ GOAL_RECALL, GOAL_CATEGORY_RECALL, GOAL_FALSE_ALARMS, GOAL_IDIOM_FALSE_ALARMS = 
 # What each writer's held-out half measured when docs/SAFETY.md was written, minus a small
 # margin: a change that does worse than this is a regression. writer -> (recall, false alarms)
 FLOORS = {"w1": (0.88, 0.07), "w2": (0.83, 0.07), "w3": (0.80, 0.09)}
+# Writers whose files were split by the hash of the text (later ones: split_halves).
+HASH_SPLIT = {"w1", "w2", "w3"}
 
 
 def load(name: str) -> list[dict[str, object]]:
@@ -55,7 +57,7 @@ def overall(rows: list[dict[str, object]], label: str, **kwargs: bool) -> float:
     return sum(detect_crisis(str(r["text"]), **kwargs) is not None for r in chosen) / len(chosen)
 
 
-@pytest.mark.parametrize("writer", sorted(crisis_train.WRITERS))
+@pytest.mark.parametrize("writer", sorted(HASH_SPLIT))
 def test_each_writer_is_split_in_halves_by_the_hash_of_the_text(writer: str):
     first, second = dev(writer), heldout(writer)
     assert len(first) > 400 and len(second) > 400
@@ -70,7 +72,39 @@ def test_each_writer_is_split_in_halves_by_the_hash_of_the_text(writer: str):
     assert {r["category"] for r in first} == {r["category"] for r in second} == crisis | safe
 
 
-def test_corpus_is_large_and_from_three_writers():
+@pytest.mark.parametrize("writer", sorted(set(crisis_train.WRITERS) - HASH_SPLIT))
+def test_later_writers_are_split_in_halves_within_each_category(writer: str):
+    first, second = dev(writer), heldout(writer)
+    assert len(first) > 100 and len(second) > 100
+    assert {str(r["text"]) for r in first}.isdisjoint({str(r["text"]) for r in second})
+    counts: dict[tuple[str, str], list[int]] = {}
+    for rows, side in ((first, 0), (second, 1)):
+        for row in rows:
+            counts.setdefault((str(row["label"]), str(row["category"])), [0, 0])[side] += 1
+    assert all(0 <= d - h <= 1 for d, h in counts.values()), counts
+    assert {label for label, _ in counts} == {"crisis", "safe"}
+    # The split is the seeded one: splitting the halves again puts the rows the same way.
+    again, _ = crisis_train.split_halves(first + second)
+    assert sorted(str(r["text"]) for r in again) == sorted(str(r["text"]) for r in first)
+
+
+def test_split_halves_is_stratified_and_seeded():
+    rows = [
+        {"text": f"m{i}", "label": "crisis" if i % 3 else "safe", "category": f"c{i % 5}"}
+        for i in range(101)
+    ]
+    first, second = crisis_train.split_halves(rows)
+    assert crisis_train.split_halves(rows) == (first, second)
+    assert len(first) + len(second) == 101
+    assert {r["text"] for r in first}.isdisjoint({r["text"] for r in second})
+    for key in {(r["label"], r["category"]) for r in rows}:
+        d = sum((r["label"], r["category"]) == key for r in first)
+        h = sum((r["label"], r["category"]) == key for r in second)
+        assert d - h in (0, 1)
+    assert crisis_train.split_halves(rows, seed=1) != (first, second)
+
+
+def test_corpus_is_large_and_from_several_writers():
     rows = all_rows()
     assert len(rows) >= 4000
     # A few short messages were written by more than one writer; the hash split puts every
