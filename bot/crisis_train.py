@@ -236,7 +236,7 @@ def new_writer_rows(source: Path, corpus: Path = CORPUS) -> list[Row]:
         for row in load(path.name, corpus)
     }
     out: list[Row] = []
-    for path in sorted(source.rglob("*.jsonl")):
+    for path in sorted(source.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -287,7 +287,7 @@ def measure(source: Path) -> list[str]:
     shipped model and rules exactly as they are: what a new writer's messages get."""
     rows = [
         json.loads(line)
-        for path in sorted(source.rglob("*.jsonl"))
+        for path in sorted(source.glob("*.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
