@@ -32,6 +32,8 @@ WRITERS = {
     "w1": ("dev.jsonl", "heldout.jsonl"),
     "w2": ("w2_dev.jsonl", "w2_heldout.jsonl"),
     "w3": ("w3_dev.jsonl", "w3_heldout.jsonl"),
+    # Written later, never seen before their figures were taken (docs/SAFETY.md).
+    "w4": ("w4_dev.jsonl", "w4_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.
