@@ -35,6 +35,7 @@ WRITERS = {
     # Written later, never seen before their figures were taken (docs/SAFETY.md).
     "w4": ("w4_dev.jsonl", "w4_heldout.jsonl"),
     "w5": ("w5_dev.jsonl", "w5_heldout.jsonl"),
+    "w6": ("w6_dev.jsonl", "w6_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.
