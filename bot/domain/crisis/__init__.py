@@ -23,7 +23,7 @@ from bot.domain.crisis import linear, scope
 from bot.domain.crisis.cues import CUES
 from bot.domain.crisis.idioms import blank, compile_idioms
 from bot.domain.crisis.lexicon_acts import ACTS
-from bot.domain.crisis.lexicon_gaps import GAPS
+from bot.domain.crisis.lexicon_gaps import GAPS, MORE_GAPS
 from bot.domain.crisis.lexicon_harm import HARM
 from bot.domain.crisis.lexicon_more import MORE
 from bot.domain.crisis.lexicon_thoughts import ACTIVE, INTENT, PASSIVE
@@ -40,7 +40,7 @@ __all__ = [
     "resources_text",
 ]
 
-LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE + GAPS
+LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE + GAPS + MORE_GAPS
 CUE_THRESHOLD = 2.0
 PROGRAM_CATEGORY = "active_ideation"
 
@@ -187,7 +187,9 @@ class RuleEvidence:
     ``hits``: surviving (category, rule id) pairs; ``dismissed``: a match was explained
     away by a scope rule; ``framed``: the message has a denial, past, teaching,
     other-subject or leaving-the-program frame; ``denial``: the writer says plainly they
-    are safe / not suicidal; ``answered_no``: the message is a question answered "no"
+    are safe / not suicidal; ``about_other``: the message is about helping someone else
+    ("my sis is cutting again what do i do"); ``answered_no``: the message is a question
+    answered "no"
     ("were you thinking of ending your life? no").
     """
 
@@ -196,6 +198,7 @@ class RuleEvidence:
     framed: bool
     denial: bool
     answered_no: bool = False
+    about_other: bool = False
 
     @property
     def vetoed(self) -> bool:
@@ -225,7 +228,8 @@ def rule_evidence(
         hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent"]
     framed = not clean or not scope.model_may_speak(clean)
     answered_no = bool(_ANSWERED_NO.search(text.casefold()))
-    return RuleEvidence(tuple(hits), dismissed, framed, denial, answered_no)
+    about_other = bool(clean) and scope.about_someone_else(clean)
+    return RuleEvidence(tuple(hits), dismissed, framed, denial, answered_no, about_other)
 
 
 def detect_crisis(
@@ -268,6 +272,8 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
         needed = linear.KEEP_URGENT_RULE_HIT if strong else linear.KEEP_RULE_HIT
         return _from_rules(evidence.hits) if score >= needed else None
     if len(text.split()) < linear.MIN_WORDS or evidence.denial or evidence.answered_no:
+        return None
+    if evidence.about_other:
         return None
     needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
     if score < needed:

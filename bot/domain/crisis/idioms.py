@@ -83,6 +83,16 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"\bthank you for trying (?:the|my|to teach|to help me with|out)\b",
     r"\b(?:jump|jumping) out (?:the|a|my) window if\b",
     r"\btraffic on the bridge\b",
+    r"\b(?:nearly|almost) killed myself (?:tripping|falling|slipping|laughing|on (?:the|a|my) "
+    r"(?:stairs|ice|toy|dogs|cats|curb|skateboard|bike))\b",
+    r"\blethal (?:dose|amount) of (?:sarcasm|drama|cringe|cuteness|sass|attitude|reality|"
+    r"mondays?|nostalgia|cheese|garlic|glitter|memes)\b",
+    r"\bskin me alive\b",
+    r"\bunalive (?:this|that|the|a|my|these|those) (?:pizza|burger|food|cake|plate|sandwich|"
+    r"tacos?|meal|bag of \w+|pint|snacks?|cookies|fries|leftovers)\b",
+    r"\bhow many \w+ does it take to (?:change|screw in) a light ?bulb\b",
+    r"^kms (?=(?:how did|why did|i forgot|i got \w+ on|i left|i missed|i spilled|i dropped|"
+    r"i burned|i locked))",
     r"\bsee (?:you|ya|yall|u) (?:all )?(?:tomorrow|thursday|next|later|soon|at|in|monday|"
     r"tuesday|wednesday|friday|saturday|sunday)\b",
 )

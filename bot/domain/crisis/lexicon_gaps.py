@@ -30,7 +30,8 @@ GAPS: tuple[Rule, ...] = (
         r"drowning|overdose|od|that|it) (?:\w+ ){0,4}(?:always work|hurt|feel peaceful|kill you|"
         r"work every time)\b|\bis it (?:painful|quick|fast|peaceful) to (?:hang|drown|jump|die|"
         r"bleed out|od|overdose)\b|"
-        r"\b(?:dose|amount) (?:of \w+ )?(?:that|to|which) (?:stops|stop|would stop) (?:your|the|a) "
+        r"\b(?:dose|amount) (?:of \w+ )?(?:that|to|which) (?:stops|stop|would stop) (?:your|the|"
+        r"a) "
         r"heart\b|\b(?:make|look|looks) (?:it|an overdose|an od|my death|the od) (?:look )?"
         r"(?:like an )?accident(?:al)?\b|\b(?:narcan|naloxone) (?:\w+ ){0,2}(?:doesnt|dont|"
         r"wont|cant|does not|will not) (?:bring|work on|save) (?:me|you|someone)\b|\bwithout "
@@ -41,7 +42,8 @@ GAPS: tuple[Rule, ...] = (
         "lethal_dose_question",
         "overdose_intent",
         r"\bhow (?:many|much) (?:\w+ ){1,4}(?:is|are|would be|counts as|makes) (?:an? )?"
-        r"(?:overdose|od|lethal|fatal|too many|too much|deadly)\b|\bhow many \w+ (?:plus|and|with) "
+        r"(?:overdose|od|lethal|fatal|too many|too much|deadly)\b|\bhow many \w+ (?:plus|and|"
+        r"with) "
         r"how many\b|\b(?:all|a whole|whole|the whole) (?:\w+ ){0,2}(?:at once|in one go)"
         r"(?:\W+(?:\w+ ){0,8}(?:lethal|fatal|kill|die))\b|\btaste bad or (?:if )?(?:you|i) can "
         r"just drink\b",
@@ -133,7 +135,10 @@ GAPS: tuple[Rule, ...] = (
         r"shot)\b(?=.*\b(?:tolerance|anyway|plan|on purpose|see what happens|dont care))|"
         r"\b(?:double|triple) my (?:old |usual )?dose\b(?=.*\b(?:again|still here|on purpose|"
         r"try))|\b(?:downed|swallowed|took|taken|chugged) (?:my |the |a )?(?:whole|entire|full) "
-        r"(?:months?|weeks?|bottle|script|prescription|supply|pack)\b|\bdidnt do it for the "
+        r"(?:\w+ )?(?:months?|weeks?|weekly|monthly|bottle|script|prescription|supply|pack|"
+        r"pill organizer|pillbox|pill box|organizer)\b|\b(?:double|triple) what i used to "
+        r"(?:do|use|take|shoot)\b|\b(?:go out|die|od|overdose) the (?:same )?way my \w+ did\b|"
+        r"\bdidnt do it for the "
         r"high\b|\benough to not come back\b|\b(?:bought|buying|cop|copping|get|getting) from "
         r"(?:\w+ ){0,6}(?:who|that) (?:died|od|oded|killed)\b(?=.*\bon purpose)",
         "",
@@ -148,5 +153,90 @@ GAPS: tuple[Rule, ...] = (
         r"without|off|clean from) (?:cutting|sh|self harm|hurting myself)\b|\bnot clean from "
         r"(?:this|cutting|sh|self harm)\b|\barms are (?:bad|rough|a mess)\b",
         "",
+    ),
+)
+
+DAYS = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|"
+    r"this weekend)"
+)
+
+MORE_GAPS: tuple[Rule, ...] = (
+    rule(
+        "should_have_died",
+        "passive_ideation",
+        r"\b(?:shoulda|should have|shouldve) (?:just )?died\b|\bnot (?:like )?sleep tired\b|"
+        r"\b(?:would|will|does|did) anyone (?:even )?"
+        r"(?:come to|show up (?:to|at)|care about) my funeral\b|\bif (?:a|the) (?:bus|car|"
+        r"truck|train) (?:hit|hits|ran over|runs over|took) me\b(?=.*\b(?:thank|thanks|"
+        r"grateful|fine|relief|relieved|wouldnt mind|ok with|okay with|glad|welcome))|"
+        r"\b(?:lose|end|take) my life too\b|\bthe (?:only )?other option (?:\w+ ){0,3}is "
+        r"(?:dying|death|to die)\b",
+        "S",
+    ),
+    rule(
+        "burden_gone",
+        "passive_ideation",
+        r"\b(?:freer|happier|better|easier|lighter) (?:off )?(?:\w+ ){0,2}(?:without me|if i "
+        r"(?:went|was gone|were gone|wasnt here|wasnt around|died|disappeared))\b|\bfavor by "
+        r"(?:being gone|dying|not being (?:here|around)|disappearing)\b|\bwhats the (?:use|"
+        r"point) of me\b|\bbetter off burying me\b|\b(?:whats|what is) (?:even )?left to "
+        r"(?:stay|live|be) (?:\w+ ){0,4}(?:for|alive for)\b|\bnothing left to stay "
+        r"(?:sober |clean |alive )?for\b",
+        "S",
+    ),
+    rule(
+        "plan_in_plain_words",
+        "plan_preparation",
+        r"\b(?:playlist|songs?|music|outfit|clothes|flowers|readings?) for my (?:own )?funeral\b|"
+        r"(?:^|\| )"
+        + DAYS
+        + r",? (?:thats|that is|its) the plan\b(?= *(?:\||$|,))|\b(?:rope|gun|hose|pills|"
+        r"bridge|car|garage)\W+(?:\| )?(?:thats|that is) the plan\b(?= *(?:\||$|,))|\b(?:after|"
+        r"once) (?:my|the|"
+        r"this) (?:\w+ ){0,3}(?:party|birthday|bday|wedding|graduation|holidays?|christmas|"
+        r"weekend|court date) (?:im|i am|ill be) (?:done|gone)\b(?= *(?:\||$|,))|\bset (?:a|the) "
+        r"date\b(?=.*\b(?:not telling|wont tell|dont tell|no one knows|nobody knows|not saying))|"
+        r"\bkeep (?:setting|picking) dates\b|\bnot pushing it (?:back )?again\b|"
+        r"\b(?:bday|birthday|christmas|thanksgiving|new year)\b"
+        r"[^|]{0,30}\bmy last one\b|\b(?:long|one way|final) (?:trip|journey|vacation|ride)\b"
+        r"(?=.*\bnot coming back)|\bwith a (?:note|letter)\b(?=.*\b(?:understand|sorry|forgive|"
+        r"explain|know why))|\bshutting (?:down|off) for good\b|"
+        r"\bcheck on my \w+ (?:after|when|once) (?:this weekend|tonight|tomorrow|im gone|i go)\b|"
+        r"\bso (?:no one|nobody|noone) has to (?:deal with|clean|find|handle)\b[^|]*\b"
+        r"(?:after|afterwards|later|when im gone)\b|"
+        r"\b(?:set up|setup|recorded|wrote|made sure|arranged|paid)\b[^|]*\b(?:after|when|once) "
+        r"(?:im|i am) (?:gone|not here|not around|dead)\b",
+        "",
+    ),
+    rule(
+        "high_place_checked",
+        "method",
+        r"\broof access\b(?=.*\b(?:checked|scoped|found|no fence|nobody|no one|alone|tonight))|"
+        r"\b(?:tallest|highest) (?:building|bridge|parking garage|garage|point)\b(?=.*\b(?:"
+        r"checked|scoped|access|no fence|nobody|no one|alone|tonight))",
+        "",
+    ),
+    rule(
+        "self_harm_said_sideways",
+        "self_harm",
+        r"\b(?:went|cut|go|going) deeper than (?:i )?(?:meant|wanted|planned|usual)\b|\b(?:arms?|"
+        r"legs?|thighs?|wrists?) (?:look|looks) like (?:a )?(?:barcode|zebra|tic tac toe|"
+        r"railroad)\b|\bbarcode (?:arms?|wrists?)\b|\b(?:sh|self harm|cutting) (?:clean |"
+        r"free )?streak\b"
+        r"[^|]*\b(?:reset|back to|broke|broken|0|zero)\b|\bcat scratch(?:es)?\b(?=.*\bif "
+        r"(?:anyone|someone|they|people) asks?)|\b(?:bandaids|bandages|band aids) on (?:ur|your|"
+        r"my) (?:arm|arms|wrist|wrists|legs?|thighs?)\b|\bcuts on (?:your|my|ur) (?:stomach|"
+        r"thighs?|hips?)\b(?=.*\b(?:show|hide|swimsuit|summer|see))",
+        "",
+    ),
+    rule(
+        "coded_exit",
+        "active_ideation",
+        r"\bno respawns? (?:this time|for me)\b|\bgame over for me\b(?=.*\b(?:fr|for real|"
+        r"respawn|for good|forever|this time))|\b(?:knock|knocking|knocked) on (?:the )?pearly "
+        r"gates\b|\bmeet my maker\b|\b(?:go|going|gonna go) see my (?:wife|husband|mom|dad|son|"
+        r"daughter|brother|sister|grandma|grandpa|baby)\b(?=.*\b(?:passed|dead|died))",
+        "S",
     ),
 )
