@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import crisis_everyday
 from bot.domain.crisis import CrisisMatch, combine, detect_crisis, linear, rule_evidence
 
 CORPUS = Path(__file__).parent.parent / "tests" / "data" / "crisis"
@@ -66,7 +67,7 @@ def load(name: str, corpus: Path = CORPUS) -> list[Row]:
 def dev_rows(corpus: Path = CORPUS) -> list[Row]:
     """What the shipped model is trained on: every development half, in a fixed order."""
     rows = [row for dev, _ in WRITERS.values() for row in load(dev, corpus)]
-    return rows + load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus)
+    return rows + load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus) + crisis_everyday.rows()
 
 
 def _fit(
@@ -175,7 +176,7 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
     """Markdown tables: held-out halves (model trained on all development halves) and
     leave-one-writer-out (model trained on the other two writers, both halves)."""
     halves = {w: (load(d, corpus), load(h, corpus)) for w, (d, h) in WRITERS.items()}
-    chat_dev = load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus)
+    chat_dev = load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus) + crisis_everyday.rows()
     chat_held = load(CHAT[1], corpus)
     rules: Detector = lambda text: detect_crisis(text, use_model=False)  # noqa: E731
     shipped = train(dev_rows(corpus))

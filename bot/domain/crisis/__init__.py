@@ -43,6 +43,7 @@ __all__ = [
 LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE + GAPS + MORE_GAPS
 CUE_THRESHOLD = 2.0
 PROGRAM_CATEGORY = "active_ideation"
+PROGRAM_RULE = "program_term_"
 
 # Another crisis word elsewhere in the message: what weak rules (flag C) need.
 _CONTEXT = re.compile(
@@ -92,7 +93,7 @@ def _program_rule(index: int, term: str) -> Rule | None:
     if not wanted or "|" in wanted:
         return None
     tail_re = r"[a-z0-9]*\b" if prefix else r"\b"
-    return rule(f"program_term_{index}", category, rf"\b{re.escape(wanted)}{tail_re}", "S")
+    return rule(f"{PROGRAM_RULE}{index}", category, rf"\b{re.escape(wanted)}{tail_re}", "S")
 
 
 @lru_cache(maxsize=1)
@@ -258,11 +259,14 @@ def detect_crisis(
 def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisMatch | None:
     """The rules' evidence and the learned scores together (thresholds in ``linear``).
 
-    A rule match keeps its severity and category unless the model finds it unlikely.
+    A rule match keeps its severity and category unless the model finds it unlikely; a
+    program's own term always stands (the model has never seen the program's words).
     When only the model fires, the urgency model picks urgent or concern; the category is
     the strongest cue family seen (or ``active_ideation`` / ``passive_ideation``) and the
     rule id is ``model``.
     """
+    if any(rule_id.startswith(PROGRAM_RULE) for _category, rule_id in evidence.hits):
+        return _from_rules(evidence.hits)  # the program's own words: the model never saw them
     score = models.crisis.probability(text)
     if evidence.hits:
         strong = any(
