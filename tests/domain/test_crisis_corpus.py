@@ -1,4 +1,4 @@
-"""The labelled corpus (tests/data/crisis, three writers, each split in halves): figures
+"""The labelled corpus (tests/data/crisis, six writers, each split in halves): figures
 on the held-out halves, the goals, and the learned part's reproducibility. Run with
 ``-s`` to see the per-category tables."""
 
@@ -19,7 +19,14 @@ DATA = Path(__file__).parent.parent / "data" / "crisis"
 GOAL_RECALL, GOAL_CATEGORY_RECALL, GOAL_FALSE_ALARMS, GOAL_IDIOM_FALSE_ALARMS = 0.9, 0.8, 0.05, 0.02
 # What each writer's held-out half measured when docs/SAFETY.md was written, minus a small
 # margin: a change that does worse than this is a regression. writer -> (recall, false alarms)
-FLOORS = {"w1": (0.88, 0.07), "w2": (0.83, 0.07), "w3": (0.80, 0.09)}
+FLOORS = {
+    "w1": (0.90, 0.06),
+    "w2": (0.86, 0.07),
+    "w3": (0.85, 0.08),
+    "w4": (0.84, 0.11),
+    "w5": (0.82, 0.09),
+    "w6": (0.86, 0.06),
+}
 # Writers whose files were split by the hash of the text (later ones: split_halves).
 HASH_SPLIT = {"w1", "w2", "w3"}
 
@@ -106,7 +113,7 @@ def test_split_halves_is_stratified_and_seeded():
 
 def test_corpus_is_large_and_from_several_writers():
     rows = all_rows()
-    assert len(rows) >= 4000
+    assert len(rows) >= 7000
     # A few short messages were written by more than one writer; the hash split puts every
     # copy on the same side, so nothing trained on is ever measured.
     trained = {str(r["text"]) for w in crisis_train.WRITERS for r in dev(w)}
@@ -136,9 +143,11 @@ def test_heldout_figures_print_and_hold_the_floor(writer: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.904 / "
-        "0.857 / 0.824 (writers 1/2/3, goal 0.90), categories down to 0.60 (goal 0.80), "
-        "false alarms 5.9% / 5.3% / 7.8% (goal 5%), idioms 3.0% / 6.4% / 8.5% (goal 2%)"
+        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.922 / "
+        "0.885 / 0.873 / 0.869 / 0.852 / 0.889 (writers 1-6, goal 0.90), categories down "
+        "to 0.61 (goal 0.80), false alarms 4.7% / 5.0% / 6.3% / 9.4% / 7.0% / 4.5% (goal "
+        "5%), idioms 2.2% / 6.4% / 3.4% / 5.8% / 0.0% / 4.0% (goal 2%); never-seen first "
+        "pass: recall 0.832 / 0.858 / 0.896, false alarms 8.9% / 5.2% / 6.1%"
     ),
 )
 def test_heldout_figures_meet_the_goals():
