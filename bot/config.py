@@ -7,18 +7,16 @@ own section; the defaults are the ones in shared/DOMAIN.md.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     SecretStr,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -29,23 +27,14 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.cogspec import CogSpec, Section, validate_hhmm
 from bot.domain.checkins import DEFAULT_ITEMS, check_items
 from bot.domain.language import reveals_treatment
 from bot.domain.localtime import BadTimezone, parse_zone
 from bot.domain.staffing import WEEKDAYS
-from bot.extensions import DEFAULT_ENABLED
+from bot.extensions import DEFAULT_ENABLED, specs
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-def validate_hhmm(value: str) -> str:
-    if not _HHMM.match(value):
-        raise ValueError("must be a 24-hour time HH:MM, e.g. 09:00")
-    return value
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
+__all__ = ["Section", "Settings", "validate_hhmm"]
 
 
 class DiscordSettings(Section):
@@ -405,33 +394,14 @@ class SafetyPlanSettings(Section):
         }
 
 
-class CarelineSettings(Section):
-    """The private line from a client to the care team (cogs/careline)."""
+class CoreRetentionSettings(Section):
+    """The core's retention settings; each cog's retention classes add theirs
+    (:func:`build_retention_settings`)."""
 
-    # The channel's name when the bot has to create it (channels.care_team unset).
-    channel_name: str = Field(default="care-line", min_length=1, max_length=100)
-    # How a staff reply is signed in the client's DM: the facilitator's display name
-    # ("name") or ``team_name`` ("team").
-    reply_signature: Literal["name", "team"] = "name"
-    team_name: str = Field(default="Your care team", min_length=1, max_length=60)
-    # Said in the automatic reply to a conversation's first message.
-    answer_time: str = Field(default="within one working day", min_length=1, max_length=120)
-    # A thread message starting with this is an internal note: never sent to the client.
-    note_prefix: str = Field(default="//", min_length=1, max_length=10)
-    # Attachments relayed (as links): images and PDF files up to this size.
-    attachment_max_mb: float = Field(default=8.0, gt=0, le=25)
-    # Per-client limit on relayed messages (the crisis path is never limited).
-    rate_limit_messages: int = Field(default=20, ge=1, le=500)
-    rate_limit_minutes: int = Field(default=10, ge=1, le=1440)
-
-
-class RetentionSettings(Section):
     checkin_answers_days: int = Field(default=365 * 2, ge=1)
     # Safety plans are clinical data like check-in answers: kept this long after their
     # last change, then removed by the daily purge.
     safety_plan_days: int = Field(default=365 * 2, ge=1)
-    # Care-line messages (what a client and staff wrote) are clinical data too.
-    careline_days: int = Field(default=365 * 2, ge=1)
     outbox_days: int = Field(default=90, ge=1)
     audit_days: int = Field(default=365 * 6, ge=365 * 6)
     disclosures_days: int = Field(default=365 * 6, ge=365 * 6)
@@ -442,8 +412,33 @@ class RetentionSettings(Section):
     _check_time = field_validator("purge_time")(validate_hhmm)
 
 
-class Settings(BaseSettings):
-    """All of iopbot's settings. Build with :func:`load_settings`."""
+def build_retention_settings(declared: tuple[CogSpec[Any], ...]) -> type[CoreRetentionSettings]:
+    """``[retention]``: the core's keys plus every cog's declared retention classes."""
+    fields: dict[str, Any] = {}
+    for spec in declared:
+        for kept in spec.retention:
+            if kept.section != "retention":
+                continue
+            if kept.setting in CoreRetentionSettings.model_fields or kept.setting in fields:
+                raise TypeError(f"cog {spec.name}: retention.{kept.setting} is declared twice")
+            fields[kept.setting] = (
+                int,
+                Field(default=kept.default_days, ge=kept.minimum_days, description=kept.doc),
+            )
+    built: type[CoreRetentionSettings] = create_model(
+        "RetentionSettings", __base__=CoreRetentionSettings, __module__=__name__, **fields
+    )
+    return built
+
+
+if TYPE_CHECKING:
+    RetentionSettings = CoreRetentionSettings
+else:
+    RetentionSettings = build_retention_settings(specs())
+
+
+class CoreSettings(BaseSettings):
+    """The core's sections; :data:`Settings` adds each cog's declared section."""
 
     model_config = SettingsConfigDict(
         env_prefix="IOPBOT_",
@@ -467,7 +462,6 @@ class Settings(BaseSettings):
     milestones: MilestoneSettings = Field(default_factory=MilestoneSettings)
     family: FamilySettings = Field(default_factory=FamilySettings)
     safetyplan: SafetyPlanSettings = Field(default_factory=SafetyPlanSettings)
-    careline: CarelineSettings = Field(default_factory=CarelineSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
 
@@ -487,6 +481,32 @@ class Settings(BaseSettings):
         if toml_path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
         return tuple(sources)
+
+
+def build_settings(declared: tuple[CogSpec[Any], ...]) -> type[CoreSettings]:
+    """``Settings``: the core sections plus each cog's declared ``[section]``.
+
+    A cog reads its section typed with ``SPEC.section_of(settings)``; the attribute
+    (``settings.careline``) exists too, untyped for mypy.
+    """
+    fields: dict[str, Any] = {}
+    for spec in declared:
+        if spec.settings is None:
+            continue
+        name = spec.section_name
+        if name in CoreSettings.model_fields or name in fields:
+            raise TypeError(f"cog {spec.name}: settings section [{name}] is declared twice")
+        fields[name] = (spec.settings, Field(default_factory=spec.settings))
+    built: type[CoreSettings] = create_model(
+        "Settings", __base__=CoreSettings, __module__=__name__, **fields
+    )
+    return built
+
+
+if TYPE_CHECKING:
+    Settings = CoreSettings
+else:
+    Settings = build_settings(specs())
 
 
 class ConfigError(Exception):

@@ -21,14 +21,15 @@ import discord
 from discord import app_commands
 
 import bot.services.errors as errors_module
+from bot.cogspec import EVERYONE, ROLES, STAFF, Access, Example
+from bot.extensions import specs
 from bot.sandbox.runner import available_cogs
 from bot.services.errors import UserError, handle_interaction_error
 from tests.harness import World, program_world
 
-ROLES = ("client", "family", "facilitator", "auditor", "stranger")
+__all__ = ["EVERYONE", "ROLES", "STAFF"]
+
 C, FA, F, A, S = ROLES
-EVERYONE = frozenset(ROLES)
-STAFF = frozenset({F})
 
 # The check-in form's answers a client would give on an ordinary day.
 GOOD_CHECKIN = {"mood": "6", "craving": "2", "used": "no", "safety": "no", "note": ""}
@@ -49,6 +50,7 @@ class Cast:
     message_link: str
     codes: list[str] = field(default_factory=list)
     errors: list[tuple[int, BaseException]] = field(default_factory=list)
+    sam_contact: int = 0  # a family contact of Sam's (set by the bad-input catalogue)
 
     @property
     def alex(self) -> Any:
@@ -61,6 +63,49 @@ class Cast:
     @property
     def riley(self) -> Any:
         return self.w.clients[2]
+
+    @property
+    def family(self) -> Any:
+        return self.w.family
+
+    @property
+    def facilitator(self) -> Any:
+        return self.w.facilitator
+
+    @property
+    def stranger(self) -> Any:
+        return self.w.stranger
+
+    @property
+    def day(self) -> str:
+        """A valid date nine days ahead (ISO)."""
+        return (self.w.clock.now().date() + timedelta(days=9)).isoformat()
+
+    @property
+    def role_mention(self) -> str:
+        return f"<@&{self.w.roles['Facilitator'].id}>"
+
+    @property
+    def user_mention(self) -> str:
+        return f"<@{self.sam.id}>"
+
+
+def declared_access() -> dict[str, Access]:
+    """Every command's expected roles, as the cogs declare them (``_spec.py``)."""
+    rows: dict[str, Access] = {}
+    for spec in specs():
+        for name, access in spec.access.items():
+            assert name not in rows, f"{name}: declared by two cogs"
+            rows[name] = access
+    return rows
+
+
+def declared_examples() -> dict[str, Example]:
+    """Every command's valid example arguments, as the cogs declare them."""
+    found: dict[str, Example] = {}
+    for spec in specs():
+        found.update(spec.examples)
+    return found
 
 
 def leaf_commands(w: World) -> list[app_commands.Command[Any, Any, Any]]:
@@ -269,13 +314,12 @@ def valid_args(cast: Cast, command: str, role: str) -> dict[str, Any]:
         "program complete": lambda: {"member": cast.riley},
         "client discharge": lambda: {"member": cast.riley},
         "audit client": lambda: {"member": cast.alex},
-        # outside a care-line thread the client is named (a reply opens their thread)
-        "careline reply": lambda: {"text": f"matrix reply as {role}", "client": cast.alex},
-        "careline note": lambda: {"text": f"matrix note as {role}", "client": cast.alex},
-        "careline close": lambda: {"client": cast.alex},
     }
     if command in specific:
         return specific[command]()
+    declared = declared_examples()
+    if command in declared:
+        return declared[command](cast, role)
     return generic_args(cast, command)
 
 

@@ -1,13 +1,14 @@
 """The permission matrix: every slash command and every message context-menu command,
 discovered from the bot's command tree, run as a client, a family member, a facilitator,
 an auditor and a stranger, with plausible valid arguments. The allowed set per command is
-asserted exactly against ``EXPECTED``.
+asserted exactly against what its cog declares (``access`` in ``cogs/<name>/_spec.py``,
+collected from the registry; valid arguments come from the spec's ``examples``).
 
 Discord's ``default_permissions`` is only a hint a server admin can change, so the test
 first allows every command for @everyone: what is checked is the bot's own code. A
-command that lands later is run too; if it has no row in ``EXPECTED`` its expectation
+command that lands later is run too; if its cog declares no row for it, its expectation
 comes from its declared check (facilitator_only / auditor_only), and a command with no
-check must be added to ``EXPECTED`` explicitly.
+check must be declared in its cog's ``_spec.py`` explicitly.
 
 "Refused" means the central error handler answered (a NotAllowed or a UserError); a
 "Something went wrong" reply fails the test. The populated world and the ``invoke``
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.cogspec import CHANGES_CALLER, NORMAL, Access
 from tests.matrix_helpers import (
     EVERYONE,
     FA,
@@ -30,6 +32,7 @@ from tests.matrix_helpers import (
     F,
     Outcome,
     S,
+    declared_access,
     declared_expectation,
     grant_consent,
     invoke,
@@ -41,8 +44,9 @@ from tests.matrix_helpers import (
     valid_args,
 )
 
-# Command → the roles allowed. Row order is run order (state carries over between rows).
-EXPECTED: dict[str, frozenset[str]] = {
+# Rows of cogs that do not declare their commands yet: command → the roles allowed.
+# Row order is run order (state carries over between rows).
+LOCAL: dict[str, frozenset[str]] = {
     # anyone
     "help-now": EVERYONE,
     "mydata export": EVERYONE,
@@ -84,9 +88,6 @@ EXPECTED: dict[str, frozenset[str]] = {
     "checkin report": STAFF,
     "checkin export": STAFF,
     "safetyplan view": STAFF,
-    "careline reply": STAFF,
-    "careline note": STAFF,
-    "careline close": STAFF,
     "milestones upcoming": STAFF,
     "mod warn": STAFF,
     "mod note": STAFF,
@@ -131,6 +132,25 @@ PREPARE: dict[str, Callable[[Cast], Any]] = {
 }
 
 
+LAST_LOCAL = ("family consent revoke", "sobriety reset", "mydata delete")
+
+
+def expected_rows() -> dict[str, Access]:
+    """Every declared row, in run order: by stage, then registry and declaration order."""
+    rows = {
+        name: Access(roles, CHANGES_CALLER if name in LAST_LOCAL else NORMAL)
+        for name, roles in LOCAL.items()
+    }
+    for name, access in declared_access().items():
+        assert name not in rows, f"{name}: declared twice"
+        rows[name] = access
+    ordered = sorted(enumerate(rows.items()), key=lambda item: (item[1][1].stage, item[0]))
+    return {name: access for _, (name, access) in ordered}
+
+
+EXPECTED = expected_rows()
+
+
 def run_order(names: list[str]) -> list[str]:
     order = {name: n for n, name in enumerate(EXPECTED)}
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
@@ -157,12 +177,15 @@ async def test_permission_matrix(tmp_path):
         expected: dict[str, frozenset[str]] = {}
         unlisted = []
         for name, command in commands.items():
-            row = EXPECTED.get(name) or declared_expectation(command)
+            declared = EXPECTED.get(name)
+            row = declared.roles if declared is not None else declared_expectation(command)
             if row is None:
                 unlisted.append(name)
             else:
                 expected[name] = row
-        assert unlisted == [], f"add these commands to EXPECTED (no role check found): {unlisted}"
+        assert unlisted == [], f"declare these commands' access (no role check found): {unlisted}"
+        stale = sorted(set(EXPECTED) - set(commands))
+        assert stale == [], f"declared for commands the bot does not have: {stale}"
 
         got: dict[str, dict[str, Outcome]] = {}
         # Everyone who should be refused goes first, so a refusal never depends on
