@@ -64,7 +64,13 @@ def missing_keys(section: str, model: type[BaseModel], parsed: dict[str, Any]) -
 def test_every_declared_section_and_key_is_in_the_example_config():
     parsed = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     declared = [s for s in specs() if s.settings is not None]
-    assert {s.name for s in declared} >= {"careline"}
+    assert {s.name for s in declared} >= {
+        "careline",
+        "family",
+        "groups",
+        "milestones",
+        "safetyplan",
+    }
     problems = []
     for spec in declared:
         assert spec.settings is not None

@@ -20,18 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.cogspec import CHANGES_CALLER, NORMAL, Access
+from bot.cogspec import Access
 from tests.matrix_helpers import (
-    EVERYONE,
-    FA,
     ROLES,
-    STAFF,
-    A,
-    C,
     Cast,
-    F,
     Outcome,
-    S,
     declared_access,
     declared_expectation,
     grant_consent,
@@ -44,110 +37,20 @@ from tests.matrix_helpers import (
     valid_args,
 )
 
-# Rows of cogs that do not declare their commands yet: command → the roles allowed.
-# Row order is run order (state carries over between rows).
-LOCAL: dict[str, frozenset[str]] = {
-    # anyone
-    "help-now": EVERYONE,
-    "mydata export": EVERYONE,
-    # clients (enrolled and active)
-    "me timezone": frozenset({C}),
-    "checkin settings": frozenset({C}),
-    "checkin today": frozenset({C}),
-    "checkin history": frozenset({C}),
-    "checkin pause": frozenset({C}),
-    "checkin resume": frozenset({C}),
-    "sobriety set": frozenset({C}),
-    "sobriety show": frozenset({C}),
-    "milestones public": frozenset({C}),
-    "hours mine": frozenset({C}),
-    "safetyplan edit": frozenset({C}),
-    "safetyplan show": frozenset({C}),
-    # family members, or anyone the program gave a code (the code is the credential;
-    # staff and client accounts can't link)
-    # (an Auditor-only account is not a facilitator, so the family cog lets it link too)
-    "family link": frozenset({FA, A, S}),
-    "family consent grant": frozenset({C}),
-    "family consent list": frozenset({C}),
-    "family disclosures": frozenset({C}),
-    # facilitators
-    "client info": STAFF,
-    "client export": STAFF,
-    "client enroll": STAFF,
-    "group list": STAFF,
-    "group create": STAFF,
-    "group add": STAFF,
-    "session schedule": STAFF,
-    "session list": STAFF,
-    "session attendance": STAFF,
-    "session move": STAFF,
-    "session cancel": STAFF,
-    "hours report": STAFF,
-    "hours export": STAFF,
-    "checkin view": STAFF,
-    "checkin report": STAFF,
-    "checkin export": STAFF,
-    "safetyplan view": STAFF,
-    "milestones upcoming": STAFF,
-    "mod warn": STAFF,
-    "mod note": STAFF,
-    "mod history": STAFF,
-    "mod case": STAFF,
-    "mod timeout": STAFF,
-    "mod untimeout": STAFF,
-    "mod slowmode": STAFF,
-    "mod lock": STAFF,
-    "mod unlock": STAFF,
-    "mod delete": STAFF,
-    "automod status": STAFF,
-    "automod install": STAFF,
-    "iopbot status": STAFF,
-    "family invite": STAFF,
-    "family contacts": STAFF,
-    "family session schedule": STAFF,
-    "family session list": STAFF,
-    "family session reschedule": STAFF,
-    "family session cancel": STAFF,
-    "family disclosures-export": STAFF,
-    "program stepdown": STAFF,
-    "program complete": STAFF,
-    "group remove": STAFF,
-    "client discharge": STAFF,
-    # the audit role
-    "audit client": frozenset({A}),
-    # message context-menu commands (on a fresh message by Sam in the lobby)
-    "Report to facilitator": EVERYONE,
-    "Delete message (mod)": STAFF,
-    # last: these change the caller's own state for good
-    # the client, or a facilitator on the client's behalf
-    "family consent revoke": frozenset({C, F}),
-    "sobriety reset": frozenset({C}),
-    "mydata delete": EVERYONE,
-}
-
-
 # Done just before an allowed role runs the command, so each allowed run has its subject.
 PREPARE: dict[str, Callable[[Cast], Any]] = {
     "family consent revoke": grant_consent,
 }
 
 
-LAST_LOCAL = ("family consent revoke", "sobriety reset", "mydata delete")
-
-
 def expected_rows() -> dict[str, Access]:
     """Every declared row, in run order: by stage, then registry and declaration order."""
-    rows = {
-        name: Access(roles, CHANGES_CALLER if name in LAST_LOCAL else NORMAL)
-        for name, roles in LOCAL.items()
-    }
-    for name, access in declared_access().items():
-        assert name not in rows, f"{name}: declared twice"
-        rows[name] = access
+    rows = declared_access()
     ordered = sorted(enumerate(rows.items()), key=lambda item: (item[1][1].stage, item[0]))
     return {name: access for _, (name, access) in ordered}
 
 
+# Command → who may run it. Row order is run order (state carries over between rows).
 EXPECTED = expected_rows()
 
 

@@ -32,6 +32,7 @@ from cogs.checkins._history import load_history, report_clients, report_rows, se
 from cogs.checkins._modal import MODAL_PREFIX
 from cogs.checkins._planner import PROMPT_KIND, Planner
 from cogs.checkins._render import checkins_csv, report_message
+from cogs.checkins._spec import ANSWERS_DAYS
 from cogs.checkins._submit import (
     NOT_A_CLIENT,
     handle_checkin_submit,
@@ -291,7 +292,7 @@ class CheckinsCog(IopCog):
         return DeletionReport(removed=removed)
 
     async def purge_expired(self) -> dict[str, int]:
-        days = self.services.settings.retention.checkin_answers_days
+        days = ANSWERS_DAYS.days(self.services.settings)
         cutoff = self.services.clock.now().date() - timedelta(days=days)
         async with self.services.db.transaction() as tx:
             return await self.repo.purge_before(tx, cutoff)

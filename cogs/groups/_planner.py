@@ -27,6 +27,7 @@ from bot.domain.sessions import occurrences_between
 from bot.services.outbox import ChannelTarget
 from cogs.groups._core import GroupsCore
 from cogs.groups._render import end_notice, reminder_notice, start_notice
+from cogs.groups._spec import SPEC
 
 log = logging.getLogger("iopbot.groups.planner")
 
@@ -45,7 +46,7 @@ class SessionPlanner:
 
     @property
     def window(self) -> timedelta:
-        return timedelta(days=self.core.services.settings.groups.events_window_days)
+        return timedelta(days=SPEC.section_of(self.core.services.settings).events_window_days)
 
     async def run(self) -> None:
         now = self.core.services.clock.now()
@@ -76,7 +77,7 @@ class SessionPlanner:
 
     async def queue_notices(self, now: datetime) -> None:
         core = self.core
-        groups = core.services.settings.groups
+        groups = SPEC.section_of(core.services.settings)
         cohorts = {c.id: c for c in await core.cohorts.list()}
         lead = timedelta(minutes=groups.reminder_minutes_before)
         async with core.services.db.transaction() as tx:
@@ -121,7 +122,7 @@ class SessionPlanner:
 
     async def sync_events(self, now: datetime) -> None:
         core = self.core
-        if not core.services.settings.groups.discord_events:
+        if not SPEC.section_of(core.services.settings).discord_events:
             return
         pending = await core.sessions.needing_event_sync(now, now + self.window)
         if not pending:

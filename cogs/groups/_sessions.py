@@ -42,6 +42,7 @@ from cogs.groups._render import (
     template_line,
     when,
 )
+from cogs.groups._spec import SPEC
 
 FUTURE_DAYS = 90  # how far ahead a single occurrence can be cancelled or moved
 PAST_DAYS = 60  # how far back attendance can be reviewed
@@ -63,7 +64,7 @@ class SessionsCog(IopCog):
         self.planner = SessionPlanner(bot, core)
 
     async def cog_load(self) -> None:
-        interval = timedelta(seconds=self.services.settings.groups.plan_interval_seconds)
+        interval = timedelta(seconds=SPEC.section_of(self.services.settings).plan_interval_seconds)
         self.services.jobs.every(PLAN_JOB, self.planner.run, interval)
 
     async def cog_unload(self) -> None:
@@ -143,7 +144,7 @@ class SessionsCog(IopCog):
 
     async def _events_claim(self, template_id: int, now: datetime) -> str:
         """What is true about this session's Discord events right now (never more)."""
-        settings = self.services.settings.groups
+        settings = SPEC.section_of(self.services.settings)
         if not settings.discord_events:
             return ""
         coming = [

@@ -23,7 +23,6 @@ from datetime import datetime, time, timedelta
 
 import discord
 
-from bot.config import MilestoneSettings
 from bot.db.database import Transaction
 from bot.db.repositories.clients import Client
 from bot.db.repositories.milestones import MilestoneRepository, MilestoneRow, SobrietyRecord
@@ -34,6 +33,7 @@ from bot.services.notices import Button, Notice
 from bot.services.outbox import DM, ChannelTarget
 from cogs.milestones import _render as render
 from cogs.milestones._sources import ProgramSources
+from cogs.milestones._spec import SPEC, MilestoneSettings
 
 log = logging.getLogger("iopbot.milestones")
 
@@ -76,7 +76,7 @@ class Planner:
 
     @property
     def settings(self) -> MilestoneSettings:
-        return self.services.settings.milestones
+        return SPEC.section_of(self.services.settings)
 
     async def run(self) -> None:
         now = self.services.clock.now()
@@ -262,7 +262,7 @@ class Planner:
                         kind=m.kind,
                         n=m.n,
                         program=self.services.settings.program.name,
-                        term=self.services.settings.milestones.streak_term,
+                        term=SPEC.section_of(self.services.settings).streak_term,
                         late=late,
                         due_date=m.due_date,
                         shared=posting,
@@ -283,7 +283,7 @@ class Planner:
                             kind=m.kind,
                             n=m.n,
                             late=late,
-                            term=self.services.settings.milestones.streak_term,
+                            term=SPEC.section_of(self.services.settings).streak_term,
                         ),
                         buttons=(
                             Button(render.CONGRATS_LABEL, f"{CONGRATS_PREFIX}{m.id}", "success"),
@@ -358,7 +358,7 @@ class Planner:
                             kind=m.kind,
                             n=m.n,
                             names=names,
-                            term=self.services.settings.milestones.streak_term,
+                            term=SPEC.section_of(self.services.settings).streak_term,
                         )
                     ),
                     subject_user_id=m.user_id,
