@@ -361,13 +361,17 @@ class CoreSettings(BaseSettings):
         return tuple(sources)
 
 
-def build_settings(declared: tuple[CogSpec[Any], ...]) -> type[CoreSettings]:
-    """``Settings``: the core sections plus each cog's declared ``[section]``.
+def build_settings(
+    declared: tuple[CogSpec[Any], ...], retention: type[CoreRetentionSettings] | None = None
+) -> type[CoreSettings]:
+    """``Settings``: the core sections plus each cog's declared ``[section]``, and
+    ``[retention]`` with the declared retention classes (``retention``, else built here).
 
     A cog reads its section typed with ``SPEC.section_of(settings)``; the attribute
     (``settings.careline``) exists too, untyped for mypy.
     """
-    fields: dict[str, Any] = {}
+    kept = retention if retention is not None else build_retention_settings(declared)
+    fields: dict[str, Any] = {"retention": (kept, Field(default_factory=kept))}
     for spec in declared:
         if spec.settings is None:
             continue
@@ -384,7 +388,7 @@ def build_settings(declared: tuple[CogSpec[Any], ...]) -> type[CoreSettings]:
 if TYPE_CHECKING:
     Settings = CoreSettings
 else:
-    Settings = build_settings(specs())
+    Settings = build_settings(specs(), RetentionSettings)
 
 
 class ConfigError(Exception):

@@ -14,16 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from bot.cogbase import IopCog
-from bot.cogspec import CogSpec
-from bot.config import CoreRetentionSettings, Settings
+from bot.cogspec import CogSpec, RetentionClass, Section
+from bot.config import (
+    CoreRetentionSettings,
+    Settings,
+    build_retention_settings,
+    build_settings,
+)
 from bot.extensions import EXTENSIONS, specs
 from bot.sandbox.runner import available_cogs
 from bot.services.userdata import data_cogs
 from tests.harness import program_world
-from tests.test_meta_contract import documented_rows
+from tests.test_meta_contract import documented_rows, retention_classes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.toml"
@@ -110,24 +115,14 @@ def test_the_check_sees_a_missing_key():
     ]
 
 
-def class_settings() -> dict[str, str]:
-    """docs/DATA.md's retention classes table: class name → its setting cell."""
-    found: dict[str, str] = {}
-    for line in DATA_MD.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^\|\s*\*\*(?P<name>[^*]+)\*\*\s*\|[^|]*\|(?P<setting>[^|]*)\|", line)
-        if match:
-            found[match["name"].strip()] = match["setting"]
-    return found
-
-
-def retention_problems() -> list[str]:
+def retention_problems(declared: tuple[CogSpec[Any], ...]) -> list[str]:
     settings = Settings()
     parsed = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     rows = documented_rows()
-    classes = class_settings()
+    classes = retention_classes()
     data_md = DATA_MD.read_text(encoding="utf-8")
     problems = []
-    for spec in specs():
+    for spec in declared:
         for kept in spec.retention:
             where = f"{kept.key} (cog {spec.name})"
             try:
@@ -162,7 +157,27 @@ def retention_problems() -> list[str]:
 
 def test_every_declared_retention_class_is_a_setting_documented_and_covering_own_tables():
     assert any(spec.retention for spec in specs())
-    assert retention_problems() == []
+    assert retention_problems(specs()) == []
+
+
+def test_the_check_sees_an_uncovered_retention_class():
+    """A class with no setting, one for another cog's table, one the docs don't name."""
+    wrong = CogSpec(
+        name="careline",
+        retention=(
+            RetentionClass("no_such_days", default_days=30, tables=("careline_messages",)),
+            RetentionClass("careline_days", default_days=730, tables=("checkins",)),
+            RetentionClass("mod_case_days", section="safety", default_days=730, tables=()),
+            RetentionClass(
+                "report_days", section="safety", default_days=365, tables=("careline_threads",)
+            ),
+        ),
+    )
+    problems = retention_problems((wrong,))
+    assert any(p.startswith("retention.no_such_days") and "not a setting" in p for p in problems)
+    assert any("table checkins belongs to checkins" in p for p in problems)
+    assert any(p.startswith("safety.mod_case_days") and "covers no table" in p for p in problems)
+    assert any("class for careline_threads does not name it" in p for p in problems)
 
 
 def test_every_retention_setting_a_cogs_table_names_is_declared_by_that_cog():
@@ -219,3 +234,33 @@ def test_a_section_is_read_typed_and_survives_an_extension_reload():
         CogSpec(name="careline", settings=reloaded.settings, section="program").section_of(settings)
     with pytest.raises(LookupError):
         CogSpec(name="data").section_of(settings)
+
+
+def test_a_new_cogs_declarations_become_settings(monkeypatch):
+    """What a new cog declares is all the config needs: its section (file and
+    environment), its retention key with its minimum; a name taken twice is refused."""
+
+    class SurveySettings(Section):
+        weekday: str = "mon"
+
+    kept = RetentionClass("survey_test_days", default_days=400, tables=("t",), minimum_days=30)
+    spec = CogSpec(name="survey_test", settings=SurveySettings, retention=(kept,))
+    built = build_settings((spec,))
+    monkeypatch.setenv("IOPBOT_SURVEY_TEST__WEEKDAY", "tue")
+    settings = built()
+    assert spec.section_of(settings).weekday == "tue"
+    assert kept.days(settings) == 400
+    assert built(retention={"survey_test_days": 45}).retention.survey_test_days == 45
+    with pytest.raises(ValidationError, match=r"retention\.survey_test_days"):
+        built(retention={"survey_test_days": 3})
+    with pytest.raises(ValidationError, match=r"survey_test\.bogus"):
+        built(survey_test={"bogus": 1})
+    with pytest.raises(TypeError, match="declared twice"):
+        build_settings(
+            (spec, CogSpec(name="other", settings=SurveySettings, section="survey_test"))
+        )
+    with pytest.raises(TypeError, match="declared twice"):
+        build_settings((CogSpec(name="x", settings=SurveySettings, section="program"),))
+    clash = RetentionClass("outbox_days", default_days=9, tables=("t",))
+    with pytest.raises(TypeError, match="declared twice"):
+        build_retention_settings((CogSpec(name="x", retention=(clash,)),))

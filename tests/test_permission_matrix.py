@@ -2,13 +2,15 @@
 discovered from the bot's command tree, run as a client, a family member, a facilitator,
 an auditor and a stranger, with plausible valid arguments. The allowed set per command is
 asserted exactly against what its cog declares (``access`` in ``cogs/<name>/_spec.py``,
-collected from the registry; valid arguments come from the spec's ``examples``).
+collected from the registry; valid arguments come from the spec's ``examples``, else
+from the command's parameters). A declaration must agree with the command's own check
+(facilitator_only / auditor_only) where it has one.
 
 Discord's ``default_permissions`` is only a hint a server admin can change, so the test
 first allows every command for @everyone: what is checked is the bot's own code. A
 command that lands later is run too; if its cog declares no row for it, its expectation
-comes from its declared check (facilitator_only / auditor_only), and a command with no
-check must be declared in its cog's ``_spec.py`` explicitly.
+comes from its check (facilitator_only / auditor_only), and a command with no check must
+be declared in its cog's ``_spec.py``.
 
 "Refused" means the central error handler answered (a NotAllowed or a UserError); a
 "Something went wrong" reply fails the test. The populated world and the ``invoke``
@@ -78,15 +80,25 @@ async def test_permission_matrix(tmp_path):
         assert menus >= {"Report to facilitator", "Delete message (mod)"}
         commands.update({m.name: m for m in menu_commands(cast.w)})
         expected: dict[str, frozenset[str]] = {}
-        unlisted = []
+        undeclared, contradicted = [], []
         for name, command in commands.items():
             declared = EXPECTED.get(name)
-            row = declared.roles if declared is not None else declared_expectation(command)
-            if row is None:
-                unlisted.append(name)
-            else:
-                expected[name] = row
-        assert unlisted == [], f"declare these commands' access (no role check found): {unlisted}"
+            checked = declared_expectation(command)
+            if declared is None:
+                if checked is None:
+                    undeclared.append(name)
+                else:
+                    expected[name] = checked
+                continue
+            expected[name] = declared.roles
+            if checked is not None and checked != declared.roles:
+                contradicted.append(f"{name}: declared {sorted(declared.roles)}, checks {checked}")
+        assert undeclared == [], (
+            f"declare access in the cog's _spec.py (no check found): {undeclared}"
+        )
+        assert contradicted == [], (
+            f"the declared roles contradict the command's check: {contradicted}"
+        )
         stale = sorted(set(EXPECTED) - set(commands))
         assert stale == [], f"declared for commands the bot does not have: {stale}"
 
