@@ -58,7 +58,7 @@ def _bad_inputs(w: Any) -> list[BadInput]:
         # "used" and the safety item are choices: a client cannot send anything else (a
         # forged submission is refused: tests/cogs/test_checkins_form_handler.py).
         BadInput(fa, CHECKIN_FORM, {}),
-        # /checkin (staff side), /sobriety, /milestones: not a client, or someone else's
+        # the staff side: not a client
         BadInput(f, "checkin export", {"member": w.stranger}),
     ]
 

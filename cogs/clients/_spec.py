@@ -37,7 +37,7 @@ def _bad_inputs(w: Any) -> list[BadInput]:
         BadInput(f, "client enroll", {"member": w.family}),
         BadInput(f, "client info", {"member": w.stranger}),
         BadInput(f, "client discharge", {"member": w.stranger}),
-        # /client, /me, /hours, /program, /group, /session: people and groups that don't fit
+        # /client and /me: people who are not what the command needs
         BadInput(f, "client export", {"member": w.stranger}),
         BadInput(f, "client info", {"member": w.family}),
         BadInput(fa, "me timezone", {"zone": "America/Chicago"}),

@@ -170,7 +170,7 @@ SPEC = CogSpec(
         "family session reschedule": Access(STAFF),
         "family session cancel": Access(STAFF),
         "family disclosures-export": Access(STAFF),
-        # last: these change the caller's own state for good
+        # run last (CHANGES_CALLER): it changes the caller's own state for good;
         # the client, or a facilitator on the client's behalf
         "family consent revoke": Access(frozenset({CLIENT, FACILITATOR}), CHANGES_CALLER),
     },

@@ -51,6 +51,7 @@ def _bad_inputs(w: Any) -> list[BadInput]:
     date = w.session_date
     role_mention = w.role_mention
     return [
+        # times and dates that don't parse, don't exist or are out of range
         BadInput(
             f,
             "session schedule",
@@ -59,7 +60,6 @@ def _bad_inputs(w: Any) -> list[BadInput]:
         BadInput(f, "session move", {"cohort": cohort, "date": date, "new_start": "99:99"}),
         BadInput(f, "session cancel", {"cohort": cohort, "date": "2026-02-30"}),
         BadInput(f, "session cancel", {"cohort": cohort, "date": "2031-01-01"}),
-        # out-of-range numbers
         BadInput(
             f,
             "session schedule",
@@ -75,6 +75,7 @@ def _bad_inputs(w: Any) -> list[BadInput]:
             "session schedule",
             {"cohort": cohort, "weekday": "Funday", "start": "10:00", "duration": 60},
         ),
+        # huge text, unknown groups and people who are not clients
         BadInput(f, "group create", {"name": HUGE}),
         BadInput(f, "group add", {"member": w.alex, "cohort": "No Such Group"}),
         BadInput(f, "hours report", {"cohort": "No Such Group"}),

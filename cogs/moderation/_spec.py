@@ -32,6 +32,7 @@ def _bad_inputs(w: Any) -> list[BadInput]:
     c, f, s = CLIENT, FACILITATOR, STRANGER
     delete = MENU_PREFIX + "Delete message (mod)"
     return [
+        # out-of-range numbers and durations
         BadInput(f, "mod slowmode", {"seconds": 99999, "channel": w.lobby}),
         BadInput(f, "mod slowmode", {"seconds": -1, "channel": w.lobby}),
         BadInput(f, "mod timeout", {"member": w.sam, "duration": "29d", "reason": "x"}),
@@ -41,10 +42,12 @@ def _bad_inputs(w: Any) -> list[BadInput]:
         BadInput(f, "mod warn", {"member": w.sam, "reason": "x" * 501}),
         BadInput(f, "mod warn", {"member": w.sam, "reason": "   "}),
         BadInput(f, "mod note", {"member": w.sam, "text": "y" * 1001}),
+        # markdown, unknown ids and links that are not messages
         BadInput(f, "mod delete", {"message": f"[link](https://evil.example/{EVERYONE_PING})"}),
         BadInput(f, "mod delete", {"message": "not a message link"}),
         BadInput(f, "mod case", {"case_id": 999_999}),
         BadInput(f, "mod delete", {"message": "https://discord.com/channels/1/2/3"}),
+        # the context menu: deletion is staff-only
         BadInput(c, delete, {"target": "sam"}),
         BadInput(s, delete, {"target": "sam"}),
         # /mod and /automod: staff-only tools tried by others, impossible targets

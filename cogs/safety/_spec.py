@@ -26,7 +26,7 @@ def _bad_inputs(w: Any) -> list[BadInput]:
     c, f = CLIENT, FACILITATOR
     report = MENU_PREFIX + "Report to facilitator"
     return [
-        # message context menus: one's own message, a bot's message, staff-only deletion
+        # the context menu: one's own message, a bot's message
         BadInput(c, report, {"target": "own"}),
         BadInput(f, report, {"target": "bot"}),
     ]
