@@ -94,7 +94,7 @@ def slice_modules() -> list[Path]:
     return sorted(p for p in COGS.glob("*/_*.py") if p.stem in DISCORD_FREE)
 
 
-def test_the_rule_has_modules_to_check():
+def test_the_scan_sees_discord_use_and_run_time_imports():
     # The scan itself: a planner that takes a client, and a render that only builds embeds.
     talks = ast.parse("import discord\ndef f(c: discord.Client) -> discord.Embed: ...")
     values = ast.parse("import discord\nE = discord.Embed(colour=discord.Colour.teal())")
