@@ -70,12 +70,19 @@ class MilestonesCog(IopCog):
         super().__init__(bot, services)
         self.repo = MilestoneRepository(services.db)
         self.sources: ProgramSources = RepositorySources(services.db)
-        self.planner = Planner(services, self.repo, self.sources, bot)
+        self.planner = Planner(services, self.repo, self.sources, self.member_name)
 
     @property
     def term(self) -> str:
         """The program's word for the client's own streak ("recovery" by default)."""
         return SPEC.section_of(self.services.settings).streak_term
+
+    def member_name(self, user_id: int) -> str | None:
+        """The member's display name from the gateway cache (no request), or None."""
+        guild_id = self.services.settings.discord.guild_id
+        guild = self.bot.get_guild(guild_id) if guild_id else None
+        member = guild.get_member(user_id) if guild else None
+        return member.display_name if member else None
 
     def use_sources(self, sources: ProgramSources) -> None:
         """Replace where sessions, reported use and cohort channels come from (tests)."""

@@ -19,9 +19,8 @@ twice, or after a restart, does nothing new:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
-
-import discord
 
 from bot.db.database import Transaction
 from bot.db.repositories.clients import Client
@@ -67,12 +66,14 @@ class Planner:
         services: Services,
         repo: MilestoneRepository,
         sources: ProgramSources,
-        client: discord.Client,
+        member_name: Callable[[int], str | None],
     ) -> None:
+        """``member_name(user_id)``: the member's display name in the program's server, or
+        None (the cog reads it from Discord's member cache; nothing here calls Discord)."""
         self.services = services
         self.repo = repo
         self.sources = sources
-        self.client = client
+        self.member_name = member_name
 
     @property
     def settings(self) -> MilestoneSettings:
@@ -369,7 +370,4 @@ class Planner:
         )
 
     def _peer_name(self, user_id: int) -> str:
-        guild_id = self.services.settings.discord.guild_id
-        guild = self.client.get_guild(guild_id) if guild_id else None
-        member = guild.get_member(user_id) if guild else None
-        return member.display_name if member else "a member of your group"
+        return self.member_name(user_id) or "a member of your group"
