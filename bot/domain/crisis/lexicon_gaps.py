@@ -191,7 +191,7 @@ MORE_GAPS: tuple[Rule, ...] = (
         r"\b(?:playlist|songs?|music|outfit|clothes|flowers|readings?) for my (?:own )?funeral\b|"
         r"(?:^|\| )"
         + DAYS
-        + r",? (?:thats|that is|its) the plan\b(?= *(?:\||$|,))|\b(?:rope|gun|hose|pills|"
+        + r"(?: ,)? (?:thats|that is|its) the plan\b(?= *(?:\||$|,))|\b(?:rope|gun|hose|pills|"
         r"bridge|car|garage)\W+(?:\| )?(?:thats|that is) the plan\b(?= *(?:\||$|,))|\b(?:after|"
         r"once) (?:my|the|"
         r"this) (?:\w+ ){0,3}(?:party|birthday|bday|wedding|graduation|holidays?|christmas|"
