@@ -37,6 +37,9 @@ WRITERS = {
     "w4": ("w4_dev.jsonl", "w4_heldout.jsonl"),
     "w5": ("w5_dev.jsonl", "w5_heldout.jsonl"),
     "w6": ("w6_dev.jsonl", "w6_heldout.jsonl"),
+    "w7": ("w7_dev.jsonl", "w7_heldout.jsonl"),
+    "w8": ("w8_dev.jsonl", "w8_heldout.jsonl"),
+    "w9": ("w9_dev.jsonl", "w9_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.
