@@ -54,7 +54,7 @@ CHAT_CATEGORY = "everyday_chat"
 # Each chat message counts this many times: there are few of them, and without them the
 # model reads any short message ("sure", "will do") as a crisis fragment.
 CHAT_WEIGHT = 1.0
-C_CRISIS = 8.0
+C_CRISIS = 32.0
 C_URGENT = 4.0
 # Weights kept in the shipped file, by magnitude (docs/SAFETY.md measures the loss): with
 # nine writers 30,000 crisis weights cost 0.02 leave-one-writer-out recall, 100,000 nothing
