@@ -1,4 +1,4 @@
-"""The labelled corpus (tests/data/crisis, six writers, each split in halves): figures
+"""The labelled corpus (tests/data/crisis, nine writers, each split in halves): figures
 on the held-out halves, the goals, and the learned part's reproducibility. Run with
 ``-s`` to see the per-category tables."""
 
@@ -20,12 +20,15 @@ GOAL_RECALL, GOAL_CATEGORY_RECALL, GOAL_FALSE_ALARMS, GOAL_IDIOM_FALSE_ALARMS = 
 # What each writer's held-out half measured when docs/SAFETY.md was written, minus a small
 # margin: a change that does worse than this is a regression. writer -> (recall, false alarms)
 FLOORS = {
-    "w1": (0.90, 0.06),
-    "w2": (0.86, 0.07),
-    "w3": (0.85, 0.08),
-    "w4": (0.84, 0.11),
-    "w5": (0.82, 0.09),
-    "w6": (0.86, 0.06),
+    "w1": (0.91, 0.06),
+    "w2": (0.88, 0.06),
+    "w3": (0.86, 0.075),
+    "w4": (0.87, 0.09),
+    "w5": (0.87, 0.09),
+    "w6": (0.88, 0.065),
+    "w7": (0.92, 0.065),
+    "w8": (0.86, 0.10),
+    "w9": (0.88, 0.09),
 }
 # Writers whose files were split by the hash of the text (later ones: split_halves).
 HASH_SPLIT = {"w1", "w2", "w3"}
@@ -113,7 +116,7 @@ def test_split_halves_is_stratified_and_seeded():
 
 def test_corpus_is_large_and_from_several_writers():
     rows = all_rows()
-    assert len(rows) >= 7000
+    assert len(rows) >= 10000
     # A few short messages were written by more than one writer; the hash split puts every
     # copy on the same side, so nothing trained on is ever measured.
     trained = {str(r["text"]) for w in crisis_train.WRITERS for r in dev(w)}
@@ -143,11 +146,13 @@ def test_heldout_figures_print_and_hold_the_floor(writer: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.922 / "
-        "0.885 / 0.873 / 0.869 / 0.852 / 0.889 (writers 1-6, goal 0.90), categories down "
-        "to 0.61 (goal 0.80), false alarms 4.7% / 5.0% / 6.3% / 9.4% / 7.0% / 4.5% (goal "
-        "5%), idioms 2.2% / 6.4% / 3.4% / 5.8% / 0.0% / 4.0% (goal 2%); never-seen first "
-        "pass: recall 0.832 / 0.858 / 0.896, false alarms 8.9% / 5.2% / 6.1%"
+        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.931 / "
+        "0.906 / 0.882 / 0.896 / 0.898 / 0.903 / 0.948 / 0.885 / 0.908 (writers 1-9, goal "
+        "0.90), categories down to 0.62 (plans/goodbyes, w8; goal 0.80), false alarms 4.4% / "
+        "4.6% / 6.0% / 7.6% / 7.4% / 4.9% / 4.9% / 8.4% / 7.6% (goal 5%), idioms 3.7% / 6.4% "
+        "/ 5.1% / 5.8% / 4.3% / 6.0% / 2.4% / 7.9% / 6.4% (goal 2%); never-seen first pass "
+        "(writers 4-9): recall 0.832 / 0.858 / 0.896 / 0.912 / 0.850 / 0.883, false alarms "
+        "8.9% / 5.2% / 6.1% / 6.1% / 8.4% / 8.1%"
     ),
 )
 def test_heldout_figures_meet_the_goals():
