@@ -4,6 +4,7 @@
     python -m bot.crisis_train --evaluate   # held-out halves and leave-one-writer-out
     python -m bot.crisis_train --measure DIR          # a new corpus, before it is used
     python -m bot.crisis_train --add-writer w4 DIR   # split a new writer's corpus in halves
+    python -m bot.crisis_train --sweep-c 8,32        # pooled leave-one-writer-out per C
 
 Needs scikit-learn and scipy (``pip install -e ".[train]"``); the bot itself does not.
 Trains on the development halves of the corpus only (``tests/data/crisis``, one pair of
@@ -24,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from bot import crisis_everyday
-from bot.domain.crisis import CrisisMatch, combine, detect_crisis, linear, rule_evidence
+from bot.domain.crisis import (
+    CrisisMatch,
+    RuleEvidence,
+    combine,
+    detect_crisis,
+    linear,
+    rule_evidence,
+)
 
 CORPUS = Path(__file__).parent.parent / "tests" / "data" / "crisis"
 TARGET = Path(__file__).parent / "domain" / "crisis" / linear.WEIGHTS_FILE
@@ -121,13 +129,16 @@ def _fit(
 
 
 def train(
-    rows: Sequence[Row], top_k: int | None = TOP_K, top_k_urgent: int | None = TOP_K_URGENT
+    rows: Sequence[Row],
+    top_k: int | None = TOP_K,
+    top_k_urgent: int | None = TOP_K_URGENT,
+    c_crisis: float = C_CRISIS,
 ) -> linear.Models:
     crisis = [(str(r["text"]), r["label"] == "crisis") for r in rows]
     urgent = [(str(r["text"]), r["severity"] == "urgent") for r in rows if r["label"] == "crisis"]
     counted = [CHAT_WEIGHT if r["category"] == CHAT_CATEGORY else 1.0 for r in rows]
     return linear.Models(
-        _fit(crisis, C_CRISIS, top_k, balanced=True, weights=counted),
+        _fit(crisis, c_crisis, top_k, balanced=True, weights=counted),
         _fit(urgent, C_URGENT, top_k_urgent, balanced=True),
     )
 
@@ -212,6 +223,36 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
         }
         out += _table(f"Leave-one-writer-out: unseen writer {writer} ({len(rows)})", columns)
         out += _summaries(columns)
+    return out
+
+
+def _seen(evidence: dict[str, RuleEvidence], models: linear.Models) -> Detector:
+    """``_with`` for texts whose rule evidence was computed once already."""
+    return lambda text: combine(evidence[text], text, models)
+
+
+def sweep_c(values: Sequence[float], corpus: Path = CORPUS) -> list[str]:
+    """Leave-one-writer-out with the crisis model trained at each C (shipped pruning and
+    thresholds), pooled over the writers: how docs/SAFETY.md chose C. One line per C:
+    recall, false alarms, idioms and the mean over writers of the weakest category."""
+    halves = {w: load(d, corpus) + load(h, corpus) for w, (d, h) in WRITERS.items()}
+    extra = load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus) + crisis_everyday.rows()
+    evidence = {str(r["text"]): rule_evidence(str(r["text"])) for rs in halves.values() for r in rs}
+    out: list[str] = []
+    for c in values:
+        pooled: dict[tuple[str, str], tuple[int, int]] = {}
+        weakest: list[float] = []
+        for writer, rows in halves.items():
+            others = [r for w, rs in halves.items() if w != writer for r in rs] + extra
+            models = train(others, c_crisis=c)
+            found = figures(rows, _seen(evidence, models))
+            weakest.append(min(rate(found, k) for k in found if k[0] == "crisis" and k[1] != "*"))
+            for (label, category), (total, flagged) in found.items():
+                key = (label, category if category == "*" or "idiom" in category else "other")
+                before = pooled.get(key, (0, 0))
+                pooled[key] = (before[0] + total, before[1] + flagged)
+        worst = sum(weakest) / len(weakest)
+        out.append(f"C = {c:g}: {summary(pooled)}, weakest category (mean) {worst:.3f}")
     return out
 
 
@@ -341,7 +382,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--add-writer", nargs=2, metavar=("NAME", "DIR"))
     parser.add_argument("--measure", type=Path, metavar="DIR")
+    parser.add_argument("--sweep-c", metavar="C,C,...", help="pooled leave-one-writer-out per C")
     args = parser.parse_args(argv)
+    if args.sweep_c:
+        try:
+            values = [float(v) for v in args.sweep_c.split(",")]
+        except ValueError:
+            parser.error(f"--sweep-c takes numbers separated by commas, not {args.sweep_c!r}")
+        print("\n".join(sweep_c(values, args.corpus)))
+        return 0
     if args.measure:
         print("\n".join(measure(args.measure)))
         return 0

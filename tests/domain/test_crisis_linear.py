@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 
 import pytest
@@ -137,3 +138,44 @@ def test_detection_needs_no_numerical_libraries_at_run_time():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_sweep_c_pools_leave_one_writer_out_per_value(tmp_path):
+    pytest.importorskip("sklearn")
+    from bot import crisis_train
+
+    crisis = ["i am going to end it tonight", "took every pill i had", "wrote my goodbye note"]
+    safe = ["see you at group thursday", "made tacos for dinner", "my sponsor called me back"]
+    for writer, (dev, held) in crisis_train.WRITERS.items():
+        for name, index in ((dev, 0), (held, 1)):
+            rows = [
+                {"text": f"{text} {writer}{index}", "label": label, "category": category}
+                | {
+                    "severity": None
+                    if label == "safe"
+                    else ("concern" if "goodbye" in text else "urgent")
+                }
+                for texts, label, category in (
+                    (crisis, "crisis", "direct"),
+                    (safe, "safe", "idiom"),
+                )
+                for text in texts
+            ]
+            (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    for name in (crisis_train.CHAT[0], crisis_train.CHAT_TEMPLATES):
+        (tmp_path / name).write_text(
+            json.dumps(
+                {
+                    "text": "on my way",
+                    "label": "safe",
+                    "category": "everyday_chat",
+                    "severity": None,
+                }
+            )
+            + "\n"
+        )
+    lines = crisis_train.sweep_c([1.0, 4.0], tmp_path)
+    assert [line.split(":")[0] for line in lines] == ["C = 1", "C = 4"]
+    assert all(
+        "recall" in line and "idioms" in line and "weakest category" in line for line in lines
+    )
