@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.db.database import Database
-from bot.db.migrate import migrate
+from bot.db.migrate import migrate, migrations_dir
 from bot.db.repositories.prompts import PromptRepository
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
@@ -106,3 +107,59 @@ async def test_delete_and_purge_touch_only_their_schedule(db):
     assert removed == {"prompt_periods": 1, "prompt_schedules": 1}
     assert len(await repo.periods("survey", 1)) == 2
     assert await repo.get("survey", 1) is not None
+
+
+async def test_migration_0018_moves_the_checkin_schedule_and_prompted_days(tmp_path):
+    older = tmp_path / "older"
+    older.mkdir()
+    for path in sorted(migrations_dir().glob("*.sql")):
+        if int(path.name[:4]) < 18:
+            shutil.copy(path, older / path.name)
+    database = Database(tmp_path / "upgrade.sqlite3")
+    await database.connect()
+    try:
+        await migrate(database, older)
+        stamp = NOW.isoformat()
+        async with database.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO checkin_settings (user_id, local_time, planned_zone, paused_until, "
+                "next_prompt_at, updated_at) VALUES (7, '08:30', 'Europe/Berlin', '2026-03-09', "
+                "?, ?), (8, NULL, 'America/New_York', NULL, ?, ?)",
+                (stamp, stamp, stamp, stamp),
+            )
+            await tx.execute(
+                "INSERT INTO checkin_prompts (user_id, local_date, status, planned_at, queued_at, "
+                "undeliverable) VALUES (7, '2026-03-01', 'queued', ?, ?, 1), "
+                "(7, '2026-02-28', 'skipped', ?, ?, 0)",
+                (stamp, stamp, stamp, stamp),
+            )
+            await tx.execute(
+                "INSERT INTO outbox (id, dedupe_key, kind, target_type, target_id, "
+                "subject_user_id, payload, due_at, created_at, updated_at) VALUES "
+                "(55, 'checkin:7:2026-03-01', 'checkin_prompt', 'dm', 7, 7, '{}', ?, ?, ?)",
+                (stamp, stamp, stamp),
+            )
+        applied = await migrate(database)
+        assert [m.version for m in applied] == [18]
+        repo = PromptRepository(database)
+        berlin = await repo.get("checkin", 7)
+        assert berlin is not None
+        assert (berlin.local_time, berlin.planned_zone, berlin.paused_until, berlin.next_at) == (
+            "08:30",
+            "Europe/Berlin",
+            date(2026, 3, 9),
+            NOW,
+        )
+        assert (await repo.get("checkin", 8)) is not None
+        days = {
+            p.period: (p.status, p.undeliverable, p.outbox_id)
+            for p in await repo.periods("checkin", 7)
+        }
+        assert days == {"2026-02-28": ("skipped", False, None), "2026-03-01": ("queued", True, 55)}
+        gone = await database.fetchval(
+            "SELECT COUNT(*) FROM sqlite_master "
+            "WHERE name IN ('checkin_settings', 'checkin_prompts')"
+        )
+        assert gone == 0
+    finally:
+        await database.close()
