@@ -6,10 +6,11 @@
         await set_client_timezone(services, tx, user_id, zone, now)
 
 ``/me timezone``, ``/checkin settings`` and a re-enrollment in another zone all go through
-here, so every registered prompt schedule (:mod:`bot.services.prompts`: check-ins, the
-survey, ...) moves in the same transaction as the zone. (Before, ``/me timezone`` left the
-old prompt instant in place and the planner re-planned only when it came due, from then: a
-move from New York to Tokyo after the day's prompt skipped Tokyo's next day.)
+here (the enrollment stores the zone of a new client only), so every registered prompt
+schedule (:mod:`bot.services.prompts`: check-ins, the survey, ...) moves in the same
+transaction as the zone. (Before, ``/me timezone`` left the old prompt instant in place and
+the planner re-planned only when it came due, from then: a move from New York to Tokyo
+after the day's prompt skipped Tokyo's next day.)
 
 The re-plan never loses a period: when the latest prompt time in the (new) zone has passed
 but its period was never prompted and the late cut-off has not come, that prompt is kept
@@ -31,12 +32,4 @@ async def set_client_timezone(
 ) -> dict[str, datetime | None]:
     """Store ``zone`` for the client and re-plan every schedule; schedule -> next prompt."""
     await services.clients.set_timezone(tx, user_id, zone, now)
-    return await replan_all_prompts(services, tx, user_id, now)
-
-
-async def replan_all_prompts(
-    services: Services, tx: Transaction, user_id: int, now: datetime
-) -> dict[str, datetime | None]:
-    """Re-plan every registered schedule after the zone was written some other way (the
-    enrollment's upsert writes it with the rest of the client's record)."""
     return await services.prompts.replan_all(tx, user_id, now)

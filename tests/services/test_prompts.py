@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -340,3 +341,18 @@ async def test_export_and_delete_cover_every_schedule(env):
         removed = await env.prompts.delete_all_for(tx, ALEX)
     assert removed == {"prompt_periods": 1, "prompt_schedules": 1}
     assert await env.prompts.export_all(ALEX) == {}
+
+
+def test_the_zone_has_one_writer():
+    """Only bot/services/timezones.py calls ``clients.set_timezone`` (so every schedule is
+    re-planned with it), and the enrollment upsert does not overwrite the zone."""
+    root = Path(__file__).resolve().parents[2]
+    callers = sorted(
+        str(path.relative_to(root))
+        for folder in ("bot", "cogs")
+        for path in (root / folder).rglob("*.py")
+        if ".set_timezone(" in path.read_text(encoding="utf-8")
+    )
+    assert callers == ["bot/services/timezones.py"]
+    clients_sql = (root / "bot/db/repositories/clients.py").read_text(encoding="utf-8")
+    assert "timezone = excluded.timezone" not in clients_sql
