@@ -10,7 +10,7 @@ client's time zone changes (:func:`bot.services.timezones.set_client_timezone` c
 period and calls the cog's hook. Each period (local day, ISO week or month; see
 :mod:`bot.domain.recurrence`) is handled at most once per client, even across a restart.
 
-Declaring and using a schedule (a weekly survey, Mondays at the client's 10:00)::
+Declaring and using a schedule (a weekly survey, Mondays at the client's local time)::
 
     from bot.domain.recurrence import Cadence
     from bot.services.prompts import KEEP, Occurrence, PromptSchedule, cutoff_at
@@ -34,7 +34,12 @@ Declaring and using a schedule (a weekly survey, Mondays at the client's 10:00):
         on_due=what_to_queue,
         on_undeliverable=dm_closed,                # optional
         before_period=None,                        # optional: runs for every unpaused
-    )                                              # period (also skipped ones), first
+                                                   # period (also skipped ones), first
+        # optional, with defaults: audience=None (a Client -> bool filter; None: every
+        # active client), catch_up=4 (periods per client per run), late_after=15 min
+        # (status "late" after that), job_id="prompts:{name}", logger="iopbot.prompts"
+        # (events "{log_name or name}.prompt_queued" / ".prompt_skipped", ids pseudonymised)
+    )
 
     # cog_load / cog_unload (register also registers the outbox kind's 50007 hook and a
     # job ``schedule.job`` that runs the schedule every minute):
@@ -43,9 +48,12 @@ Declaring and using a schedule (a weekly survey, Mondays at the client's 10:00):
 
     # a client's own time / day (KEEP leaves one as is; None means the default):
     async with services.db.transaction() as tx:
-        next_at = await services.prompts.replan(tx, "survey", user_id, now, local_time="18:30")
+        next_at = await services.prompts.replan(
+            tx, "survey", user_id, now, local_time="18:30", day=KEEP
+        )  # None when the member is not an enrolled client
         await services.prompts.pause(tx, "survey", client, until=date(2026, 4, 1), now=now)
         await services.prompts.resume(tx, "survey", client, now)
+    state = await services.prompts.state("survey", user_id)  # ScheduleState | None
     # retention of the handled periods, in the cog's purge_expired:
     await services.prompts.purge_before(tx, "survey", cutoff_date)
     # a cog that drops a client from its schedule (rows and queued DMs):
@@ -54,8 +62,8 @@ Declaring and using a schedule (a weekly survey, Mondays at the client's 10:00):
 A pause ``until`` a local date leaves every period whose occurrence date is before it
 unprompted and unrecorded. ``prompt_schedules`` and ``prompt_periods`` are core tables:
 ``bot/services/userdata.py`` exports (section ``prompts``) and deletes every schedule's
-rows, so a cog does not list them in ``owned_tables``; its own delete should cancel its
-queued prompt DMs (``outbox.cancel(kind=...)``), as the core deletes outbox rows anyway.
+rows (and the outbox rows about the person), so a cog does not list them in
+``owned_tables``. Each cog's ``purge_expired`` purges its own schedule's periods.
 """
 
 from __future__ import annotations
