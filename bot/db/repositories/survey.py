@@ -233,6 +233,14 @@ class SurveyRepository:
         row = await self.db.fetchone("SELECT * FROM survey_schedules WHERE user_id = ?", (user_id,))
         return None if row is None else _schedule(row)
 
+    async def schedules(self) -> list[Schedule]:
+        rows = await self.db.fetchall("SELECT * FROM survey_schedules")
+        return [_schedule(r) for r in rows]
+
+    async def schedule_in(self, tx: Transaction, user_id: int) -> Schedule | None:
+        row = await tx.fetchone("SELECT * FROM survey_schedules WHERE user_id = ?", (user_id,))
+        return None if row is None else _schedule(row)
+
     async def due(self, now: datetime) -> list[Schedule]:
         rows = await self.db.fetchall(
             "SELECT * FROM survey_schedules WHERE next_prompt_at <= ? ORDER BY next_prompt_at",
@@ -293,6 +301,12 @@ class SurveyRepository:
             "queued_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, period) DO NOTHING "
             "RETURNING user_id",
             (user_id, period, day(first_day), status, ts(planned_at), ts(now)),
+        )
+        return row is not None
+
+    async def period_recorded_in(self, tx: Transaction, user_id: int, period: str) -> bool:
+        row = await tx.fetchone(
+            "SELECT 1 FROM survey_periods WHERE user_id = ? AND period = ?", (user_id, period)
         )
         return row is not None
 
