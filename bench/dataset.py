@@ -323,7 +323,7 @@ def _milestones(put: Any, user_ids: list[int], first: date, zones: dict[int, Zon
         ((uid, first.isoformat(), 1, uid % 3 == 0, updated, updated) for uid in user_ids),
     )
     # What the bot itself would have recorded after a year under the default schemes
-    # (bot/config.py MilestoneSettings), so the planner's first run at start-up finds the
+    # (cogs/milestones/_spec.py MilestoneSettings), so the planner's first run at start-up finds the
     # program up to date, as after any restart (545 days is not reached in a year).
     marks = [("sobriety", "days", n) for n in (1, 7, 14, 30, 60, 90, 180, 270, 365)]
     marks += [("program", "weeks", n) for n in (1, 4, 8, 12)]

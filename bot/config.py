@@ -1,24 +1,30 @@
 """Settings: a TOML file (``--config``, default ``./config.toml``) with ``IOPBOT_`` overrides.
 
 Every section forbids unknown keys, the token is a ``SecretStr``, and validation errors
-never echo the input (so a misplaced token is never printed). Each feature cog reads its
-own section; the defaults are the ones in shared/DOMAIN.md.
+never echo the input (so a misplaced token is never printed). The defaults are the ones
+in shared/DOMAIN.md.
+
+Here are the core sections: those the core and its services read (``safety`` and
+``checkins`` included: services read them, and services may not import cogs). A feature
+cog declares its own section and retention classes in ``cogs/<name>/_spec.py``
+(bot/cogspec.py); :data:`Settings` and :data:`RetentionSettings` are built from the
+registry's declarations at import. For mypy, ``Settings`` is :class:`CoreSettings`; a
+cog reads its own section typed with ``SPEC.section_of(settings)`` and a retention
+class with ``CLASS.days(settings)``.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     SecretStr,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -29,23 +35,14 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.cogspec import CogSpec, Section, validate_hhmm
 from bot.domain.checkins import DEFAULT_ITEMS, check_items
 from bot.domain.language import reveals_treatment
 from bot.domain.localtime import BadTimezone, parse_zone
 from bot.domain.staffing import WEEKDAYS
-from bot.extensions import DEFAULT_ENABLED
+from bot.extensions import DEFAULT_ENABLED, specs
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-def validate_hhmm(value: str) -> str:
-    if not _HHMM.match(value):
-        raise ValueError("must be a 24-hour time HH:MM, e.g. 09:00")
-    return value
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
+__all__ = ["Section", "Settings", "validate_hhmm"]
 
 
 class DiscordSettings(Section):
@@ -227,30 +224,6 @@ class SafetySettings(Section):
     crisis_event_days: int = Field(default=365, ge=30)
 
 
-class GroupSettings(Section):
-    hours_min_per_week: float = Field(default=9.0, ge=0)
-    hours_max_per_week: float = Field(default=15.0, gt=0)
-    reminder_minutes_before: int = Field(default=60, ge=0)
-    events_window_days: int = Field(default=14, ge=1, le=60)
-    # Discord shows scheduled events to everyone in the server (family accounts too):
-    # a program that keeps family in the same server may turn them off.
-    discord_events: bool = True
-    attendance_open_minutes_before: int = Field(default=15, ge=0)
-    allow_clinical_names: bool = False
-    plan_interval_seconds: float = Field(default=60.0, gt=0)
-    agreement: str = (
-        "Welcome to your group space. By pressing Accept you agree to: keep what others share "
-        "here confidential; treat everyone with respect; remember this space is not a crisis "
-        "service (use /help-now any time for crisis resources)."
-    )
-
-    @model_validator(mode="after")
-    def _band_in_order(self) -> GroupSettings:
-        if self.hours_min_per_week > self.hours_max_per_week:
-            raise ValueError("hours_min_per_week must not be above hours_max_per_week")
-        return self
-
-
 class CheckinSettings(Section):
     default_time: str = "09:00"
     late_cutoff: str = "20:00"
@@ -288,73 +261,6 @@ class CheckinSettings(Section):
         return check_items(value)
 
 
-class MilestoneSettings(Section):
-    # The word for a client's own streak in every message ("30 days of recovery"). Many
-    # clients on medication treatment prefer "recovery"; a program may choose "sobriety".
-    streak_term: str = Field(default="recovery", min_length=3, max_length=30, pattern=r"^[a-z -]+$")
-    sobriety_days: list[int] = Field(
-        default_factory=lambda: [1, 7, 14, 30, 60, 90, 180, 270, 365, 545]
-    )
-    program_weeks: list[int] = Field(default_factory=lambda: [1, 4, 8, 12])
-    sessions_attended: list[int] = Field(default_factory=lambda: [10, 20, 30])
-    sobriety_every_year_after_days: int | None = Field(default=545, ge=0)
-    celebration_time: str = "09:00"
-    congrats_time: str = "20:00"
-    late_after_minutes: int = Field(default=60, ge=0)
-    stale_after_days: int = Field(default=7, ge=0)
-    plan_every_minutes: float = Field(default=5.0, gt=0)
-
-    _check_time = field_validator("celebration_time", "congrats_time")(validate_hhmm)
-
-
-# 42 CFR §2.32(a) as amended in 2024 (89 FR 12472; compliance date 16 Feb 2026): each
-# disclosure made with the patient's consent carries statement (1) or statement (2). These
-# are the regulation's own words (a notice required verbatim, so not rewritten); docs/
-# COMPLIANCE.md cites them. A program can replace them with `family.redisclosure_statement`.
-REDISCLOSURE_SHORT = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
-REDISCLOSURE_LONG = (
-    "This record which has been disclosed to you is protected by Federal confidentiality rules "
-    "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or "
-    "testimony that describes the information contained in this record, in any civil, "
-    "criminal, administrative, or legislative proceedings by any Federal, State, or local "
-    "authority, against the patient, unless authorized by the consent of the patient, except "
-    "as provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR "
-    "2.64 or 2.65. In addition, the Federal rules prohibit you from making any other use or "
-    "disclosure of this record unless at least one of the following applies: (i) Further use "
-    "or disclosure is expressly permitted by the written consent of the individual whose "
-    "information is being disclosed in this record or as otherwise permitted by 42 CFR part 2. "
-    "(ii) You are a covered entity or business associate and have received the record for "
-    "treatment, payment, or health care operations, or (iii) You have received the record from "
-    "a covered entity or business associate as permitted by 45 CFR part 164, subparts A and E. "
-    "A general authorization for the release of medical or other information is NOT "
-    "sufficient to meet the required elements of written consent to further use or redisclose "
-    "the record (see 42 CFR 2.31)."
-)
-
-
-class FamilySettings(Section):
-    code_ttl_days: int = Field(default=7, ge=1, le=60)
-    code_length: int = Field(default=8, ge=8, le=16)
-    link_failures_keep_days: int = Field(default=7, ge=1)
-    max_link_failures_per_hour: int = Field(default=5, ge=1)
-    # Across every account: past this many wrong codes in an hour nobody's code is checked.
-    max_link_failures_per_hour_server: int = Field(default=30, ge=1)
-    reminder_hours_before: list[float] = Field(default_factory=lambda: [24.0, 1.0])
-    consent_default_days: int = Field(default=180, ge=1, le=730)
-    # §2.32(a) lets a program use either of two statements; "short" is statement (2), which
-    # fits a Discord message. ``redisclosure_statement`` replaces both with a program's own
-    # text (e.g. the wording its counsel approved).
-    redisclosure_notice: Literal["short", "long"] = "short"
-    redisclosure_statement: str | None = Field(default=None, min_length=20, max_length=1500)
-
-    @property
-    def redisclosure_text(self) -> str:
-        """The notice that accompanies every disclosure to a family member (§2.32(a))."""
-        if self.redisclosure_statement:
-            return self.redisclosure_statement
-        return REDISCLOSURE_LONG if self.redisclosure_notice == "long" else REDISCLOSURE_SHORT
-
-
 class SecuritySettings(Section):
     # The program key (HMAC of link codes, pseudonyms in logs). Set it with
     # IOPBOT_SECURITY__KEY (64 hex characters), or iopbot keeps it in ``key_file``
@@ -375,66 +281,12 @@ class SecuritySettings(Section):
         return value
 
 
-class PlanPartSettings(Section):
-    """A program's own wording for one part of the safety plan (empty keeps iopbot's)."""
+class CoreRetentionSettings(Section):
+    """The core's retention settings; each cog's retention classes add theirs
+    (:func:`build_retention_settings`)."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=45)
-    prompt: str | None = Field(default=None, min_length=1, max_length=100)
-
-
-class SafetyPlanSettings(Section):
-    # One optional table per part; bot/domain/safetyplan.py holds the default wording.
-    warning_signs: PlanPartSettings = Field(default_factory=PlanPartSettings)
-    coping: PlanPartSettings = Field(default_factory=PlanPartSettings)
-    distraction: PlanPartSettings = Field(default_factory=PlanPartSettings)
-    support: PlanPartSettings = Field(default_factory=PlanPartSettings)
-    professionals: PlanPartSettings = Field(default_factory=PlanPartSettings)
-    environment: PlanPartSettings = Field(default_factory=PlanPartSettings)
-
-    def overrides(self) -> dict[str, tuple[str | None, str | None]]:
-        return {
-            key: (part.title, part.prompt)
-            for key, part in (
-                ("warning_signs", self.warning_signs),
-                ("coping", self.coping),
-                ("distraction", self.distraction),
-                ("support", self.support),
-                ("professionals", self.professionals),
-                ("environment", self.environment),
-            )
-        }
-
-
-class CarelineSettings(Section):
-    """The private line from a client to the care team (cogs/careline)."""
-
-    # The channel's name when the bot has to create it (channels.care_team unset).
-    channel_name: str = Field(default="care-line", min_length=1, max_length=100)
-    # How a staff reply is signed in the client's DM: the facilitator's display name
-    # ("name") or ``team_name`` ("team").
-    reply_signature: Literal["name", "team"] = "name"
-    team_name: str = Field(default="Your care team", min_length=1, max_length=60)
-    # Said in the automatic reply to a conversation's first message.
-    answer_time: str = Field(default="within one working day", min_length=1, max_length=120)
-    # A thread message starting with this is an internal note: never sent to the client.
-    note_prefix: str = Field(default="//", min_length=1, max_length=10)
-    # Attachments relayed (as links): images and PDF files up to this size.
-    attachment_max_mb: float = Field(default=8.0, gt=0, le=25)
-    # Per-client limit on relayed messages (the crisis path is never limited).
-    rate_limit_messages: int = Field(default=20, ge=1, le=500)
-    rate_limit_minutes: int = Field(default=10, ge=1, le=1440)
-
-
-class RetentionSettings(Section):
-    checkin_answers_days: int = Field(default=365 * 2, ge=1)
-    # Safety plans are clinical data like check-in answers: kept this long after their
-    # last change, then removed by the daily purge.
-    safety_plan_days: int = Field(default=365 * 2, ge=1)
-    # Care-line messages (what a client and staff wrote) are clinical data too.
-    careline_days: int = Field(default=365 * 2, ge=1)
     outbox_days: int = Field(default=90, ge=1)
     audit_days: int = Field(default=365 * 6, ge=365 * 6)
-    disclosures_days: int = Field(default=365 * 6, ge=365 * 6)
     discharged_records_days: int = Field(default=365 * 2, ge=30)
     delete_confirm_minutes: int = Field(default=10, ge=1, le=60)
     purge_time: str = "03:30"
@@ -442,8 +294,33 @@ class RetentionSettings(Section):
     _check_time = field_validator("purge_time")(validate_hhmm)
 
 
-class Settings(BaseSettings):
-    """All of iopbot's settings. Build with :func:`load_settings`."""
+def build_retention_settings(declared: tuple[CogSpec[Any], ...]) -> type[CoreRetentionSettings]:
+    """``[retention]``: the core's keys plus every cog's declared retention classes."""
+    fields: dict[str, Any] = {}
+    for spec in declared:
+        for kept in spec.retention:
+            if kept.section != "retention":
+                continue
+            if kept.setting in CoreRetentionSettings.model_fields or kept.setting in fields:
+                raise TypeError(f"cog {spec.name}: retention.{kept.setting} is declared twice")
+            fields[kept.setting] = (
+                int,
+                Field(default=kept.default_days, ge=kept.minimum_days, description=kept.doc),
+            )
+    built: type[CoreRetentionSettings] = create_model(
+        "RetentionSettings", __base__=CoreRetentionSettings, __module__=__name__, **fields
+    )
+    return built
+
+
+if TYPE_CHECKING:
+    RetentionSettings = CoreRetentionSettings
+else:
+    RetentionSettings = build_retention_settings(specs())
+
+
+class CoreSettings(BaseSettings):
+    """The core's sections; :data:`Settings` adds each cog's declared section."""
 
     model_config = SettingsConfigDict(
         env_prefix="IOPBOT_",
@@ -462,12 +339,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     safety: SafetySettings = Field(default_factory=SafetySettings)
-    groups: GroupSettings = Field(default_factory=GroupSettings)
     checkins: CheckinSettings = Field(default_factory=CheckinSettings)
-    milestones: MilestoneSettings = Field(default_factory=MilestoneSettings)
-    family: FamilySettings = Field(default_factory=FamilySettings)
-    safetyplan: SafetyPlanSettings = Field(default_factory=SafetyPlanSettings)
-    careline: CarelineSettings = Field(default_factory=CarelineSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
 
@@ -487,6 +359,36 @@ class Settings(BaseSettings):
         if toml_path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
         return tuple(sources)
+
+
+def build_settings(
+    declared: tuple[CogSpec[Any], ...], retention: type[CoreRetentionSettings] | None = None
+) -> type[CoreSettings]:
+    """``Settings``: the core sections plus each cog's declared ``[section]``, and
+    ``[retention]`` with the declared retention classes (``retention``, else built here).
+
+    A cog reads its section typed with ``SPEC.section_of(settings)``; the attribute
+    (``settings.careline``) exists too, untyped for mypy.
+    """
+    kept = retention if retention is not None else build_retention_settings(declared)
+    fields: dict[str, Any] = {"retention": (kept, Field(default_factory=kept))}
+    for spec in declared:
+        if spec.settings is None:
+            continue
+        name = spec.section_name
+        if name in CoreSettings.model_fields or name in fields:
+            raise TypeError(f"cog {spec.name}: settings section [{name}] is declared twice")
+        fields[name] = (spec.settings, Field(default_factory=spec.settings))
+    built: type[CoreSettings] = create_model(
+        "Settings", __base__=CoreSettings, __module__=__name__, **fields
+    )
+    return built
+
+
+if TYPE_CHECKING:
+    Settings = CoreSettings
+else:
+    Settings = build_settings(specs(), RetentionSettings)
 
 
 class ConfigError(Exception):

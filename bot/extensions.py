@@ -5,14 +5,22 @@ enabled`` list, the core cogs that always load, the sandbox's cogs and the demo'
 (in story order), and the meta-test that fails when a package under ``cogs/`` is neither
 registered nor explicitly left out. A new feature cog adds one line to
 :data:`EXTENSIONS` (docs/ARCHITECTURE.md, "Adding a feature cog").
+
+:func:`specs` reads each registered cog's declaration (``cogs/<name>/_spec.py``, see
+``bot/cogspec.py``): its settings section, retention classes and test expectations.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import pkgutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+from bot.cogspec import CogSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +74,22 @@ def walk_extensions() -> list[str]:
 def installed(names: tuple[str, ...] | list[str]) -> list[str]:
     """Those of ``names`` whose package is installed."""
     return [n for n in names if importlib.util.find_spec(f"cogs.{n}") is not None]
+
+
+def spec_of(name: str) -> CogSpec[Any]:
+    """The declaration in ``cogs/<name>/_spec.py`` (an empty one if the cog has none)."""
+    module_name = f"cogs.{name}._spec"
+    if importlib.util.find_spec(f"cogs.{name}") is None or (
+        importlib.util.find_spec(module_name) is None
+    ):
+        return CogSpec(name=name)
+    declared = getattr(importlib.import_module(module_name), "SPEC", None)
+    if not isinstance(declared, CogSpec) or declared.name != name:
+        raise TypeError(f"{module_name}.SPEC must be a CogSpec named {name!r}")
+    return declared
+
+
+@cache
+def specs() -> tuple[CogSpec[Any], ...]:
+    """The declarations of every registered cog, in registry order (imported once)."""
+    return tuple(spec_of(e.name) for e in EXTENSIONS)

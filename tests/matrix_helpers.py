@@ -21,14 +21,15 @@ import discord
 from discord import app_commands
 
 import bot.services.errors as errors_module
+from bot.cogspec import EVERYONE, ROLES, STAFF, Access, Example
+from bot.extensions import specs
 from bot.sandbox.runner import available_cogs
 from bot.services.errors import UserError, handle_interaction_error
 from tests.harness import World, program_world
 
-ROLES = ("client", "family", "facilitator", "auditor", "stranger")
+__all__ = ["EVERYONE", "ROLES", "STAFF"]
+
 C, FA, F, A, S = ROLES
-EVERYONE = frozenset(ROLES)
-STAFF = frozenset({F})
 
 # The check-in form's answers a client would give on an ordinary day.
 GOOD_CHECKIN = {"mood": "6", "craving": "2", "used": "no", "safety": "no", "note": ""}
@@ -49,6 +50,7 @@ class Cast:
     message_link: str
     codes: list[str] = field(default_factory=list)
     errors: list[tuple[int, BaseException]] = field(default_factory=list)
+    sam_contact: int = 0  # a family contact of Sam's (set by the bad-input catalogue)
 
     @property
     def alex(self) -> Any:
@@ -61,6 +63,49 @@ class Cast:
     @property
     def riley(self) -> Any:
         return self.w.clients[2]
+
+    @property
+    def family(self) -> Any:
+        return self.w.family
+
+    @property
+    def facilitator(self) -> Any:
+        return self.w.facilitator
+
+    @property
+    def stranger(self) -> Any:
+        return self.w.stranger
+
+    @property
+    def day(self) -> str:
+        """A valid date nine days ahead (ISO)."""
+        return (self.w.clock.now().date() + timedelta(days=9)).isoformat()
+
+    @property
+    def role_mention(self) -> str:
+        return f"<@&{self.w.roles['Facilitator'].id}>"
+
+    @property
+    def user_mention(self) -> str:
+        return f"<@{self.sam.id}>"
+
+
+def declared_access() -> dict[str, Access]:
+    """Every command's expected roles, as the cogs declare them (``_spec.py``)."""
+    rows: dict[str, Access] = {}
+    for spec in specs():
+        for name, access in spec.access.items():
+            assert name not in rows, f"{name}: declared by two cogs"
+            rows[name] = access
+    return rows
+
+
+def declared_examples() -> dict[str, Example]:
+    """Every command's valid example arguments, as the cogs declare them."""
+    found: dict[str, Example] = {}
+    for spec in specs():
+        found.update(spec.examples)
+    return found
 
 
 def leaf_commands(w: World) -> list[app_commands.Command[Any, Any, Any]]:
@@ -210,72 +255,11 @@ async def populated_world(tmp_path: Any) -> AsyncIterator[Cast]:
 
 
 def valid_args(cast: Cast, command: str, role: str) -> dict[str, Any]:
-    """Plausible, valid arguments for ``command`` when ``role`` runs it."""
-    w = cast.w
-    day = (w.clock.now().date() + timedelta(days=9)).isoformat()
-    specific: dict[str, Callable[[], dict[str, Any]]] = {
-        "me timezone": lambda: {"zone": "America/Chicago"},
-        "checkin settings": lambda: {"time": "08:30"},
-        "checkin pause": lambda: {"until_date": day},
-        "sobriety set": lambda: {"date": "2026-01-31"},
-        "milestones public": lambda: {"choice": "on"},
-        "family consent grant": lambda: {"contact": cast.contact_id},
-        "family consent revoke": lambda: {"contact": cast.contact_id},
-        # Jordan (the family actor) uses the code made for Jordan; others get spare codes.
-        "family link": lambda: {"code": cast.codes.pop(0 if role == FA else -1)},
-        "client enroll": lambda: {"member": cast.riley},
-        "group create": lambda: {"name": f"Beta {role}"},
-        "group add": lambda: {"member": cast.riley, "cohort": f"Beta {role}"},
-        "group remove": lambda: {"member": cast.riley},
-        "session schedule": lambda: {
-            "cohort": cast.cohort_name,
-            "weekday": "Friday",
-            "start": "10:00",
-            "duration": 120,
-        },
-        "session attendance": lambda: {"cohort": cast.cohort_name, "date": cast.session_date},
-        "session move": lambda: {
-            "cohort": cast.cohort_name,
-            "date": cast.session_date,
-            "new_start": "19:00",
-        },
-        "session cancel": lambda: {"cohort": cast.cohort_name, "date": cast.session_date},
-        "checkin report": lambda: {},
-        "mod warn": lambda: {"member": cast.sam, "reason": "Please keep it kind."},
-        "mod note": lambda: {"member": cast.sam, "text": "Talked after group."},
-        "mod case": lambda: {"case_id": cast.case_id},
-        "mod untimeout": lambda: {"member": cast.sam},
-        "mod timeout": lambda: {"member": cast.sam, "duration": "10m", "reason": "Cool down"},
-        "mod slowmode": lambda: {"seconds": 10, "channel": cast.lobby},
-        "mod lock": lambda: {"channel": cast.lobby},
-        "mod unlock": lambda: {"channel": cast.lobby},
-        "mod delete": lambda: {"message": cast.message_link},
-        "family invite": lambda: {"client": cast.alex, "name": "Casey", "relationship": "aunt"},
-        "family contacts": lambda: {"client": cast.alex},
-        "family session schedule": lambda: {
-            "client": cast.alex,
-            "start": f"{day} 17:00",
-            "duration": 45,
-            "place": "Room 3",
-        },
-        "family session list": lambda: {},
-        "family session reschedule": lambda: {
-            "session": cast.family_session_id,
-            "start": f"{day} 18:00",
-        },
-        "family session cancel": lambda: {"session": cast.family_session_id},
-        "family disclosures-export": lambda: {"client": cast.alex},
-        "program stepdown": lambda: {"member": cast.riley},
-        "program complete": lambda: {"member": cast.riley},
-        "client discharge": lambda: {"member": cast.riley},
-        "audit client": lambda: {"member": cast.alex},
-        # outside a care-line thread the client is named (a reply opens their thread)
-        "careline reply": lambda: {"text": f"matrix reply as {role}", "client": cast.alex},
-        "careline note": lambda: {"text": f"matrix note as {role}", "client": cast.alex},
-        "careline close": lambda: {"client": cast.alex},
-    }
-    if command in specific:
-        return specific[command]()
+    """Plausible, valid arguments for ``command`` when ``role`` runs it: its cog's declared
+    example, or arguments guessed from its parameters."""
+    declared = declared_examples()
+    if command in declared:
+        return declared[command](cast, role)
     return generic_args(cast, command)
 
 

@@ -1,13 +1,16 @@
 """The permission matrix: every slash command and every message context-menu command,
 discovered from the bot's command tree, run as a client, a family member, a facilitator,
 an auditor and a stranger, with plausible valid arguments. The allowed set per command is
-asserted exactly against ``EXPECTED``.
+asserted exactly against what its cog declares (``access`` in ``cogs/<name>/_spec.py``,
+collected from the registry; valid arguments come from the spec's ``examples``, else
+from the command's parameters). A declaration must agree with the command's own check
+(facilitator_only / auditor_only) where it has one.
 
 Discord's ``default_permissions`` is only a hint a server admin can change, so the test
 first allows every command for @everyone: what is checked is the bot's own code. A
-command that lands later is run too; if it has no row in ``EXPECTED`` its expectation
-comes from its declared check (facilitator_only / auditor_only), and a command with no
-check must be added to ``EXPECTED`` explicitly.
+command that lands later is run too; if its cog declares no row for it, its expectation
+comes from its check (facilitator_only / auditor_only), and a command with no check must
+be declared in its cog's ``_spec.py``.
 
 "Refused" means the central error handler answered (a NotAllowed or a UserError); a
 "Something went wrong" reply fails the test. The populated world and the ``invoke``
@@ -19,17 +22,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.cogspec import Access
 from tests.matrix_helpers import (
-    EVERYONE,
-    FA,
     ROLES,
-    STAFF,
-    A,
-    C,
     Cast,
-    F,
     Outcome,
-    S,
+    declared_access,
     declared_expectation,
     grant_consent,
     invoke,
@@ -41,94 +39,21 @@ from tests.matrix_helpers import (
     valid_args,
 )
 
-# Command → the roles allowed. Row order is run order (state carries over between rows).
-EXPECTED: dict[str, frozenset[str]] = {
-    # anyone
-    "help-now": EVERYONE,
-    "mydata export": EVERYONE,
-    # clients (enrolled and active)
-    "me timezone": frozenset({C}),
-    "checkin settings": frozenset({C}),
-    "checkin today": frozenset({C}),
-    "checkin history": frozenset({C}),
-    "checkin pause": frozenset({C}),
-    "checkin resume": frozenset({C}),
-    "sobriety set": frozenset({C}),
-    "sobriety show": frozenset({C}),
-    "milestones public": frozenset({C}),
-    "hours mine": frozenset({C}),
-    "safetyplan edit": frozenset({C}),
-    "safetyplan show": frozenset({C}),
-    # family members, or anyone the program gave a code (the code is the credential;
-    # staff and client accounts can't link)
-    # (an Auditor-only account is not a facilitator, so the family cog lets it link too)
-    "family link": frozenset({FA, A, S}),
-    "family consent grant": frozenset({C}),
-    "family consent list": frozenset({C}),
-    "family disclosures": frozenset({C}),
-    # facilitators
-    "client info": STAFF,
-    "client export": STAFF,
-    "client enroll": STAFF,
-    "group list": STAFF,
-    "group create": STAFF,
-    "group add": STAFF,
-    "session schedule": STAFF,
-    "session list": STAFF,
-    "session attendance": STAFF,
-    "session move": STAFF,
-    "session cancel": STAFF,
-    "hours report": STAFF,
-    "hours export": STAFF,
-    "checkin view": STAFF,
-    "checkin report": STAFF,
-    "checkin export": STAFF,
-    "safetyplan view": STAFF,
-    "careline reply": STAFF,
-    "careline note": STAFF,
-    "careline close": STAFF,
-    "milestones upcoming": STAFF,
-    "mod warn": STAFF,
-    "mod note": STAFF,
-    "mod history": STAFF,
-    "mod case": STAFF,
-    "mod timeout": STAFF,
-    "mod untimeout": STAFF,
-    "mod slowmode": STAFF,
-    "mod lock": STAFF,
-    "mod unlock": STAFF,
-    "mod delete": STAFF,
-    "automod status": STAFF,
-    "automod install": STAFF,
-    "iopbot status": STAFF,
-    "family invite": STAFF,
-    "family contacts": STAFF,
-    "family session schedule": STAFF,
-    "family session list": STAFF,
-    "family session reschedule": STAFF,
-    "family session cancel": STAFF,
-    "family disclosures-export": STAFF,
-    "program stepdown": STAFF,
-    "program complete": STAFF,
-    "group remove": STAFF,
-    "client discharge": STAFF,
-    # the audit role
-    "audit client": frozenset({A}),
-    # message context-menu commands (on a fresh message by Sam in the lobby)
-    "Report to facilitator": EVERYONE,
-    "Delete message (mod)": STAFF,
-    # last: these change the caller's own state for good
-    # the client, or a facilitator on the client's behalf
-    "family consent revoke": frozenset({C, F}),
-    "sobriety reset": frozenset({C}),
-    "mydata delete": EVERYONE,
-}
-
-
 # Done just before an allowed role runs the command, so each allowed run has its subject.
 PREPARE: dict[str, Callable[[Cast], Any]] = {
     "family consent revoke": grant_consent,
 }
+
+
+def expected_rows() -> dict[str, Access]:
+    """Every declared row, in run order: by stage, then registry and declaration order."""
+    rows = declared_access()
+    ordered = sorted(enumerate(rows.items()), key=lambda item: (item[1][1].stage, item[0]))
+    return {name: access for _, (name, access) in ordered}
+
+
+# Command → who may run it. Row order is run order (state carries over between rows).
+EXPECTED = expected_rows()
 
 
 def run_order(names: list[str]) -> list[str]:
@@ -155,14 +80,27 @@ async def test_permission_matrix(tmp_path):
         assert menus >= {"Report to facilitator", "Delete message (mod)"}
         commands.update({m.name: m for m in menu_commands(cast.w)})
         expected: dict[str, frozenset[str]] = {}
-        unlisted = []
+        undeclared, contradicted = [], []
         for name, command in commands.items():
-            row = EXPECTED.get(name) or declared_expectation(command)
-            if row is None:
-                unlisted.append(name)
-            else:
-                expected[name] = row
-        assert unlisted == [], f"add these commands to EXPECTED (no role check found): {unlisted}"
+            declared = EXPECTED.get(name)
+            checked = declared_expectation(command)
+            if declared is None:
+                if checked is None:
+                    undeclared.append(name)
+                else:
+                    expected[name] = checked
+                continue
+            expected[name] = declared.roles
+            if checked is not None and checked != declared.roles:
+                contradicted.append(f"{name}: declared {sorted(declared.roles)}, checks {checked}")
+        assert undeclared == [], (
+            f"declare access in the cog's _spec.py (no check found): {undeclared}"
+        )
+        assert contradicted == [], (
+            f"the declared roles contradict the command's check: {contradicted}"
+        )
+        stale = sorted(set(EXPECTED) - set(commands))
+        assert stale == [], f"declared for commands the bot does not have: {stale}"
 
         got: dict[str, dict[str, Outcome]] = {}
         # Everyone who should be refused goes first, so a refusal never depends on

@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `alerts` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.alerts._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.alerts._cog import AlertsCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.alerts._cog import AlertsCog
+
     await bot.add_cog(AlertsCog(bot, bot.services))  # type: ignore[attr-defined]

@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `careline` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.careline._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.careline._cog import CarelineCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.careline._cog import CarelineCog
+
     await bot.add_cog(CarelineCog(bot, bot.services))  # type: ignore[attr-defined]

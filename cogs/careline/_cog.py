@@ -47,6 +47,7 @@ from cogs.careline._render import (
     slow_down,
     unavailable,
 )
+from cogs.careline._spec import SPEC
 from cogs.careline._threads import CareThreads
 
 log = logging.getLogger("iopbot.careline")
@@ -162,7 +163,7 @@ class CarelineCog(IopCog):
     async def _over_limit(self, client: Client) -> bool:
         """Over the per-client limit: queue one friendly notice per window, relay nothing."""
         services = self.services
-        settings = services.settings.careline
+        settings = SPEC.section_of(services.settings)
         now = services.clock.now()
         since = window_start(now, settings.rate_limit_minutes)
         sent = await repo(services).count_from_client_since(client.user_id, since)
@@ -227,7 +228,7 @@ class CarelineCog(IopCog):
         if client is None:
             return
         words = Words(text=message.content, files=files_of(message), source_id=message.id)
-        prefix = services.settings.careline.note_prefix
+        prefix = SPEC.section_of(services.settings).note_prefix
         if message.content.startswith(prefix):
             if not message.content[len(prefix) :].strip():
                 return  # only the prefix: nothing to keep

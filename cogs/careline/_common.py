@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db.repositories.careline import CarelineRepository
 from bot.services.container import Services
+from cogs.careline._spec import SPEC
 
 # Outbox kinds: everything the care line sends goes through the outbox.
 TO_CLIENT = "careline_dm"  # a staff reply, the automatic reply, "closed", refusals
@@ -19,4 +20,4 @@ def repo(services: Services) -> CarelineRepository:
 
 
 def max_bytes(services: Services) -> int:
-    return int(services.settings.careline.attachment_max_mb * 1024 * 1024)
+    return int(SPEC.section_of(services.settings).attachment_max_mb * 1024 * 1024)

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.cogbase import DeletionReport
 from bot.services.container import Services
 from cogs.careline._common import repo
+from cogs.careline._spec import CARELINE_DAYS
 from cogs.careline._threads import CareThreads
 
 log = logging.getLogger("iopbot.careline")
@@ -72,6 +73,6 @@ async def delete_for(
 
 
 async def purge_expired(services: Services) -> dict[str, int]:
-    cutoff = services.clock.now() - timedelta(days=services.settings.retention.careline_days)
+    cutoff = services.clock.now() - timedelta(days=CARELINE_DAYS.days(services.settings))
     async with services.db.transaction() as tx:
         return await repo(services).purge_before(tx, cutoff)

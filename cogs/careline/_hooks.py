@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.db.database import Transaction
 from bot.db.repositories.outbox import OutboxRow
@@ -14,7 +15,9 @@ from bot.services.notices import Notice
 from bot.services.outbox import ChannelTarget
 from cogs.careline._common import TO_CLIENT, TO_STAFF, repo
 from cogs.careline._render import dm_closed_in_thread
-from cogs.careline._threads import CareThreads
+
+if TYPE_CHECKING:  # only its in-memory cache is touched here (forget)
+    from cogs.careline._threads import CareThreads
 
 log = logging.getLogger("iopbot.careline")
 

@@ -31,6 +31,7 @@ from cogs.careline._render import (
     signature_for,
     staff_reply,
 )
+from cogs.careline._spec import SPEC
 
 log = logging.getLogger("iopbot.careline")
 
@@ -145,9 +146,9 @@ async def relay_from_client(
                 client,
                 f"careline:auto:{conversation_id}",
                 auto_reply(
-                    team_name=settings.careline.team_name,
+                    team_name=SPEC.section_of(settings).team_name,
                     staffed_hours=settings.program.staffed_hours,
-                    answer_time=settings.careline.answer_time,
+                    answer_time=SPEC.section_of(settings).answer_time,
                     resources=resources,
                     staffed_now=staffed_now(services),
                 ),
@@ -187,7 +188,7 @@ async def reply_to_client(
 ) -> Outbound:
     """A facilitator's answer: stored, queued as a DM (signed by config), and, when it was
     typed as a command, shown in the thread too so the thread stays the record."""
-    settings = services.settings.careline
+    settings = SPEC.section_of(services.settings)
     passed, refused = words.judged(services)
     pieces = _pieces(words.text, file_lines(passed))
     signature = signature_for(settings.reply_signature, staff_name, settings.team_name)
@@ -301,7 +302,7 @@ async def close_conversation(
 ) -> int:
     """Close the open conversation (client told, thread told); 0 when none was open."""
     now = services.clock.now()
-    team = services.settings.careline.team_name
+    team = SPEC.section_of(services.settings).team_name
     async with services.db.transaction() as tx:
         closed = await repo(services).close(tx, client.user_id, staff_id, now)
         if closed:

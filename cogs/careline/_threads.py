@@ -17,6 +17,7 @@ from bot.services.notices import Notice
 from bot.services.outbox import ChannelTarget
 from cogs.careline._common import TO_STAFF, CarelineUnavailable, repo
 from cogs.careline._render import thread_header
+from cogs.careline._spec import SPEC
 
 log = logging.getLogger("iopbot.careline")
 
@@ -61,7 +62,7 @@ class CareThreads:
                 if not isinstance(found, discord.TextChannel):
                     raise CarelineUnavailable("channels.care_team is not a text channel")
             else:
-                wanted = settings.careline.channel_name
+                wanted = SPEC.section_of(settings).channel_name
                 found = discord.utils.get(guild.text_channels, name=wanted)
                 if found is None:
                     found = await self._create_channel(guild, wanted)
@@ -163,7 +164,9 @@ class CareThreads:
                 kind=TO_STAFF,
                 target=ChannelTarget(thread_id),
                 notice=Notice(
-                    content=thread_header(client, today, services.settings.careline.note_prefix)
+                    content=thread_header(
+                        client, today, SPEC.section_of(services.settings).note_prefix
+                    )
                 ),
                 subject_user_id=client.user_id,
             )

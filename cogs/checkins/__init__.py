@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `checkins` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.checkins._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.checkins._cog import CheckinsCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.checkins._cog import CheckinsCog
+
     await bot.add_cog(CheckinsCog(bot, bot.services))  # type: ignore[attr-defined]

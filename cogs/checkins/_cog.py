@@ -28,16 +28,13 @@ from bot.services.dispatcher import KindHooks
 from bot.services.errors import UserError, guarded, reply_ephemeral
 from bot.services.permissions import facilitator_only
 from bot.services.timezones import KEEP, replan_checkin_prompt
-from cogs.checkins._history import load_history, report_clients, report_rows, send_history
+from cogs.checkins._history import load_history, report_clients, report_rows
+from cogs.checkins._interactions import handle_checkin_submit, open_checkin_modal, send_history
 from cogs.checkins._modal import MODAL_PREFIX
 from cogs.checkins._planner import PROMPT_KIND, Planner
 from cogs.checkins._render import checkins_csv, report_message
-from cogs.checkins._submit import (
-    NOT_A_CLIENT,
-    handle_checkin_submit,
-    open_checkin_modal,
-    require_client,
-)
+from cogs.checkins._spec import ANSWERS_DAYS
+from cogs.checkins._submit import NOT_A_CLIENT, require_client
 from cogs.checkins._views import DYNAMIC_ITEMS
 
 log = logging.getLogger("iopbot.checkins")
@@ -291,7 +288,7 @@ class CheckinsCog(IopCog):
         return DeletionReport(removed=removed)
 
     async def purge_expired(self) -> dict[str, int]:
-        days = self.services.settings.retention.checkin_answers_days
+        days = ANSWERS_DAYS.days(self.services.settings)
         cutoff = self.services.clock.now().date() - timedelta(days=days)
         async with self.services.db.transaction() as tx:
             return await self.repo.purge_before(tx, cutoff)

@@ -1,15 +1,11 @@
-"""Loading a client's history and the weekly report; sending the private chart."""
+"""Loading a client's history and the weekly report (sending the chart is ``_interactions``)."""
 
 from __future__ import annotations
 
-import asyncio
-import io
 import logging
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
-
-import discord
+from typing import Protocol
 
 from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.checkins_report import CheckinReportRepository, WeekTotals, WeekWindow
@@ -17,15 +13,23 @@ from bot.db.repositories.clients import Client
 from bot.db.repositories.cohorts import CohortRepository
 from bot.domain.checkins import checkin_streak, missed_days, window_days
 from bot.domain.localtime import iso_week, local_date
-from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError
-from cogs.checkins._chart import render_chart
-from cogs.checkins._render import History, ReportRow, history_text
+from cogs.checkins._render import History, ReportRow
 
 log = logging.getLogger("iopbot.checkins")
 
 HISTORY_DAYS = 30
+
+
+class NamedChannel(Protocol):
+    """What the report needs of the channel picked in ``/checkin report``."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 async def load_history(services: Services, client: Client) -> History:
@@ -46,25 +50,8 @@ async def load_history(services: Services, client: Client) -> History:
     )
 
 
-async def send_history(
-    interaction: discord.Interaction[Any], history: History, *, own: bool
-) -> None:
-    """Reply privately with the chart (rendered off the event loop) and the table."""
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    title = "Your check-ins" if own else f"Check-ins: {shown_name(history.name)}"
-    png = await asyncio.to_thread(
-        render_chart, history.days, history.points, history.missed, title=title
-    )
-    await interaction.followup.send(
-        history_text(history, own=own),
-        file=discord.File(fp=io.BytesIO(png), filename="checkins.png"),
-        ephemeral=True,
-        allowed_mentions=discord.AllowedMentions.none(),
-    )
-
-
 async def report_clients(
-    services: Services, cohort_channel: discord.abc.GuildChannel | None
+    services: Services, cohort_channel: NamedChannel | None
 ) -> tuple[str, list[Client]]:
     """The report's title and clients: one cohort (by its channel) or all active clients."""
     if cohort_channel is None:

@@ -10,15 +10,13 @@ Pure text and views; nothing here is sent anywhere but the ephemeral reply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import discord
 
 from bot.domain.checkins import encouragement
 from bot.services.container import Services
 from bot.services.crisis import crisis_resources_text
 from cogs.checkins._modal import SAFETY_PLAN_CUSTOM_ID
+from cogs.checkins._submit import SubmitOutcome
 
 TALK_CUSTOM_ID = "iop:checkin:talk"
 
@@ -29,20 +27,6 @@ TALK_INVITE = (
     "If you'd like to talk with a facilitator, press the button below and I'll let them "
     "know privately."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SubmitOutcome:
-    checkin_id: int
-    replaced: bool
-    streak: int
-    fired: tuple[str, ...]
-    crisis: bool  # crisis language in the note
-    used: str
-    local_date: date
-    today: date  # the submitter's local date when it was saved
-    safety_yes: bool = False
-    coping: bool = False  # high craving or low mood
 
 
 def _saved_line(outcome: SubmitOutcome) -> str:

@@ -4,28 +4,21 @@ Everything happens in one transaction: the answers, the alerts (which carry no a
 only a "View check-in" button for facilitators) and the crisis path. The reply to the
 client is ephemeral; nothing here posts anywhere public, and logs carry ids only.
 
-A submitted form is read from the interaction itself (:func:`handle_checkin_submit`, the
-cog's ``on_interaction`` listener), so a form sent after a restart is not lost. The first
-response (a deferred, private "thinking") goes out before any database work: the
-database lock can be held for seconds by a large dispatcher batch, a backup or a purge,
-and Discord drops an interaction not answered within 3 seconds.
+Nothing here talks to Discord: reading the submitted form and answering it is
+``_interactions.py``; this module takes parsed answers and returns what happened.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
-
-import discord
 
 from bot.db.database import Transaction
 from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.clients import Client
 from bot.domain.checkins import (
     ASKED_TO_TALK,
-    ITEMS,
-    AnswerErrors,
     CheckinAnswers,
     RiskRule,
     RiskThresholds,
@@ -33,24 +26,12 @@ from bot.domain.checkins import (
     checkin_streak,
     late_form_day,
     needs_coping,
-    parse_answers,
 )
 from bot.domain.localtime import local_date, local_day_bounds
 from bot.services.container import Services
 from bot.services.crisis import handle_crisis_text
-from bot.services.errors import UserError, reply_ephemeral
+from bot.services.errors import UserError
 from bot.services.notices import Button
-from cogs.checkins._modal import (
-    checkin_modal,
-    parse_modal_custom_id,
-    submitted_values,
-)
-from cogs.checkins._reply import (
-    TALK_CUSTOM_ID,
-    SubmitOutcome,
-    confirmation_text,
-    reply_view,
-)
 
 log = logging.getLogger("iopbot.checkins")
 
@@ -58,13 +39,24 @@ VIEW_PREFIX = "iop:checkin:view:"
 STREAK_LOOKBACK_DAYS = 400
 SAFETY_SOURCE = "checkin_safety_item"
 
-__all__ = ["TALK_CUSTOM_ID", "SubmitOutcome"]
-
 NOT_A_CLIENT = (
     "Check-ins are for enrolled clients of the program. If you think you should be "
     "enrolled, please ask a facilitator."
 )
-NOT_YOUR_FORM = "This check-in form was opened by someone else. Please open your own."
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitOutcome:
+    checkin_id: int
+    replaced: bool
+    streak: int
+    fired: tuple[str, ...]
+    crisis: bool  # crisis language in the note
+    used: str
+    local_date: date
+    today: date  # the submitter's local date when it was saved
+    safety_yes: bool = False
+    coping: bool = False  # high craving or low mood
 
 
 def view_custom_id(checkin_id: int) -> str:
@@ -77,54 +69,6 @@ async def require_client(services: Services, user_id: int) -> Client:
     if client is None or not client.is_active:
         raise UserError(NOT_A_CLIENT)
     return client
-
-
-async def open_checkin_modal(services: Services, interaction: discord.Interaction[Any]) -> None:
-    """Show today's check-in form to an active client (prefilled if they already sent one)."""
-    client = await require_client(services, interaction.user.id)
-    today = local_date(services.clock.now(), client.timezone)
-    existing = await CheckinRepository(services.db).on_date(client.user_id, today)
-    modal = checkin_modal(services.settings.checkins, client.user_id, today, existing)
-    await interaction.response.send_modal(modal)
-
-
-async def handle_checkin_submit(services: Services, interaction: discord.Interaction[Any]) -> None:
-    """Read, save and answer a submitted check-in form (any ``iop:checkin:modal:*``)."""
-    data = cast(dict[str, Any], interaction.data or {})
-    parsed = parse_modal_custom_id(str(data.get("custom_id", "")))
-    if parsed is None:
-        return
-    user_id, form_day = parsed
-    if user_id != interaction.user.id:
-        raise UserError(NOT_YOUR_FORM)
-    values = submitted_values(data.get("components") or [])
-    # The questions this form showed (it may predate a change of [checkins] items).
-    asked = [item for item in ITEMS if item in values]
-    try:
-        answers = parse_answers(
-            mood=values.get("mood") or "",
-            craving=values.get("craving") or "",
-            used=values.get("used") or "",
-            sleep=values.get("sleep"),
-            note=values.get("note"),
-            safety=values.get("safety"),
-            asked=asked,
-        )
-    except AnswerErrors as exc:
-        log.info(
-            "checkin.rejected",
-            extra={"person": services.key.pseudonym(user_id), "fields": len(exc.problems)},
-        )
-        raise UserError(exc.message()) from None
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    client = await require_client(services, user_id)
-    outcome = await save_checkin(services, client, answers, form_day=form_day)
-    text = confirmation_text(services, outcome)
-    view = reply_view(outcome)
-    if view is None:
-        await reply_ephemeral(interaction, text)
-    else:
-        await reply_ephemeral(interaction, text, view=view)
 
 
 def _day_for(

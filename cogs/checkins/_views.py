@@ -12,14 +12,11 @@ from bot.domain.text import shown_name
 from bot.services.components import FixedButton, IdButton
 from bot.services.container import Services
 from bot.services.errors import guarded, reply_ephemeral
+from cogs.checkins._interactions import open_checkin_modal
 from cogs.checkins._planner import OPEN_CUSTOM_ID
 from cogs.checkins._render import checkin_text
-from cogs.checkins._submit import (
-    TALK_CUSTOM_ID,
-    ask_to_talk,
-    open_checkin_modal,
-    require_client,
-)
+from cogs.checkins._reply import TALK_CUSTOM_ID
+from cogs.checkins._submit import ask_to_talk, require_client
 
 log = logging.getLogger("iopbot.checkins")
 

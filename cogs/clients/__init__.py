@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `clients` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.clients._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.clients._cog import ClientsCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.clients._cog import ClientsCog
+
     await bot.add_cog(ClientsCog(bot, bot.services))  # type: ignore[attr-defined]

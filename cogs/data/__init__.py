@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `data` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.data._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.data._cog import DataCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.data._cog import DataCog
+
     await bot.add_cog(DataCog(bot, bot.services))  # type: ignore[attr-defined]

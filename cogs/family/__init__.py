@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `family` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.family._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.family._cog import FamilyCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.family._cog import FamilyCog
+
     await bot.add_cog(FamilyCog(bot, bot.services))  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from cogs.family import _consent, _data, _linking, _sessions
 from cogs.family._common import NOTICE_KIND, Family, log, tell_staff
 from cogs.family._hooks import FamilyNoticeHooks
 from cogs.family._render import disclosure_line, disclosures_csv, session_line
+from cogs.family._spec import SPEC
 from cogs.family._views import DYNAMIC_ITEMS, consent_view
 
 PLAN_JOB = "family:plan"
@@ -109,7 +110,9 @@ class FamilyCog(IopCog):
             facilitator_id=interaction.user.id,
         )
         code = _linking.shown(invite.code)
-        expires = self.family.now() + timedelta(days=self.services.settings.family.code_ttl_days)
+        expires = self.family.now() + timedelta(
+            days=SPEC.section_of(self.services.settings).code_ttl_days
+        )
         await reply_ephemeral(
             interaction,
             f"Family contact {invite.contact_id} added for {shown_name(enrolled.display_name)}: "

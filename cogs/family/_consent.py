@@ -16,6 +16,7 @@ from bot.services.errors import UserError
 from cogs.family._common import NOTICE_KIND, Family, consent_in_force, consent_state, tell_staff
 from cogs.family._render import consent_summary_embed
 from cogs.family._sessions import queue_for_upcoming
+from cogs.family._spec import SPEC
 
 MAX_CONSENT_DAYS = 730
 
@@ -54,7 +55,9 @@ async def own_linked_contact(family: Family, user_id: int, contact_id: int) -> F
 def choose_expiry(family: Family, text: str | None) -> date:
     today = local_date(family.now(), family.services.settings.program.timezone)
     if not text:
-        return today + timedelta(days=family.services.settings.family.consent_default_days)
+        return today + timedelta(
+            days=SPEC.section_of(family.services.settings).consent_default_days
+        )
     value = parse_date(text)
     if value < today:
         raise UserError("The end date of a consent can't be in the past.")

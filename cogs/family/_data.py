@@ -10,6 +10,7 @@ from bot.cogbase import DeletionReport
 from bot.db.repositories.family_sessions import FamilySession
 from bot.domain.text import shown_name
 from cogs.family._common import NOTICE_KIND, Family
+from cogs.family._spec import DISCLOSURES_DAYS, FAILURE_DAYS
 
 OWNED_TABLES = (
     "family_contacts",
@@ -117,10 +118,10 @@ async def purge(family: Family) -> dict[str, int]:
     async with family.services.db.transaction() as tx:
         codes = await family.contacts.purge_codes(tx, now)
         failures = await family.contacts.purge_failures(
-            tx, now - timedelta(days=settings.family.link_failures_keep_days)
+            tx, now - timedelta(days=FAILURE_DAYS.days(settings))
         )
         disclosures = await family.sessions.purge_disclosures(
-            tx, now - timedelta(days=settings.retention.disclosures_days), now
+            tx, now - timedelta(days=DISCLOSURES_DAYS.days(settings)), now
         )
     return {
         "family_link_codes": codes,

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from bot.keys import ProgramKey
 from cogs.family._common import Family, log
+from cogs.family._spec import SPEC
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
 CODE_LENGTH = 8
@@ -67,7 +68,7 @@ async def create_invite(
     facilitator_id: int,
 ) -> Invite:
     now = family.now()
-    settings = family.services.settings.family
+    settings = SPEC.section_of(family.services.settings)
     code = new_code(settings.code_length)
     async with family.services.db.transaction() as tx:
         contact_id = await family.contacts.add_contact(
@@ -117,7 +118,7 @@ LIMITED_SERVER = (
 async def link_account(family: Family, *, user_id: int, code_text: str) -> LinkResult:
     """Check a code typed by ``user_id`` and link their account; every refusal is counted."""
     now = family.now()
-    settings = family.services.settings.family
+    settings = SPEC.section_of(family.services.settings)
     hour_ago = now - timedelta(hours=1)
     async with family.services.db.transaction() as tx:
         failures = await family.contacts.failures_since(tx, user_id, hour_ago)

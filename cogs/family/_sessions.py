@@ -28,6 +28,7 @@ from bot.services.errors import UserError
 from bot.services.notices import Button, Notice
 from bot.services.outbox import DM
 from cogs.family._common import NOTICE_KIND, Family, Recipient, consent_end, recipients
+from cogs.family._spec import SPEC
 
 MAX_DAYS_AHEAD = 365
 
@@ -83,7 +84,7 @@ def _fields(
         hours_before=hours,
         scope_line=scope_line(recipient.consent.terms) if recipient.consent else None,
         redisclosure_statement=(
-            family.services.settings.family.redisclosure_text if is_family else None
+            SPEC.section_of(family.services.settings).redisclosure_text if is_family else None
         ),
     )
 
@@ -144,7 +145,9 @@ async def queue_session_notices(
     """Queue what this session version's recipients should get; return how many were new."""
     queued = 0
     version = session.version
-    hours = sorted(set(family.services.settings.family.reminder_hours_before), reverse=True)
+    hours = sorted(
+        set(SPEC.section_of(family.services.settings).reminder_hours_before), reverse=True
+    )
     for recipient in await recipients(family, tx, session.client_id, now):
         if session.is_cancelled:
             queued += await _enqueue(

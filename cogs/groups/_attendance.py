@@ -15,6 +15,7 @@ from bot.domain.sessions import attendance_window
 from bot.services.errors import UserError, reply_ephemeral
 from cogs.groups._core import GroupsCore
 from cogs.groups._render import AttendeeLine, attendance_text, confirm_here_id
+from cogs.groups._spec import SPEC
 
 
 def require_open_for_confirmation(core: GroupsCore, occ: Occurrence) -> None:
@@ -22,7 +23,7 @@ def require_open_for_confirmation(core: GroupsCore, occ: Occurrence) -> None:
     or cancelled session."""
     if occ.is_cancelled:
         raise UserError("That session was cancelled, so there is no attendance to record.")
-    minutes = core.services.settings.groups.attendance_open_minutes_before
+    minutes = SPEC.section_of(core.services.settings).attendance_open_minutes_before
     opens, _ = attendance_window(occ.starts_at, occ.ends_at, minutes)
     if core.services.clock.now() < opens:
         raise UserError(

@@ -29,6 +29,7 @@ from cogs.groups._core import (
     cohort_autocomplete,
 )
 from cogs.groups._render import agreement_notice
+from cogs.groups._spec import SPEC
 from cogs.groups._views import DYNAMIC_ITEMS
 
 log = logging.getLogger("iopbot.groups")
@@ -89,7 +90,7 @@ class GroupsCog(IopCog):
         if len(cleaned) > MAX_NAME:
             raise UserError(f"Group names can be at most {MAX_NAME} characters.")
         words = clinical_words(cleaned)
-        if words and not services.settings.groups.allow_clinical_names:
+        if words and not SPEC.section_of(services.settings).allow_clinical_names:
             raise UserError(
                 f"Please choose a name without '{words[0]}': channel names are visible in "
                 "notifications and member lists, so they shouldn't reveal a treatment "

@@ -18,6 +18,7 @@ from bot.db.repositories.groups_sessions import SessionRepository
 from bot.services.container import Services
 from bot.services.errors import UserError
 from bot.services.screening import screening_notice
+from cogs.groups._spec import SPEC
 
 log = logging.getLogger("iopbot.groups")
 
@@ -70,7 +71,7 @@ class GroupsCore:
     def agreement_text(self) -> str:
         settings = self.services.settings
         return (
-            f"{settings.groups.agreement}\n\n"
+            f"{SPEC.section_of(settings).agreement}\n\n"
             f"This space is staffed {settings.program.staffed_hours}. Outside those hours "
             "nobody may be reading; for urgent help use /help-now or call or text 988.\n\n"
             f"{screening_notice(settings)}"

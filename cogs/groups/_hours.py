@@ -19,6 +19,7 @@ from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
 from cogs.groups._core import GroupsCore, channel_slug, cohort_autocomplete
 from cogs.groups._render import CsvRow, HoursLine, hours_csv, hours_report, my_hours
+from cogs.groups._spec import SPEC
 
 
 class HoursCog(IopCog):
@@ -32,7 +33,7 @@ class HoursCog(IopCog):
 
     @property
     def band(self) -> Band:
-        groups = self.services.settings.groups
+        groups = SPEC.section_of(self.services.settings)
         return Band(groups.hours_min_per_week, groups.hours_max_per_week)
 
     def _this_week(self) -> str:

@@ -33,6 +33,7 @@ from cogs.groups._attendance import (
     show_attendance,
 )
 from cogs.groups._core import GroupsCore, cohort_autocomplete
+from cogs.groups._events import EventSync
 from cogs.groups._lookup import find_occurrence, parse_day_in_range, parse_wall
 from cogs.groups._planner import PLAN_JOB, SessionPlanner
 from cogs.groups._render import (
@@ -42,6 +43,7 @@ from cogs.groups._render import (
     template_line,
     when,
 )
+from cogs.groups._spec import SPEC
 
 FUTURE_DAYS = 90  # how far ahead a single occurrence can be cancelled or moved
 PAST_DAYS = 60  # how far back attendance can be reviewed
@@ -60,14 +62,21 @@ class SessionsCog(IopCog):
     def __init__(self, bot: commands.Bot, services: Services, core: GroupsCore) -> None:
         super().__init__(bot, services)
         self.core = core
-        self.planner = SessionPlanner(bot, core)
+        self.planner = SessionPlanner(core)
+        self.events = EventSync(bot, core)
 
     async def cog_load(self) -> None:
-        interval = timedelta(seconds=self.services.settings.groups.plan_interval_seconds)
-        self.services.jobs.every(PLAN_JOB, self.planner.run, interval)
+        interval = timedelta(seconds=SPEC.section_of(self.services.settings).plan_interval_seconds)
+        self.services.jobs.every(PLAN_JOB, self.plan, interval)
 
     async def cog_unload(self) -> None:
         self.services.jobs.remove(PLAN_JOB)
+
+    async def plan(self) -> None:
+        """The planner job: occurrences and notices, then Discord's scheduled events."""
+        now = self.services.clock.now()
+        await self.planner.run(now)
+        await self.events.sync(now)
 
     def _today(self) -> date:
         return local_date(self.services.clock.now(), self.core.zone)
@@ -128,7 +137,7 @@ class SessionsCog(IopCog):
                 template_id=template_id,
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.planner.run()
+        await self.plan()
         upcoming = occurrences_between(
             day_index, wall, length, core.zone, now, now + timedelta(days=8)
         )
@@ -143,7 +152,7 @@ class SessionsCog(IopCog):
 
     async def _events_claim(self, template_id: int, now: datetime) -> str:
         """What is true about this session's Discord events right now (never more)."""
-        settings = self.services.settings.groups
+        settings = SPEC.section_of(self.services.settings)
         if not settings.discord_events:
             return ""
         coming = [
@@ -220,7 +229,7 @@ class SessionsCog(IopCog):
                 occurrence_id=occ.id,
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.planner.sync_events(now)
+        await self.events.sync(now)
         await reply_ephemeral(
             interaction,
             f"Cancelled {target.name}'s session on {when(occ.starts_at, core.zone)}. "
@@ -285,7 +294,7 @@ class SessionsCog(IopCog):
                 occurrence_id=occ.id,
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.planner.sync_events(now)
+        await self.events.sync(now)
         await reply_ephemeral(
             interaction,
             f"Moved {target.name}'s session from {when(occ.starts_at, core.zone)} to "

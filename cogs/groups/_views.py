@@ -12,6 +12,7 @@ from bot.services.errors import guarded, reply_ephemeral
 from cogs.groups._attendance import confirm_present
 from cogs.groups._core import core_of, log
 from cogs.groups._render import clock_time
+from cogs.groups._spec import SPEC
 
 
 class AcceptAgreementButton(IdButton, template=r"iop:group:accept:(?P<id>\d+)"):
@@ -78,7 +79,7 @@ class HereButton(IdButton, template=r"iop:group:here:(?P<id>\d+)"):
             return
         settings = core.services.settings
         opens, closes = attendance_window(
-            occ.starts_at, occ.ends_at, settings.groups.attendance_open_minutes_before
+            occ.starts_at, occ.ends_at, SPEC.section_of(settings).attendance_open_minutes_before
         )
         now = core.services.clock.now()
         if now < opens:

@@ -38,6 +38,7 @@ from cogs.milestones import _render as render
 from cogs.milestones._export import export_milestone_data
 from cogs.milestones._planner import KIND_CONGRATS, KIND_DM, KIND_POST, Planner, schemes
 from cogs.milestones._sources import ProgramSources, RepositorySources
+from cogs.milestones._spec import SPEC
 from cogs.milestones._views import CongratsButton, ResetView
 
 log = logging.getLogger("iopbot.milestones")
@@ -69,12 +70,19 @@ class MilestonesCog(IopCog):
         super().__init__(bot, services)
         self.repo = MilestoneRepository(services.db)
         self.sources: ProgramSources = RepositorySources(services.db)
-        self.planner = Planner(services, self.repo, self.sources, bot)
+        self.planner = Planner(services, self.repo, self.sources, self.member_name)
 
     @property
     def term(self) -> str:
         """The program's word for the client's own streak ("recovery" by default)."""
-        return self.services.settings.milestones.streak_term
+        return SPEC.section_of(self.services.settings).streak_term
+
+    def member_name(self, user_id: int) -> str | None:
+        """The member's display name from the gateway cache (no request), or None."""
+        guild_id = self.services.settings.discord.guild_id
+        guild = self.bot.get_guild(guild_id) if guild_id else None
+        member = guild.get_member(user_id) if guild else None
+        return member.display_name if member else None
 
     def use_sources(self, sources: ProgramSources) -> None:
         """Replace where sessions, reported use and cohort channels come from (tests)."""
@@ -87,7 +95,7 @@ class MilestonesCog(IopCog):
         self.services.jobs.every(
             PLAN_JOB,
             self.planner.run,
-            timedelta(minutes=self.services.settings.milestones.plan_every_minutes),
+            timedelta(minutes=SPEC.section_of(self.services.settings).plan_every_minutes),
         )
 
     async def cog_unload(self) -> None:
@@ -133,7 +141,7 @@ class MilestonesCog(IopCog):
         )
 
     def _next_line(self, start: date, today: date) -> str | None:
-        sobriety, _ = schemes(self.services.settings.milestones)
+        sobriety, _ = schemes(SPEC.section_of(self.services.settings))
         horizon = today + timedelta(days=3 * 366)
         for c in ms.sobriety_candidates(start, sobriety, until=horizon):
             if c.due_date > today:
@@ -245,7 +253,7 @@ class MilestonesCog(IopCog):
         now = self.services.clock.now()
         today = local_date(now, client.timezone)
         last = today + timedelta(days=UPCOMING_DAYS - 1)
-        settings = self.services.settings.milestones
+        settings = SPEC.section_of(self.services.settings)
         sobriety, program = schemes(settings)
         wall = parse_hhmm(settings.celebration_time)
         known = await self.repo.keys(client.user_id)

@@ -19,11 +19,9 @@ twice, or after a restart, does nothing new:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-import discord
-
-from bot.config import MilestoneSettings
 from bot.db.database import Transaction
 from bot.db.repositories.clients import Client
 from bot.db.repositories.milestones import MilestoneRepository, MilestoneRow, SobrietyRecord
@@ -34,6 +32,7 @@ from bot.services.notices import Button, Notice
 from bot.services.outbox import DM, ChannelTarget
 from cogs.milestones import _render as render
 from cogs.milestones._sources import ProgramSources
+from cogs.milestones._spec import SPEC, MilestoneSettings
 
 log = logging.getLogger("iopbot.milestones")
 
@@ -67,16 +66,18 @@ class Planner:
         services: Services,
         repo: MilestoneRepository,
         sources: ProgramSources,
-        client: discord.Client,
+        member_name: Callable[[int], str | None],
     ) -> None:
+        """``member_name(user_id)``: the member's display name in the program's server, or
+        None (the cog reads it from Discord's member cache; nothing here calls Discord)."""
         self.services = services
         self.repo = repo
         self.sources = sources
-        self.client = client
+        self.member_name = member_name
 
     @property
     def settings(self) -> MilestoneSettings:
-        return self.services.settings.milestones
+        return SPEC.section_of(self.services.settings)
 
     async def run(self) -> None:
         now = self.services.clock.now()
@@ -262,7 +263,7 @@ class Planner:
                         kind=m.kind,
                         n=m.n,
                         program=self.services.settings.program.name,
-                        term=self.services.settings.milestones.streak_term,
+                        term=SPEC.section_of(self.services.settings).streak_term,
                         late=late,
                         due_date=m.due_date,
                         shared=posting,
@@ -283,7 +284,7 @@ class Planner:
                             kind=m.kind,
                             n=m.n,
                             late=late,
-                            term=self.services.settings.milestones.streak_term,
+                            term=SPEC.section_of(self.services.settings).streak_term,
                         ),
                         buttons=(
                             Button(render.CONGRATS_LABEL, f"{CONGRATS_PREFIX}{m.id}", "success"),
@@ -358,7 +359,7 @@ class Planner:
                             kind=m.kind,
                             n=m.n,
                             names=names,
-                            term=self.services.settings.milestones.streak_term,
+                            term=SPEC.section_of(self.services.settings).streak_term,
                         )
                     ),
                     subject_user_id=m.user_id,
@@ -369,7 +370,4 @@ class Planner:
         )
 
     def _peer_name(self, user_id: int) -> str:
-        guild_id = self.services.settings.discord.guild_id
-        guild = self.client.get_guild(guild_id) if guild_id else None
-        member = guild.get_member(user_id) if guild else None
-        return member.display_name if member else "a member of your group"
+        return self.member_name(user_id) or "a member of your group"

@@ -18,6 +18,7 @@ from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
+from cogs.milestones._spec import SPEC
 
 log = logging.getLogger("iopbot.milestones")
 
@@ -72,7 +73,7 @@ class ProgramCog(IopCog):
                 raise UserError(
                     f"{shown_name(client.display_name)} is {current}, so they can't be {words} now."
                 )
-            wall = parse_hhmm(services.settings.milestones.celebration_time)
+            wall = parse_hhmm(SPEC.section_of(services.settings).celebration_time)
             due_date, due_at = ms.next_celebration(now, wall, client.timezone)
             await services.clients.set_status(tx, client.user_id, status, now)
             milestone_id = await self.repo.insert(

@@ -17,6 +17,7 @@ from bot.services.components import IdButton
 from bot.services.container import Services
 from bot.services.errors import IopView, UserError, guarded, reply_ephemeral
 from cogs.milestones import _render as render
+from cogs.milestones._spec import SPEC
 
 log = logging.getLogger("iopbot.milestones")
 
@@ -56,7 +57,7 @@ class ResetView(IopView):
             record = await self.repo.record_in(tx, self.user_id)
             tally = record.tally() if record else None
             if tally is None:
-                raise UserError(render.no_date(services.settings.milestones.streak_term))
+                raise UserError(render.no_date(SPEC.section_of(services.settings).streak_term))
             current = tally.current_days(today)
             await self.repo.add_reset(
                 tx,

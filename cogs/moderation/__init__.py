@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `moderation` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.moderation._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.moderation._cog import ModerationCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.moderation._cog import ModerationCog
+
     await bot.add_cog(ModerationCog(bot, bot.services))  # type: ignore[attr-defined]

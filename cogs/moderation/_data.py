@@ -8,6 +8,7 @@ from typing import Any
 from bot.cogbase import DeletionReport
 from bot.db.repositories.moderation import ModerationRepository
 from bot.services.container import Services
+from cogs.moderation._spec import CASE_DAYS
 
 
 async def export_moderation(repo: ModerationRepository, user_id: int) -> dict[str, Any]:
@@ -38,7 +39,7 @@ async def delete_moderation(
 ) -> DeletionReport:
     async with services.db.transaction() as tx:
         notes = await repo.delete_notes_for(tx, user_id)
-    days = services.settings.safety.mod_case_days
+    days = CASE_DAYS.days(services.settings)
     return DeletionReport(
         removed={"mod_notes": notes},
         kept={
@@ -51,7 +52,7 @@ async def delete_moderation(
 
 
 async def purge_moderation(services: Services, repo: ModerationRepository) -> dict[str, int]:
-    days = services.settings.safety.mod_case_days
+    days = CASE_DAYS.days(services.settings)
     cutoff = services.clock.now() - timedelta(days=days)
     async with services.db.transaction() as tx:
         return await repo.purge_before(tx, cutoff)

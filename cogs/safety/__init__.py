@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `safety` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.safety._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.safety._cog import SafetyCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.safety._cog import SafetyCog
+
     await bot.add_cog(SafetyCog(bot, bot.services))  # type: ignore[attr-defined]

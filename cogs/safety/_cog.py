@@ -27,6 +27,7 @@ from bot.services.crisis import (
 )
 from bot.services.errors import reply_ephemeral
 from cogs.safety._report import file_report
+from cogs.safety._spec import REPORT_DAYS
 from cogs.safety._view_message import ViewMessageButton
 
 log = logging.getLogger("iopbot.safety")
@@ -251,7 +252,7 @@ class SafetyCog(IopCog):
     async def delete_user_data(self, user_id: int) -> DeletionReport:
         async with self.services.db.transaction() as tx:
             reports = await self.repo.delete_reports_by(tx, user_id)
-        days = self.services.settings.safety.report_days
+        days = REPORT_DAYS.days(self.services.settings)
         return DeletionReport(
             removed={"reports": reports},
             kept={
@@ -263,10 +264,9 @@ class SafetyCog(IopCog):
         )
 
     async def purge_expired(self) -> dict[str, int]:
-        safety = self.services.settings.safety
         now = self.services.clock.now()
         async with self.services.db.transaction() as tx:
             reports = await self.repo.purge_reports_before(
-                tx, now - timedelta(days=safety.report_days)
+                tx, now - timedelta(days=REPORT_DAYS.days(self.services.settings))
             )
         return {"reports": reports}

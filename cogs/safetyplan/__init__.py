@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `safetyplan` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.safetyplan._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.safetyplan._cog import SafetyPlanCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.safetyplan._cog import SafetyPlanCog
+
     await bot.add_cog(SafetyPlanCog(bot, bot.services))  # type: ignore[attr-defined]

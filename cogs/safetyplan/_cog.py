@@ -24,6 +24,7 @@ from bot.services.permissions import facilitator_only
 from cogs.safetyplan._common import parts, repo
 from cogs.safetyplan._modal import open_plan_step
 from cogs.safetyplan._render import plan_embed
+from cogs.safetyplan._spec import PLAN_DAYS
 from cogs.safetyplan._views import DYNAMIC_ITEMS, show_own_plan
 
 log = logging.getLogger("iopbot.safetyplan")
@@ -114,7 +115,7 @@ class SafetyPlanCog(IopCog):
         return DeletionReport(removed=removed)
 
     async def purge_expired(self) -> dict[str, int]:
-        days = self.services.settings.retention.safety_plan_days
+        days = PLAN_DAYS.days(self.services.settings)
         cutoff = self.services.clock.now() - timedelta(days=days)
         async with self.services.db.transaction() as tx:
             return await self.repo.purge_unchanged_since(tx, cutoff)

@@ -7,6 +7,7 @@ from bot.db.repositories.safetyplan import SafetyPlanRepository
 from bot.domain.safetyplan import PlanPart, plan_parts
 from bot.services.container import Services
 from bot.services.errors import UserError
+from cogs.safetyplan._spec import SPEC
 
 # The persistent "My safety plan" button; other features put it on their replies (e.g.
 # the crisis reply), so this id is a contract: it must keep working after a restart.
@@ -22,7 +23,7 @@ NOT_A_CLIENT = (
 
 
 def parts(services: Services) -> tuple[PlanPart, ...]:
-    return plan_parts(services.settings.safetyplan.overrides())
+    return plan_parts(SPEC.section_of(services.settings).overrides())
 
 
 def repo(services: Services) -> SafetyPlanRepository:

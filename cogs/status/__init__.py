@@ -1,7 +1,15 @@
-from discord.ext import commands
+"""The `status` extension. Only ``setup()`` here, importing the cog lazily: importing
+``cogs.status._spec`` (its declaration, read by bot/config.py) loads nothing else."""
 
-from cogs.status._cog import StatusCog
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 
 async def setup(bot: commands.Bot) -> None:
+    from cogs.status._cog import StatusCog
+
     await bot.add_cog(StatusCog(bot, bot.services))  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import math
 from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
-from cogs.checkins import _history
+from cogs.checkins import _interactions
 from cogs.checkins._chart import MISSED_LABEL, chart_figure, render_chart
 from tests.cogs.checkins_helpers import enroll, jump_to, submit
 from tests.harness import program_world
@@ -42,19 +42,19 @@ async def test_history_passes_the_missed_days_to_the_chart_off_the_event_loop(tm
             await submit(w, alex)
         await jump_to(w, datetime(2026, 3, 6, 15, 0, tzinfo=UTC))
         seen: list[tuple[object, ...]] = []
-        real = _history.asyncio.to_thread
+        real = _interactions.asyncio.to_thread
 
         async def spy(fn, *args, **kwargs):
             seen.append((fn, *args))
             return await real(fn, *args, **kwargs)
 
-        with mock.patch.object(_history.asyncio, "to_thread", spy):
+        with mock.patch.object(_interactions.asyncio, "to_thread", spy):
             result = await alex.slash(w.cohort, "checkin history")
         messages = [m for m in (result.response, *result.followups) if m is not None]
         assert all(m.ephemeral for m in messages)
         assert [a.filename for m in messages for a in m.attachments] == ["checkins.png"]
         ((fn, days, points, missed),) = seen
-        assert fn is _history.render_chart
+        assert fn is _interactions.render_chart
         assert days[-1] == date(2026, 3, 6) and len(days) == 30
         assert set(points) == {date(2026, 3, 3), date(2026, 3, 5)}
         # Before the program start nothing is "missed"; today is still open.

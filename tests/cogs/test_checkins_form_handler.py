@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from cogs.checkins._submit import handle_checkin_submit
+from cogs.checkins._interactions import handle_checkin_submit
 from tests.cogs.checkins_helpers import GOOD, enroll
 from tests.harness import program_world
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.db.repositories.family import FamilyRepository
 from bot.services.notices import Notice
 from bot.services.outbox import DM
-from tests.cogs.test_family_helpers import (
+from tests.cogs.family_helpers import (
     enroll,
     family_world,
     grant,

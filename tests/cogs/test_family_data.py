@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.services.dispatcher import KindHooks
-from tests.cogs.test_family_helpers import (
+from tests.cogs.family_helpers import (
     family_world,
     invite,
     link,

@@ -19,7 +19,7 @@ from cogs.family._linking import (
     legacy_hash,
     normalize_code,
 )
-from tests.cogs.test_family_helpers import enroll, family_world, invite, link, welcome
+from tests.cogs.family_helpers import enroll, family_world, invite, link, welcome
 
 
 async def test_invite_shows_the_code_once_to_the_facilitator_and_stores_only_its_hash(tmp_path):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.db.repositories.family import FamilyRepository
 from bot.domain.consent import scope_line
 from bot.domain.family_notices import NoticeFields, render_family_notice
-from tests.cogs.test_family_helpers import (
+from tests.cogs.family_helpers import (
     enroll,
     family_world,
     linked_family,

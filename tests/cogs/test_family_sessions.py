@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.cogs.test_family_helpers import (
+from tests.cogs.family_helpers import (
     breathe,
     enroll,
     family_world,

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from simcord.backend.errors import BackendError, SetupError
 
-from tests.cogs.test_groups_helpers import (
+from tests.cogs.groups_helpers import (
     GROUP,
     accept,
     add,

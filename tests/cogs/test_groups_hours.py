@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.cogs.test_groups_helpers import (
+from tests.cogs.groups_helpers import (
     GROUP,
     bot_messages,
     groups_world,

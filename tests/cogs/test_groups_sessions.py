@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cogs.test_groups_helpers import (
+from tests.cogs.groups_helpers import (
     GROUP,
     bot_messages,
     breathe,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.language import find_stigma
-from tests.cogs.test_milestones_helpers import (
+from tests.cogs.milestones_helpers import (
     SUBSTANCE_AND_CHECKIN_WORDS,
     contents,
     enroll_all,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.domain.language import find_stigma
 from bot.domain.milestones import Tally
-from tests.cogs.test_milestones_helpers import cog, enroll_all, put_in_cohort
+from tests.cogs.milestones_helpers import cog, enroll_all, put_in_cohort
 from tests.harness import dm_body, program_world
 
 COGS = ("clients", "milestones")

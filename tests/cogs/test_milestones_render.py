@@ -10,7 +10,7 @@ import pytest
 from bot.domain import milestones as ms
 from bot.domain.language import find_stigma
 from cogs.milestones import _render as render
-from tests.cogs.test_milestones_helpers import SUBSTANCE_AND_CHECKIN_WORDS
+from tests.cogs.milestones_helpers import SUBSTANCE_AND_CHECKIN_WORDS
 
 SCHEMES = [(ms.DAYS, n) for n in (1, 7, 14, 30, 60, 90, 180, 270, 365, 545)] + [
     (ms.YEARS, 2),

@@ -17,7 +17,7 @@ from cogs.family._common import Family
 from cogs.family._consent import confirm_grant
 from cogs.family._views import ConsentConfirmButton
 from cogs.moderation._render import history_embed
-from tests.cogs.test_family_helpers import (
+from tests.cogs.family_helpers import (
     breathe,
     enroll,
     family_world,
@@ -25,7 +25,7 @@ from tests.cogs.test_family_helpers import (
     schedule,
     staff_texts,
 )
-from tests.cogs.test_milestones_helpers import enroll_all, put_in_cohort
+from tests.cogs.milestones_helpers import enroll_all, put_in_cohort
 from tests.harness import program_world
 
 HOSTILE = "[Open chart](https://x)"

@@ -14,15 +14,6 @@ from bot.domain.checkins import CheckinAnswers
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "repo.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
-
-
 def answers(**changes: object) -> CheckinAnswers:
     values: dict[str, object] = {
         "mood": 6,

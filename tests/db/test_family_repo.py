@@ -10,21 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.db.database import Database
-from bot.db.migrate import migrate
 from bot.db.repositories.family import FamilyRepository
 from bot.db.repositories.family_sessions import FamilySessionRepository
 from bot.domain.consent import IncompleteConsent, standard_terms
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "family.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def _contact(db: Database, repo: FamilyRepository, client_id: int = 11) -> int:

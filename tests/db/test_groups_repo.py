@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.db.database import Database
-from bot.db.migrate import migrate
 from bot.db.repositories.attendance import AttendanceRepository
 from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.groups_sessions import SessionRepository
@@ -17,15 +16,6 @@ from bot.domain.sessions import occurrences_between
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 NY = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "repo.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def make_cohort(db: Database, name: str = "Tuesday Evening", channel_id: int = 500) -> int:

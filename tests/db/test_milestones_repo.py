@@ -5,21 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.db.database import Database
-from bot.db.migrate import migrate
 from bot.db.repositories.milestones import MilestoneRepository
 from bot.domain.milestones import Tally, restart_streak
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "repo.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def insert(repo, db, *, user_id=1, kind="days", n=30, streak=1, scheme="sobriety"):

@@ -7,21 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.db.database import Database
-from bot.db.migrate import migrate
 from bot.db.repositories.moderation import ModerationRepository
 from bot.db.repositories.safety import SafetyRepository
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "t.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def test_cases_round_trip_and_delivery(db):

@@ -4,20 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.db.database import Database
-from bot.db.migrate import migrate
 from bot.db.repositories.safetyplan import SafetyPlanRepository
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "repo.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def test_each_step_writes_its_parts_and_keeps_the_others(db):

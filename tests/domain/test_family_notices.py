@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import REDISCLOSURE_LONG, REDISCLOSURE_SHORT, FamilySettings
 from bot.domain.consent import NOTICE_ELEMENTS, scope_line, standard_terms, summary_lines
 from bot.domain.family_notices import (
     ALLOWED_FIELDS,
@@ -20,6 +19,7 @@ from bot.domain.family_notices import (
     render_family_notice,
 )
 from bot.domain.language import find_stigma
+from cogs.family._spec import REDISCLOSURE_LONG, REDISCLOSURE_SHORT, FamilySettings
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
 START = datetime(2026, 3, 5, 23, 0, tzinfo=UTC)
