@@ -1,42 +1,19 @@
 -- 0019 survey: why — issue #20 asks for a weekly (or monthly) recovery check: a structured
--- survey of use, risk and protective factors with trends staff can act on.
--- survey_schedules: when each client's next period prompt is due (UTC instant, indexed so
---   the planner asks "who is due now?" with one query; planned_zone is the zone it was
---   computed in, so a zone change is noticed and re-planned).
--- survey_periods: bookkeeping of the periods a client was prompted for (queued, late after
---   a downtime, skipped) and whether the DM was undeliverable (the 50007 ladder); the
---   missed-periods rule reads it.
+-- survey of use, risk and protective factors with trends staff can act on. The prompt
+-- schedule and the handled periods live in the core prompt tables (0018,
+-- bot/services/prompts.py, schedule 'survey'); these tables hold the answers.
 -- survey_responses: one row per client and period (the client's local ISO week, 2026-W10,
---   or month, 2026-03). Steps can be answered at different times; the scores are set when every
---   question has an answer. Answers are clinical data: purged after
+--   or month, 2026-03). Steps can be answered at different times; the scores are set when
+--   every question has an answer. Answers are clinical data: purged after
 --   retention.survey_answers_days, exported and deleted with the client's data.
 -- survey_answers: one row per question answered in a response (the option's index, its
 --   label and points as shown when answered, so a later change of wording does not
 --   rewrite history).
 
-CREATE TABLE survey_schedules (
-    user_id         INTEGER PRIMARY KEY,
-    planned_zone    TEXT NOT NULL,
-    next_prompt_at  TEXT NOT NULL,
-    updated_at      TEXT NOT NULL
-);
-CREATE INDEX survey_schedules_next ON survey_schedules (next_prompt_at);
-
-CREATE TABLE survey_periods (
-    user_id         INTEGER NOT NULL,
-    period          TEXT NOT NULL,           -- 2026-W10 (weekly) or 2026-03 (monthly)
-    first_day       TEXT NOT NULL,           -- the period's first local day, YYYY-MM-DD
-    status          TEXT NOT NULL CHECK (status IN ('queued', 'late', 'skipped')),
-    planned_at      TEXT NOT NULL,           -- UTC instant the prompt was due
-    queued_at       TEXT NOT NULL,           -- UTC instant the planner handled it
-    undeliverable   INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (user_id, period)
-);
-
 CREATE TABLE survey_responses (
     id                INTEGER PRIMARY KEY,
     user_id           INTEGER NOT NULL,
-    period            TEXT NOT NULL,
+    period            TEXT NOT NULL,         -- 2026-W10 (weekly) or 2026-03 (monthly)
     first_day         TEXT NOT NULL,         -- the period's first local day, YYYY-MM-DD
     use_score         INTEGER,               -- NULL until every question is answered
     risk_score        INTEGER,
@@ -49,6 +26,7 @@ CREATE TABLE survey_responses (
     UNIQUE (user_id, period)
 );
 CREATE INDEX survey_responses_user ON survey_responses (user_id, first_day);
+CREATE INDEX survey_responses_first_day ON survey_responses (first_day);
 
 CREATE TABLE survey_answers (
     response_id     INTEGER NOT NULL REFERENCES survey_responses (id) ON DELETE CASCADE,

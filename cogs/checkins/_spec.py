@@ -23,7 +23,7 @@ from bot.cogspec import (
 ANSWERS_DAYS = RetentionClass(
     setting="checkin_answers_days",
     default_days=365 * 2,
-    tables=("checkins", "checkin_prompts"),
+    tables=("checkins",),  # the prompted days are core prompt_periods rows (0018)
     doc="check-in answers (and other per-day client records)",
 )
 

@@ -17,29 +17,24 @@ from bot.db.repositories.clients import Client
 from bot.db.repositories.survey import SurveyRepository
 from bot.domain.text import shown_name
 from bot.services.container import Services
-from bot.services.dispatcher import KindHooks
 from bot.services.errors import UserError, guarded, reply_ephemeral
 from bot.services.permissions import facilitator_only
-from cogs.survey._history import cohort_report, load_trend, report_clients, send_trend
+from cogs.survey._history import cohort_report, load_trend, report_clients
+from cogs.survey._interactions import handle_step_submit, open_form, send_trend
 from cogs.survey._modal import FORM_PREFIX
-from cogs.survey._planner import PROMPT_KIND, Planner
+from cogs.survey._planner import SCHEDULE, SurveyPrompts
 from cogs.survey._render import responses_csv
-from cogs.survey._settings import retention_days, survey_settings
-from cogs.survey._submit import handle_step_submit, open_form, require_client
+from cogs.survey._spec import SPEC, SURVEY_DAYS
+from cogs.survey._submit import require_client
 from cogs.survey._views import DYNAMIC_ITEMS
 
 log = logging.getLogger("iopbot.survey")
 
-PLAN_JOB = "survey:plan"
-
 
 class SurveyCog(IopCog):
-    owned_tables: ClassVar[tuple[str, ...]] = (
-        "survey_schedules",
-        "survey_periods",
-        "survey_responses",
-        "survey_answers",
-    )
+    # The prompt schedule and handled periods are the core prompt tables (schedule
+    # "survey"); bot/services/userdata.py exports and deletes them.
+    owned_tables: ClassVar[tuple[str, ...]] = ("survey_responses", "survey_answers")
     required_permissions: ClassVar[discord.Permissions] = discord.Permissions(
         send_messages=True, embed_links=True, attach_files=True, view_channel=True
     )
@@ -50,21 +45,17 @@ class SurveyCog(IopCog):
 
     def __init__(self, bot: commands.Bot, services: Services) -> None:
         super().__init__(bot, services)
-        self.settings = survey_settings(services.settings)
+        self.settings = SPEC.section_of(services.settings)
         self.repo = SurveyRepository(services.db)
-        self.planner = Planner(services, self.settings)
+        self.survey_prompts = SurveyPrompts(services, self.settings)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.services.dispatcher.register(
-            PROMPT_KIND, KindHooks(on_undeliverable=self.planner.on_undeliverable)
-        )
-        self.services.jobs.every(PLAN_JOB, self.planner.plan_due, timedelta(minutes=1))
+        self.services.prompts.register(self.survey_prompts.schedule())
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.services.dispatcher.unregister(PROMPT_KIND)
-        self.services.jobs.remove(PLAN_JOB)
+        self.services.prompts.unregister(SCHEDULE)
 
     @commands.Cog.listener("on_interaction")
     async def on_survey_form(self, interaction: discord.Interaction[Any]) -> None:
@@ -119,7 +110,8 @@ class SurveyCog(IopCog):
     async def report(
         self, interaction: discord.Interaction[Any], cohort: discord.TextChannel | None = None
     ) -> None:
-        title, clients = await report_clients(self.services, cohort)
+        channel = (cohort.id, cohort.name) if cohort else None
+        title, clients = await report_clients(self.services, channel)
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.services.db.transaction() as tx:
             await self.services.audit.record(
@@ -164,15 +156,11 @@ class SurveyCog(IopCog):
     # ----- data contracts ----------------------------------------------------------------
 
     async def export_user_data(self, user_id: int) -> dict[str, Any]:
+        """The responses and answers (the schedule is in the core ``prompts`` section)."""
         responses = await self.repo.all_for(user_id)
-        schedule = await self.repo.schedule(user_id)
-        periods = await self.repo.periods(user_id)
-        if not responses and schedule is None and not periods:
+        if not responses:
             return {}
         return {
-            "survey_schedule": None
-            if schedule is None
-            else {"next_prompt_at": schedule.next_prompt_at.isoformat()},
             "survey_responses": [
                 {
                     "period": r.period,
@@ -190,20 +178,19 @@ class SurveyCog(IopCog):
                 }
                 for r in responses
             ],
-            "survey_periods": [
-                {"period": p.period, "status": p.status, "undeliverable": p.undeliverable}
-                for p in periods
-            ],
         }
 
     async def delete_user_data(self, user_id: int) -> DeletionReport:
         async with self.services.db.transaction() as tx:
             removed = await self.repo.delete_for(tx, user_id)
-            await self.services.outbox.cancel(tx, kind=PROMPT_KIND, subject_user_id=user_id)
+            removed |= await self.services.prompts.delete_for(tx, SCHEDULE, user_id)
         return DeletionReport(removed=removed)
 
     async def purge_expired(self) -> dict[str, int]:
-        days = retention_days(self.services.settings)
+        days = SURVEY_DAYS.days(self.services.settings)
         cutoff = self.services.clock.now().date() - timedelta(days=days)
         async with self.services.db.transaction() as tx:
-            return await self.repo.purge_before(tx, cutoff)
+            return {
+                **await self.repo.purge_before(tx, cutoff),
+                "prompt_periods": await self.services.prompts.purge_before(tx, SCHEDULE, cutoff),
+            }

@@ -1,26 +1,21 @@
-"""A client's trend (chart and table, privately) and the cohort report."""
+"""Loading a client's trend and the cohort report (the chart is rendered off the loop)."""
 
 from __future__ import annotations
 
 import asyncio
-import io
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any
-
-import discord
 
 from bot.db.repositories.clients import Client
 from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.survey import Response, SurveyRepository
 from bot.domain.localtime import local_date
 from bot.domain.survey import max_scores
-from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.errors import UserError
 from cogs.survey._chart import PROTECTIVE_COLOR, RISK_COLOR, USE_COLOR, Series, render_trend
-from cogs.survey._render import Trend, report_text, trend_text
-from cogs.survey._settings import SurveySettings
+from cogs.survey._render import Trend, report_text
+from cogs.survey._spec import SurveySettings
 
 CHART_FILE = "recovery-check.png"
 REPORT_FILE = "recovery-check-report.png"
@@ -47,37 +42,19 @@ def trend_series(responses: list[Response]) -> list[Series]:
     ]
 
 
-async def send_trend(interaction: discord.Interaction[Any], trend: Trend, *, own: bool) -> None:
-    """Reply privately with the chart (rendered off the event loop) and the table."""
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    text = trend_text(trend, own=own)
-    if not trend.responses:
-        await interaction.followup.send(
-            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
-        return
-    title = "Your recovery checks" if own else f"Recovery checks: {shown_name(trend.name)}"
-    periods = [r.period for r in trend.responses]
-    png = await asyncio.to_thread(render_trend, periods, trend_series(trend.responses), title=title)
-    await interaction.followup.send(
-        text,
-        file=discord.File(fp=io.BytesIO(png), filename=CHART_FILE),
-        ephemeral=True,
-        allowed_mentions=discord.AllowedMentions.none(),
-    )
-
-
 async def report_clients(
-    services: Services, channel: discord.abc.GuildChannel | None
+    services: Services, channel: tuple[int, str] | None
 ) -> tuple[str, list[Client]]:
-    """The report's title and clients: one cohort (by its channel) or all active clients."""
+    """The report's title and clients: one cohort (by its channel's id and name) or all
+    active clients."""
     active = await services.clients.list_active()
     if channel is None:
         return "All active clients", active
-    cohort = await CohortRepository(services.db).by_channel(channel.id)
+    channel_id, channel_name = channel
+    cohort = await CohortRepository(services.db).by_channel(channel_id)
     if cohort is None:
         raise UserError(
-            f"#{channel.name} is not a cohort channel. Pick a cohort's channel, or leave the "
+            f"#{channel_name} is not a cohort channel. Pick a cohort's channel, or leave the "
             "option empty for all active clients."
         )
     members = set(await CohortRepository(services.db).members(cohort.id))

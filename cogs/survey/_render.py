@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.db.repositories.survey import Answer, Response
 from bot.domain.survey import Item, Scores, max_scores
 from bot.domain.text import shown_name
-from cogs.survey._settings import SurveySettings
+from cogs.survey._spec import SurveySettings
 
 CSV_COLUMNS = (
     "period",

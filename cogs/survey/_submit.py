@@ -9,7 +9,8 @@ and the scores and alerts are worked out again when the last step is submitted (
 response keeps its id, so a "View" button in an earlier alert shows the newest answers).
 
 Everything for one step happens in one transaction; alerts carry no answers, only a
-"View recovery check" button for facilitators. Replies are ephemeral; logs carry ids.
+"View recovery check" button for facilitators. Logs carry ids. The Discord side (the
+form, the replies) is in ``_interactions``.
 """
 
 from __future__ import annotations
@@ -17,23 +18,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
-
-import discord
 
 from bot.db.database import Transaction
 from bot.db.repositories.clients import Client
 from bot.db.repositories.survey import SurveyRepository
 from bot.domain.localtime import local_date
-from bot.domain.survey import Scores, StepErrors, first_open_step, parse_step, score, steps
+from bot.domain.survey import Scores, score, steps
 from bot.domain.survey_alerts import response_rules
 from bot.domain.survey_periods import Period, period_of
 from bot.services.container import Services
-from bot.services.errors import UserError, reply_ephemeral
+from bot.services.errors import UserError
 from bot.services.notices import Button
-from cogs.survey._modal import continue_view, parse_form_custom_id, step_modal, submitted_values
-from cogs.survey._render import confirmation_text, step_saved_text
-from cogs.survey._settings import SurveySettings
+from cogs.survey._spec import SurveySettings
 
 log = logging.getLogger("iopbot.survey")
 
@@ -67,33 +63,6 @@ def period_now(services: Services, settings: SurveySettings, client: Client) -> 
     return period_of(settings.cadence(), today, client.timezone)
 
 
-async def open_form(
-    services: Services,
-    settings: SurveySettings,
-    interaction: discord.Interaction[Any],
-    *,
-    step: int | None = None,
-) -> None:
-    """Show ``step`` of this period's form (a Continue button says which); without one,
-    the first step with an unanswered question (step 1 once the response is complete)."""
-    client = await require_client(services, interaction.user.id)
-    period = period_now(services, settings, client)
-    repo = SurveyRepository(services.db)
-    response = await repo.response(client.user_id, period.label)
-    chosen = {}
-    if response is not None:
-        chosen = {a.item_key: a.choice for a in await repo.answers(response.id)}
-    items = settings.domain_items()
-    parts = steps(items, settings.items_per_step)
-    if step is None or not 0 <= step < len(parts):  # a crafted id is re-checked here
-        step = first_open_step(parts, set(chosen))
-    step = 0 if step is None else step
-    modal = step_modal(
-        client.user_id, period.label, step, len(parts), parts[step], chosen, title=FORM_TITLE
-    )
-    await interaction.response.send_modal(modal)
-
-
 @dataclass(frozen=True, slots=True)
 class StepOutcome:
     step: int  # 0-based
@@ -102,46 +71,6 @@ class StepOutcome:
     scores: Scores | None  # set when this submission completed (or re-completed) it
     replaced: bool
     fired: tuple[str, ...]
-
-
-async def handle_step_submit(
-    services: Services, settings: SurveySettings, interaction: discord.Interaction[Any]
-) -> None:
-    """Read, save and answer a submitted step (any ``iop:survey:form:*``)."""
-    data = cast(dict[str, Any], interaction.data or {})
-    parsed = parse_form_custom_id(str(data.get("custom_id", "")))
-    if parsed is None:
-        return
-    user_id, period_label, step = parsed
-    if user_id != interaction.user.id:
-        raise UserError(NOT_YOUR_FORM)
-    client = await require_client(services, user_id)
-    items = settings.domain_items()
-    parts = steps(items, settings.items_per_step)
-    if step >= len(parts):
-        raise UserError(FORM_CHANGED)
-    period = period_now(services, settings, client)
-    if period.label != period_label:
-        raise UserError(PERIOD_OVER)
-    values = submitted_values(data.get("components") or [])
-    try:
-        chosen = parse_step(parts[step], values)
-    except StepErrors as exc:
-        log.info(
-            "survey.rejected",
-            extra={"person": services.key.pseudonym(user_id), "fields": len(exc.problems)},
-        )
-        raise UserError(exc.message()) from None
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    outcome = await save_step(services, settings, client, period, step, chosen)
-    if outcome.scores is None:
-        await reply_ephemeral(
-            interaction,
-            step_saved_text(step, len(parts), settings.frequency),
-            view=continue_view(step + 1),
-        )
-        return
-    await reply_ephemeral(interaction, confirmation_text(outcome.scores, settings, items))
 
 
 async def save_step(

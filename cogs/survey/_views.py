@@ -11,11 +11,12 @@ from bot.db.repositories.survey import SurveyRepository
 from bot.services.components import FixedButton, IdButton
 from bot.services.container import Services
 from bot.services.errors import guarded, reply_ephemeral
+from cogs.survey._interactions import open_form
 from cogs.survey._modal import STEP_PREFIX
 from cogs.survey._planner import OPEN_CUSTOM_ID
 from cogs.survey._render import answers_text
-from cogs.survey._settings import survey_settings
-from cogs.survey._submit import VIEW_PREFIX, open_form
+from cogs.survey._spec import SPEC
+from cogs.survey._submit import VIEW_PREFIX
 
 
 def _services(interaction: discord.Interaction[Any]) -> Services:
@@ -31,7 +32,7 @@ class OpenSurveyButton(FixedButton, template=r"iop:survey:open"):
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services = _services(interaction)
-        await open_form(services, survey_settings(services.settings), interaction)
+        await open_form(services, SPEC.section_of(services.settings), interaction)
 
 
 class ContinueButton(IdButton, template=r"iop:survey:step:(?P<id>\d{1,2})"):
@@ -45,7 +46,7 @@ class ContinueButton(IdButton, template=r"iop:survey:step:(?P<id>\d{1,2})"):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         services = _services(interaction)
         await open_form(
-            services, survey_settings(services.settings), interaction, step=self.item_id
+            services, SPEC.section_of(services.settings), interaction, step=self.item_id
         )
 
 
@@ -75,7 +76,7 @@ class ViewSurveyButton(IdButton, template=r"iop:survey:view:(?P<id>\d+)"):
             )
         client = await services.clients.get(response.user_id)
         name = client.display_name if client else f"member {response.user_id}"
-        items = survey_settings(services.settings).domain_items()
+        items = SPEC.section_of(services.settings).domain_items()
         text = answers_text(name, response, await repo.answers(response.id), items)
         await reply_ephemeral(interaction, text)
 

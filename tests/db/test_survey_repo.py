@@ -2,24 +2,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
-from bot.db.database import Database
-from bot.db.migrate import migrate
 from bot.db.repositories.survey import SurveyRepository
 from bot.domain.survey import Scores
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 W10 = date(2026, 3, 2)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "repo.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def test_steps_fill_one_response_per_period_and_a_second_answer_replaces(db) -> None:
@@ -41,33 +28,19 @@ async def test_steps_fill_one_response_per_period_and_a_second_answer_replaces(d
     assert response.completed_at == NOW
 
 
-async def test_previous_complete_and_missed_periods(db) -> None:
+async def test_previous_complete_and_completed_periods(db) -> None:
     repo = SurveyRepository(db)
     async with db.transaction() as tx:
-        for n, label in enumerate(("2026-W08", "2026-W09", "2026-W10")):
+        for n, label in enumerate(("2026-W08", "2026-W09")):
             first = W10 - timedelta(days=7 * (2 - n))
-            await repo.record_period(
-                tx,
-                user_id=1,
-                period=label,
-                first_day=first,
-                status="queued",
-                planned_at=NOW,
-                now=NOW,
-            )
-        rid = await repo.start(
-            tx, user_id=1, period="2026-W08", first_day=W10 - timedelta(14), now=NOW
-        )
-        await repo.set_scores(tx, rid, Scores(0, 3, 5, 1), NOW)
-        assert not await repo.record_period(
-            tx, user_id=1, period="2026-W10", first_day=W10, status="late", planned_at=NOW, now=NOW
-        )
-        prompted = await repo.prompted_before_in(tx, 1, W10 + timedelta(7), 2)
-        assert [p.period for p in prompted] == ["2026-W09", "2026-W10"]
-        done = await repo.completed_periods_in(tx, 1, ["2026-W08", "2026-W09"])
+            rid = await repo.start(tx, user_id=1, period=label, first_day=first, now=NOW)
+            if n == 0:
+                await repo.set_scores(tx, rid, Scores(0, 3, 5, 1), NOW)
+        done = await repo.completed_periods_in(tx, 1, ["2026-W08", "2026-W09", "2026-W10"])
         assert done == {"2026-W08"}
         previous = await repo.previous_complete_in(tx, 1, W10)
         assert previous is not None and previous.period == "2026-W08"
+        assert await repo.previous_complete_in(tx, 1, W10 - timedelta(days=14)) is None
 
 
 async def test_delete_and_purge_remove_answers_too(db) -> None:
@@ -79,11 +52,10 @@ async def test_delete_and_purge_remove_answers_too(db) -> None:
         await repo.save_answers(tx, old, {"a": (1, "One", 1)}, NOW)
         new = await repo.start(tx, user_id=2, period="2026-W10", first_day=W10, now=NOW)
         await repo.save_answers(tx, new, {"a": (1, "One", 1)}, NOW)
-        await repo.set_schedule(tx, 2, planned_zone="UTC", next_prompt_at=NOW, now=NOW)
     async with db.transaction() as tx:
         purged = await repo.purge_before(tx, date(2025, 1, 1))
     assert purged["survey_answers"] == 1 and purged["survey_responses"] == 1
     async with db.transaction() as tx:
         removed = await repo.delete_for(tx, 2)
-    assert removed["survey_answers"] == 1 and removed["survey_schedules"] == 1
+    assert removed == {"survey_answers": 1, "survey_responses": 1}
     assert await db.fetchval("SELECT COUNT(*) FROM survey_answers") == 0

@@ -1,5 +1,5 @@
-"""The weekly recovery check: responses (one per client and period), their answers, and
-the prompt schedule and period bookkeeping (migrations/0019_survey.sql)."""
+"""The recovery check: responses (one per client and period) and their answers
+(migrations/0019_survey.sql; the prompt schedule is the core prompt service's)."""
 
 from __future__ import annotations
 
@@ -39,21 +39,6 @@ class Response:
         return self.scores is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    user_id: int
-    planned_zone: str
-    next_prompt_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class PromptedPeriod:
-    period: str
-    first_day: date
-    status: str
-    undeliverable: bool
-
-
 def _response(row: sqlite3.Row) -> Response:
     scores = None
     if row["use_score"] is not None:
@@ -83,15 +68,6 @@ def _answer(row: sqlite3.Row) -> Answer:
         label=row["label"],
         points=row["points"],
         answered_at=parse_ts(row["answered_at"]),
-    )
-
-
-def _prompted(row: sqlite3.Row) -> PromptedPeriod:
-    return PromptedPeriod(
-        period=row["period"],
-        first_day=parse_day(row["first_day"]),
-        status=row["status"],
-        undeliverable=bool(row["undeliverable"]),
     )
 
 
@@ -196,6 +172,20 @@ class SurveyRepository:
         )
         return None if row is None else _response(row)
 
+    async def completed_periods_in(
+        self, tx: Transaction, user_id: int, periods: list[str]
+    ) -> set[str]:
+        """Those of ``periods`` the client completed a response for."""
+        if not periods:
+            return set()
+        marks = ", ".join("?" for _ in periods)
+        rows = await tx.fetchall(
+            "SELECT period FROM survey_responses WHERE user_id = ? "  # noqa: S608 (marks only)
+            f"AND period IN ({marks}) AND use_score IS NOT NULL",
+            (user_id, *periods),
+        )
+        return {str(r["period"]) for r in rows}
+
     async def complete_for(self, user_id: int, limit: int | None = None) -> list[Response]:
         """The client's complete responses, oldest first (the last ``limit`` of them)."""
         rows = await self.db.fetchall(
@@ -223,130 +213,6 @@ class SurveyRepository:
         )
         return [_response(r) for r in rows]
 
-    # ----- the prompt schedule ---------------------------------------------------------
-
-    async def user_ids_with_schedules(self) -> set[int]:
-        rows = await self.db.fetchall("SELECT user_id FROM survey_schedules")
-        return {int(r["user_id"]) for r in rows}
-
-    async def schedule(self, user_id: int) -> Schedule | None:
-        row = await self.db.fetchone("SELECT * FROM survey_schedules WHERE user_id = ?", (user_id,))
-        return None if row is None else _schedule(row)
-
-    async def schedules(self) -> list[Schedule]:
-        rows = await self.db.fetchall("SELECT * FROM survey_schedules")
-        return [_schedule(r) for r in rows]
-
-    async def schedule_in(self, tx: Transaction, user_id: int) -> Schedule | None:
-        row = await tx.fetchone("SELECT * FROM survey_schedules WHERE user_id = ?", (user_id,))
-        return None if row is None else _schedule(row)
-
-    async def due(self, now: datetime) -> list[Schedule]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM survey_schedules WHERE next_prompt_at <= ? ORDER BY next_prompt_at",
-            (ts(now),),
-        )
-        return [_schedule(r) for r in rows]
-
-    async def set_schedule(
-        self,
-        tx: Transaction,
-        user_id: int,
-        *,
-        planned_zone: str,
-        next_prompt_at: datetime,
-        now: datetime,
-    ) -> None:
-        await tx.execute(
-            "INSERT INTO survey_schedules (user_id, planned_zone, next_prompt_at, updated_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
-            "planned_zone = excluded.planned_zone, next_prompt_at = excluded.next_prompt_at, "
-            "updated_at = excluded.updated_at",
-            (user_id, planned_zone, ts(next_prompt_at), ts(now)),
-        )
-
-    async def advance(
-        self,
-        tx: Transaction,
-        user_id: int,
-        *,
-        expected: datetime,
-        next_prompt_at: datetime,
-        now: datetime,
-    ) -> bool:
-        """Move the next prompt on, only if nobody else already did (compare-and-set)."""
-        changed = await tx.rowcount(
-            "UPDATE survey_schedules SET next_prompt_at = ?, updated_at = ? "
-            "WHERE user_id = ? AND next_prompt_at = ?",
-            (ts(next_prompt_at), ts(now), user_id, ts(expected)),
-        )
-        return changed == 1
-
-    # ----- period bookkeeping ----------------------------------------------------------
-
-    async def record_period(
-        self,
-        tx: Transaction,
-        *,
-        user_id: int,
-        period: str,
-        first_day: date,
-        status: str,
-        planned_at: datetime,
-        now: datetime,
-    ) -> bool:
-        """Record how a period's prompt was handled; False if it was already handled."""
-        row = await tx.fetchone(
-            "INSERT INTO survey_periods (user_id, period, first_day, status, planned_at, "
-            "queued_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, period) DO NOTHING "
-            "RETURNING user_id",
-            (user_id, period, day(first_day), status, ts(planned_at), ts(now)),
-        )
-        return row is not None
-
-    async def period_recorded_in(self, tx: Transaction, user_id: int, period: str) -> bool:
-        row = await tx.fetchone(
-            "SELECT 1 FROM survey_periods WHERE user_id = ? AND period = ?", (user_id, period)
-        )
-        return row is not None
-
-    async def mark_undeliverable(self, tx: Transaction, user_id: int, period: str) -> None:
-        await tx.execute(
-            "UPDATE survey_periods SET undeliverable = 1 WHERE user_id = ? AND period = ?",
-            (user_id, period),
-        )
-
-    async def prompted_before_in(
-        self, tx: Transaction, user_id: int, first_day: date, limit: int
-    ) -> list[PromptedPeriod]:
-        """The most recent prompted (not skipped) periods before ``first_day``, oldest first."""
-        rows = await tx.fetchall(
-            "SELECT * FROM (SELECT * FROM survey_periods WHERE user_id = ? AND first_day < ? "
-            "AND status IN ('queued', 'late') ORDER BY first_day DESC LIMIT ?) "
-            "ORDER BY first_day",
-            (user_id, day(first_day), limit),
-        )
-        return [_prompted(r) for r in rows]
-
-    async def completed_periods_in(
-        self, tx: Transaction, user_id: int, periods: list[str]
-    ) -> set[str]:
-        if not periods:
-            return set()
-        marks = ", ".join("?" for _ in periods)
-        rows = await tx.fetchall(
-            "SELECT period FROM survey_responses WHERE user_id = ? "  # noqa: S608 (marks only)
-            f"AND period IN ({marks}) AND use_score IS NOT NULL",
-            (user_id, *periods),
-        )
-        return {str(r["period"]) for r in rows}
-
-    async def periods(self, user_id: int) -> list[PromptedPeriod]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM survey_periods WHERE user_id = ? ORDER BY first_day", (user_id,)
-        )
-        return [_prompted(r) for r in rows]
-
     # ----- delete and retention --------------------------------------------------------
 
     async def delete_for(self, tx: Transaction, user_id: int) -> dict[str, int]:
@@ -355,16 +221,11 @@ class SurveyRepository:
             "(SELECT id FROM survey_responses WHERE user_id = ?)",
             (user_id,),
         )
-        removed = {"survey_answers": answers}
-        for table in ("survey_responses", "survey_periods", "survey_schedules"):
-            removed[table] = await tx.rowcount(
-                f"DELETE FROM {table} WHERE user_id = ?",  # noqa: S608 (fixed table names)
-                (user_id,),
-            )
-        return removed
+        responses = await tx.rowcount("DELETE FROM survey_responses WHERE user_id = ?", (user_id,))
+        return {"survey_answers": answers, "survey_responses": responses}
 
     async def purge_before(self, tx: Transaction, cutoff: date) -> dict[str, int]:
-        """Delete responses, answers and bookkeeping of periods that began before ``cutoff``."""
+        """Delete responses and answers of periods that began before ``cutoff``."""
         answers = await tx.rowcount(
             "DELETE FROM survey_answers WHERE response_id IN "
             "(SELECT id FROM survey_responses WHERE first_day < ?)",
@@ -375,15 +236,5 @@ class SurveyRepository:
             "survey_responses": await tx.rowcount(
                 "DELETE FROM survey_responses WHERE first_day < ?", (day(cutoff),)
             ),
-            "survey_periods": await tx.rowcount(
-                "DELETE FROM survey_periods WHERE first_day < ?", (day(cutoff),)
-            ),
         }
 
-
-def _schedule(row: sqlite3.Row) -> Schedule:
-    return Schedule(
-        user_id=row["user_id"],
-        planned_zone=row["planned_zone"],
-        next_prompt_at=parse_ts(row["next_prompt_at"]),
-    )

@@ -1,8 +1,11 @@
-"""The ``[survey]`` settings section (the weekly recovery check's own model).
+"""What the recovery-check cog declares (bot/cogspec.py): its ``[survey]`` section, the
+retention of the answers, who may run its commands, and its test inputs.
 
-A program can replace the questions (wording, options and their points, the scale each
-counts toward) with the instrument it is licensed to use, move the prompt day and time,
-switch to monthly, and set the alert thresholds. docs/SURVEY.md explains the rules.
+The section: a program can replace the questions (wording, options and their points, the
+scale each counts toward) with the instrument it is licensed to use, move the prompt day
+and time, switch to monthly, and set the alert thresholds (docs/SURVEY.md). It lives here,
+not in a module of its own: bot/config.py imports every ``_spec`` and nothing else of a
+cog (tests/test_meta_cogspec.py).
 """
 
 from __future__ import annotations
@@ -12,8 +15,22 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.config import Section, validate_hhmm
+from bot.cogspec import (
+    CLIENT,
+    CLIENTS,
+    FACILITATOR,
+    FAMILY,
+    STAFF,
+    STRANGER,
+    Access,
+    BadInput,
+    CogSpec,
+    RetentionClass,
+    Section,
+    validate_hhmm,
+)
 from bot.domain.localtime import parse_hhmm
+from bot.domain.recurrence import Cadence as Recurrence
 from bot.domain.survey import DEFAULT_ITEMS, Item, Option, Scale, check_items
 from bot.domain.survey_alerts import Thresholds
 from bot.domain.survey_periods import WEEKDAY_KEYS, Cadence
@@ -97,6 +114,12 @@ class SurveySettings(Section):
             wall=wall,
         )
 
+    def recurrence(self) -> Recurrence:
+        """The prompt's cadence for the recurring-prompt service."""
+        if self.frequency == "weekly":
+            return Recurrence.weekly(WEEKDAY_KEYS.index(self.day))
+        return Recurrence.monthly(self.month_day)
+
     def thresholds(self) -> Thresholds:
         return Thresholds(
             risk_at=self.risk_alert_at,
@@ -105,18 +128,46 @@ class SurveySettings(Section):
         )
 
 
-def survey_settings(settings: Any) -> SurveySettings:
-    """The ``[survey]`` section of ``settings`` (a ``bot.config.Settings``); the defaults
-    while the configuration has no such section."""
-    section = getattr(settings, "survey", None)
-    return section if isinstance(section, SurveySettings) else SurveySettings()
+# Responses and their answers are clinical data.
+SURVEY_DAYS = RetentionClass(
+    setting="survey_answers_days",
+    default_days=365 * 2,
+    tables=("survey_responses", "survey_answers"),
+    doc="recovery-check responses and answers, by the period's first day",
+)
 
 
-RETENTION_SETTING = "survey_answers_days"
-RETENTION_DEFAULT_DAYS = 365 * 2
+def _bad_inputs(w: Any) -> list[BadInput]:
+    c, fa, f, s = CLIENT, FAMILY, FACILITATOR, STRANGER
+    return [
+        # not an enrolled client
+        BadInput(fa, "survey open", {}),
+        BadInput(s, "survey history", {}),
+        # the staff side: not a client, not a cohort channel, a client trying staff tools
+        BadInput(f, "survey view", {"member": w.stranger}),
+        BadInput(f, "survey export", {"member": w.family}),
+        BadInput(f, "survey report", {"cohort": w.lobby}),
+        BadInput(c, "survey view", {"member": w.sam}),
+        BadInput(c, "survey export", {"member": w.alex}),
+        BadInput(c, "survey report", {}),
+    ]
 
 
-def retention_days(settings: Any) -> int:
-    """``[retention] survey_answers_days``: how long responses and answers are kept."""
-    value = getattr(settings.retention, RETENTION_SETTING, RETENTION_DEFAULT_DAYS)
-    return int(value)
+SPEC: CogSpec[SurveySettings] = CogSpec(
+    name="survey",
+    settings=SurveySettings,
+    retention=(SURVEY_DAYS,),
+    access={
+        "survey open": Access(CLIENTS),
+        "survey history": Access(CLIENTS),
+        "survey view": Access(STAFF),
+        "survey report": Access(STAFF),
+        "survey export": Access(STAFF),
+    },
+    examples={
+        "survey view": lambda w, role: {"member": w.alex},
+        "survey export": lambda w, role: {"member": w.alex},
+        "survey report": lambda w, role: {},
+    },
+    bad_inputs=_bad_inputs,
+)
