@@ -237,4 +237,3 @@ class SurveyRepository:
                 "DELETE FROM survey_responses WHERE first_day < ?", (day(cutoff),)
             ),
         }
-

@@ -5,7 +5,7 @@ second week harder; Dana sees the alert (no answers in it) and the trend chart.
   three short steps of choices (radio buttons), each saved on submit, with a Continue
   button between them.
 * A week later (the next Monday 10:00 in Alex's zone) a new prompt comes; this time
-  cravings, sleep, mood and risky places are worse: the risk score rises by 6.
+  cravings, sleep, mood and risky places are worse: the risk score rises from 2 to 10.
 * "Risk score rose since the last recovery check" appears in staff-alerts without any
   answer; Dana opens "View recovery check" (only she sees it) and runs /survey view,
   which answers privately with the trend chart.
@@ -136,7 +136,7 @@ async def run(ctx: ScenarioContext) -> None:
         return
     second = await _answer(ctx, alex, prompts[-1], SECOND_WEEK)
     ctx.expect(
-        second is not None and second.ephemeral and "risk 8/15" in second.text,
+        second is not None and second.ephemeral and "risk 10/15" in second.text,
         "week 2 is saved with its scores, shown only to Alex",
     )
     await ctx.advance(timedelta(minutes=1))
