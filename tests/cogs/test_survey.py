@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import discord
 
-from tests.cogs.checkins_helpers import advance, breathe, enroll, form_ids, reply_text
+from tests.cogs.checkins_helpers import (
+    advance,
+    breathe,
+    enroll,
+    form_ids,
+    jump_to,
+    make_cohort,
+    reply_text,
+)
 from tests.cogs.survey_helpers import (
     CALM,
     HARDER,
@@ -236,3 +244,48 @@ async def test_history_view_report_export_and_the_data_contract(tmp_path) -> Non
         report_ = await cog.delete_user_data(alex.id)
         assert report_.removed["survey_answers"] == 22
         assert await cog.export_user_data(alex.id) == {}
+
+
+async def test_dm_closed_nudges_in_the_cohort_and_flags_staff(tmp_path) -> None:
+    async with program_world(tmp_path, cogs=COGS) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await make_cohort(w, [alex])
+        w.env.inject_error(
+            "POST", "/channels/*/messages", status=403, code=50007, message="Cannot send", times=1
+        )
+        await jump_to(w, datetime(2026, 3, 2, 15, 1, tzinfo=UTC))  # Monday 10:01 New York
+        assert survey_prompts(w, alex) == []
+        nudges = [m.content for m in w.messages(w.cohort) if "/survey open" in m.content]
+        assert nudges == [f"<@{alex.id}>, something is waiting for you: use /survey open"]
+        assert await w.count("SELECT COUNT(*) FROM alerts WHERE rule = 'survey_dm_closed'") == 1
+        period = await w.db.fetchone(
+            "SELECT undeliverable FROM prompt_periods WHERE schedule = 'survey' AND user_id = ?",
+            (alex.id,),
+        )
+        assert period["undeliverable"] == 1
+        # The next week's DM goes through: a normal prompt, no second nudge.
+        await jump_to(w, datetime(2026, 3, 9, 15, 1, tzinfo=UTC))
+        assert len(survey_prompts(w, alex)) == 1
+        assert len([m for m in w.messages(w.cohort) if "/survey open" in m.content]) == 1
+
+
+async def test_purge_removes_old_periods_only(tmp_path) -> None:
+    async with program_world(tmp_path, cogs=COGS, retention={"survey_answers_days": 30}) as w:
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await advance(w, timedelta(hours=3, minutes=5))
+        await answer_all(w, alex, CALM)
+        cog = w.bot.get_cog("SurveyCog")
+        assert (await cog.purge_expired())["survey_responses"] == 0
+        await jump_to(w, datetime(2026, 4, 6, 16, 0, tzinfo=UTC))
+        await answer_all(w, alex, CALM)
+        purged = await cog.purge_expired()
+        assert purged["survey_responses"] == 1 and purged["survey_answers"] == 11
+        left = await w.db.fetchall("SELECT period FROM survey_responses")
+        assert [r["period"] for r in left] == ["2026-W15"]
+        assert await cog.purge_expired() == {
+            "survey_answers": 0,
+            "survey_responses": 0,
+            "prompt_periods": 0,
+        }
