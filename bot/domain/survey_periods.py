@@ -14,44 +14,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.domain.localtime import at_local, iso_week, local_date, require_utc
+from bot.domain.localtime import at_local, local_date, require_utc
+from bot.domain.recurrence import Cadence
 
-Frequency = Literal["weekly", "monthly"]
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True, slots=True)
-class Cadence:
-    frequency: Frequency
-    weekday: int  # 0 = Monday (weekly)
-    month_day: int  # 1-28 (monthly)
-    wall: time  # local prompt time
+class SurveyCadence:
+    """When the survey is asked: a weekly or monthly :class:`bot.domain.recurrence.Cadence`
+    (the same one the prompt service runs, so the labels and prompt days agree) and the
+    local wall time."""
+
+    recurrence: Cadence
+    wall: time
 
     def first_day(self, day: date) -> date:
         """The first local day of the period holding ``day``."""
-        if self.frequency == "weekly":
+        if self.recurrence.every == "week":
             return day - timedelta(days=day.weekday())
         return day.replace(day=1)
 
     def next_first_day(self, first: date) -> date:
-        if self.frequency == "weekly":
+        if self.recurrence.every == "week":
             return first + timedelta(days=7)
         return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
 
     def label(self, day: date) -> str:
         """The period's label: ``2026-W10`` (weekly) or ``2026-03`` (monthly)."""
-        if self.frequency == "weekly":
-            return iso_week(day)
-        return f"{day.year:04d}-{day.month:02d}"
+        return self.recurrence.period(day)
 
     def prompt_day(self, first: date) -> date:
         """The local day the prompt is due in the period starting ``first``."""
-        if self.frequency == "weekly":
-            return first + timedelta(days=self.weekday)
-        return first.replace(day=self.month_day)
+        return self.recurrence.occurrence_in_period(first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +59,7 @@ class Period:
     ends_at: datetime  # UTC, local midnight starting the next period
 
 
-def period_of(cadence: Cadence, day: date, zone: ZoneInfo) -> Period:
+def period_of(cadence: SurveyCadence, day: date, zone: ZoneInfo) -> Period:
     """The period holding local ``day``."""
     first = cadence.first_day(day)
     return Period(
@@ -73,11 +70,11 @@ def period_of(cadence: Cadence, day: date, zone: ZoneInfo) -> Period:
     )
 
 
-def current_period(cadence: Cadence, zone: ZoneInfo, now: datetime) -> Period:
+def current_period(cadence: SurveyCadence, zone: ZoneInfo, now: datetime) -> Period:
     return period_of(cadence, local_date(require_utc(now), zone), zone)
 
 
-def next_prompt(cadence: Cadence, zone: ZoneInfo, after: datetime) -> Period:
+def next_prompt(cadence: SurveyCadence, zone: ZoneInfo, after: datetime) -> Period:
     """The first period whose prompt falls strictly after ``after``."""
     period = current_period(cadence, zone, after)
     while period.prompt_at <= after:

@@ -10,7 +10,6 @@ cog (tests/test_meta_cogspec.py).
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -30,10 +29,10 @@ from bot.cogspec import (
     validate_hhmm,
 )
 from bot.domain.localtime import parse_hhmm
-from bot.domain.recurrence import Cadence as Recurrence
+from bot.domain.recurrence import Cadence
 from bot.domain.survey import DEFAULT_ITEMS, Item, Option, Scale, check_items
 from bot.domain.survey_alerts import Thresholds
-from bot.domain.survey_periods import WEEKDAY_KEYS, Cadence
+from bot.domain.survey_periods import WEEKDAY_KEYS, SurveyCadence
 
 
 class SurveyOption(Section):
@@ -105,20 +104,15 @@ class SurveySettings(Section):
     def domain_items(self) -> tuple[Item, ...]:
         return tuple(i.domain() for i in self.items)
 
-    def cadence(self) -> Cadence:
-        wall: time = parse_hhmm(self.time)
-        return Cadence(
-            frequency=self.frequency,
-            weekday=WEEKDAY_KEYS.index(self.day),
-            month_day=self.month_day,
-            wall=wall,
-        )
-
-    def recurrence(self) -> Recurrence:
-        """The prompt's cadence for the recurring-prompt service."""
+    def recurrence(self) -> Cadence:
+        """The prompt's cadence, as the recurring-prompt service runs it."""
         if self.frequency == "weekly":
-            return Recurrence.weekly(WEEKDAY_KEYS.index(self.day))
-        return Recurrence.monthly(self.month_day)
+            return Cadence.weekly(WEEKDAY_KEYS.index(self.day))
+        return Cadence.monthly(self.month_day)
+
+    def cadence(self) -> SurveyCadence:
+        """The periods and the prompt time (bot/domain/survey_periods.py)."""
+        return SurveyCadence(self.recurrence(), parse_hhmm(self.time))
 
     def thresholds(self) -> Thresholds:
         return Thresholds(

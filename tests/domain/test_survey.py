@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.localtime import local_date
+from bot.domain.recurrence import Cadence
 from bot.domain.survey import (
     DEFAULT_ITEMS,
     Item,
@@ -30,7 +31,13 @@ from bot.domain.survey_alerts import (
     Thresholds,
     response_rules,
 )
-from bot.domain.survey_periods import Cadence, current_period, missed_run, next_prompt, period_of
+from bot.domain.survey_periods import (
+    SurveyCadence,
+    current_period,
+    missed_run,
+    next_prompt,
+    period_of,
+)
 
 KEYS = [i.key for i in DEFAULT_ITEMS]
 NY = ZoneInfo("America/New_York")
@@ -121,8 +128,8 @@ def test_alert_rules() -> None:
     assert response_rules(replace(calm, risk=6), None, T) == []  # no earlier response
 
 
-WEEKLY = Cadence("weekly", weekday=0, month_day=1, wall=time(10, 0))
-MONTHLY = Cadence("monthly", weekday=0, month_day=5, wall=time(10, 0))
+WEEKLY = SurveyCadence(Cadence.weekly(0), time(10, 0))
+MONTHLY = SurveyCadence(Cadence.monthly(5), time(10, 0))
 
 
 def test_weekly_periods_are_local_iso_weeks() -> None:
@@ -131,7 +138,7 @@ def test_weekly_periods_are_local_iso_weeks() -> None:
     assert period.first_day == date(2026, 3, 2)
     assert period.prompt_at == datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 10:00 EST
     assert local_date(period.ends_at, NY) == date(2026, 3, 9)
-    friday = replace(WEEKLY, weekday=4)
+    friday = SurveyCadence(Cadence.weekly(4), time(10, 0))
     assert period_of(friday, date(2026, 3, 2), NY).prompt_at == datetime(
         2026, 3, 6, 15, 0, tzinfo=UTC
     )
@@ -161,7 +168,7 @@ def test_weekly_prompts_fall_once_a_week_on_the_day(
     naive: datetime, zone_name: str, weekday: int, wall: time
 ) -> None:
     zone = ZoneInfo(zone_name)
-    cadence = Cadence("weekly", weekday=weekday, month_day=1, wall=wall)
+    cadence = SurveyCadence(Cadence.weekly(weekday), wall)
     after = naive.replace(tzinfo=UTC)
     first = next_prompt(cadence, zone, after)
     second = next_prompt(cadence, zone, first.prompt_at)

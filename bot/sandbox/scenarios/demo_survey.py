@@ -18,7 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.localtime import parse_hhmm
-from bot.domain.survey_periods import Cadence, next_prompt
+from bot.domain.recurrence import Cadence
+from bot.domain.survey_periods import SurveyCadence, next_prompt
 from bot.sandbox.emulator.results import InteractionResult
 from bot.sandbox.scenario import ScenarioContext
 from bot.sandbox.world import WorldUser
@@ -27,7 +28,7 @@ PROMPT = "recovery check is open"
 OPEN_ID = "iop:survey:open"
 STEP_PREFIX = "iop:survey:step:"
 FORM_PREFIX = "iop:survey:form:"
-WEEKLY = Cadence("weekly", weekday=0, month_day=1, wall=parse_hhmm("10:00"))
+WEEKLY = SurveyCadence(Cadence.weekly(0), parse_hhmm("10:00"))  # the default [survey]
 
 FIRST_WEEK = {
     "alcohol_days": "0",
