@@ -1,26 +1,16 @@
-"""The prompt schedule repository: compare-and-set, one record per period, delete/purge."""
+"""The prompt schedule repository: compare-and-set, one record per period, delete/purge
+(``db``: tests/db/conftest.py)."""
 
 from __future__ import annotations
 
 import shutil
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from bot.db.database import Database
 from bot.db.migrate import migrate, migrations_dir
 from bot.db.repositories.prompts import PromptRepository
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = Database(tmp_path / "repo.sqlite3")
-    await database.connect()
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def test_schedules_are_kept_apart_by_name(db):
