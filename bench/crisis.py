@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot.crisis_train import WRITERS
 from bot.domain.crisis import detect_crisis, linear
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis"
@@ -22,8 +23,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis"
 
 def texts() -> list[str]:
     out = []
-    names = [f"{p}{half}.jsonl" for p in ("", "w2_", "w3_") for half in ("dev", "heldout")]
-    for name in names:
+    for name in (name for halves in WRITERS.values() for name in halves):
         for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 out.append(str(json.loads(line)["text"]))

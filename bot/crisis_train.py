@@ -2,6 +2,8 @@
 
     python -m bot.crisis_train              # write bot/domain/crisis/linear_weights.bin
     python -m bot.crisis_train --evaluate   # held-out halves and leave-one-writer-out
+    python -m bot.crisis_train --measure DIR          # a new corpus, before it is used
+    python -m bot.crisis_train --add-writer w4 DIR   # split a new writer's corpus in halves
 
 Needs scikit-learn and scipy (``pip install -e ".[train]"``); the bot itself does not.
 Trains on the development halves of the corpus only (``tests/data/crisis``, one pair of
@@ -15,11 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import crisis_everyday
 from bot.domain.crisis import CrisisMatch, combine, detect_crisis, linear, rule_evidence
 
 CORPUS = Path(__file__).parent.parent / "tests" / "data" / "crisis"
@@ -29,7 +33,14 @@ WRITERS = {
     "w1": ("dev.jsonl", "heldout.jsonl"),
     "w2": ("w2_dev.jsonl", "w2_heldout.jsonl"),
     "w3": ("w3_dev.jsonl", "w3_heldout.jsonl"),
+    # Written later, never seen before their figures were taken (docs/SAFETY.md).
+    "w4": ("w4_dev.jsonl", "w4_heldout.jsonl"),
+    "w5": ("w5_dev.jsonl", "w5_heldout.jsonl"),
+    "w6": ("w6_dev.jsonl", "w6_heldout.jsonl"),
 }
+# Writers added after the first three are split by ``split_halves`` (stratified by class and
+# category, seeded), not by the hash of the text.
+SPLIT_SEED = 12
 # Everyday chat ("hello", "running late") written for this project: safe messages of a kind
 # the three writers' corpora lack. Its development half is in every training set.
 CHAT = ("chat_dev.jsonl", "chat_heldout.jsonl")
@@ -56,7 +67,7 @@ def load(name: str, corpus: Path = CORPUS) -> list[Row]:
 def dev_rows(corpus: Path = CORPUS) -> list[Row]:
     """What the shipped model is trained on: every development half, in a fixed order."""
     rows = [row for dev, _ in WRITERS.values() for row in load(dev, corpus)]
-    return rows + load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus)
+    return rows + load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus) + crisis_everyday.rows()
 
 
 def _fit(
@@ -145,6 +156,10 @@ def rate(found: dict[tuple[str, str], tuple[int, int]], key: tuple[str, str]) ->
     return flagged / total if total else math.nan
 
 
+def _summaries(columns: dict[str, dict[tuple[str, str], tuple[int, int]]]) -> list[str]:
+    return [f"- {name}: {summary(found)}" for name, found in columns.items()] + [""]
+
+
 def _table(title: str, columns: dict[str, dict[tuple[str, str], tuple[int, int]]]) -> list[str]:
     names = list(columns)
     lines = [f"### {title}", "", "| class | category | n | " + " | ".join(names) + " |"]
@@ -165,7 +180,7 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
     """Markdown tables: held-out halves (model trained on all development halves) and
     leave-one-writer-out (model trained on the other two writers, both halves)."""
     halves = {w: (load(d, corpus), load(h, corpus)) for w, (d, h) in WRITERS.items()}
-    chat_dev = load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus)
+    chat_dev = load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus) + crisis_everyday.rows()
     chat_held = load(CHAT[1], corpus)
     rules: Detector = lambda text: detect_crisis(text, use_model=False)  # noqa: E731
     shipped = train(dev_rows(corpus))
@@ -177,6 +192,7 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
             "combined": figures(held, _with(shipped)),
         }
         out += _table(f"Held-out half, writer {writer} ({len(held)} messages)", columns)
+        out += _summaries(columns)
     for writer, (dev, held) in halves.items():
         others = [r for w, (d, h) in halves.items() if w != writer for r in d + h] + chat_dev
         models = train(others)
@@ -187,14 +203,145 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
             "combined": figures(rows, _with(models)),
         }
         out += _table(f"Leave-one-writer-out: unseen writer {writer} ({len(rows)})", columns)
+        out += _summaries(columns)
     return out
+
+
+def split_halves(rows: Sequence[Row], seed: int = SPLIT_SEED) -> tuple[list[Row], list[Row]]:
+    """Development and held-out halves of one writer's rows: within each (label, category)
+    the rows, sorted by text, are shuffled with ``seed`` and the first half (rounded up) is
+    development, so the input's order does not matter. Order inside each half follows the
+    input."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault((str(row["label"]), str(row["category"])), []).append(index)
+    dev: set[int] = set()
+    shuffler = random.Random(seed)  # noqa: S311 (a reproducible split, not a secret)
+    for key in sorted(groups):
+        indices = sorted(groups[key], key=lambda i: str(rows[i]["text"]))
+        shuffler.shuffle(indices)
+        dev.update(indices[: (len(indices) + 1) // 2])
+    return (
+        [row for i, row in enumerate(rows) if i in dev],
+        [row for i, row in enumerate(rows) if i not in dev],
+    )
+
+
+def _severity(row: Row) -> str | None:
+    """The row's severity; a crisis row without one is urgent unless its category is
+    passive ideation (concern), as in docs/SAFETY.md."""
+    if row["label"] != "crisis":
+        return None
+    if row.get("severity") in ("urgent", "concern"):
+        return str(row["severity"])
+    return "concern" if "passive" in str(row["category"]) else "urgent"
+
+
+def _quoted(text: str, sources: str) -> bool:
+    """The message's wording is already a quoted string in a test (the corpus must be
+    written fresh; tests/domain/test_crisis_corpus.py checks the same way)."""
+    lowered = text.lower()
+    return len(text) >= 12 and (f'"{lowered}"' in sources or f"'{lowered}'" in sources)
+
+
+def new_writer_rows(source: Path, corpus: Path = CORPUS) -> list[Row]:
+    """A new writer's labelled rows (every ``*.jsonl`` in ``source``, in name order),
+    without rows whose text is already in the corpus or repeated (the first copy stays),
+    so nothing can be trained on in one writer and measured in another, and without rows
+    whose wording is quoted in a test."""
+    known = {
+        str(row["text"])
+        for path in sorted(corpus.glob("*.jsonl"))
+        for row in load(path.name, corpus)
+    }
+    tests = corpus.parent.parent
+    quoted = " ".join(
+        path.read_text(encoding="utf-8").lower()
+        for path in sorted(tests.rglob("*.py"))
+        if path.name != "test_crisis_corpus.py"
+    )
+    out: list[Row] = []
+    for path in sorted(source.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row["label"] not in ("crisis", "safe") or not isinstance(row["text"], str):
+                raise ValueError(f"{path}: bad row {line[:80]!r}")
+            if row["text"] in known or _quoted(row["text"], quoted):
+                continue
+            known.add(row["text"])
+            out.append(
+                {
+                    "text": row["text"],
+                    "label": row["label"],
+                    "severity": _severity(row),
+                    "category": row["category"],
+                    **{
+                        k: v
+                        for k, v in row.items()
+                        if k not in ("text", "label", "severity", "category")
+                    },
+                }
+            )
+    return out
+
+
+def add_writer(name: str, source: Path, corpus: Path = CORPUS) -> tuple[int, int]:
+    """Write ``{name}_dev.jsonl`` and ``{name}_heldout.jsonl`` from ``source``."""
+    dev, held = split_halves(new_writer_rows(source, corpus))
+    for rows, half in ((dev, "dev"), (held, "heldout")):
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        (corpus / f"{name}_{half}.jsonl").write_text(text, encoding="utf-8")
+    return len(dev), len(held)
+
+
+def summary(found: dict[tuple[str, str], tuple[int, int]]) -> str:
+    """Recall, false alarms and idiom false alarms (safe categories named ``*idiom*``)."""
+    idioms = [v for k, v in found.items() if k[0] == "safe" and "idiom" in k[1]]
+    total, flagged = sum(n for n, _ in idioms), sum(f for _, f in idioms)
+    idiom_rate = f"{flagged / total:.1%}" if total else "-"
+    return (
+        f"recall {rate(found, ('crisis', '*')):.3f}, false alarms "
+        f"{rate(found, ('safe', '*')):.1%}, idioms {idiom_rate}"
+    )
+
+
+def measure(source: Path) -> list[str]:
+    """A corpus the detector has never seen (every ``*.jsonl`` under ``source``), with the
+    shipped model and rules exactly as they are: what a new writer's messages get."""
+    rows = [
+        json.loads(line)
+        for path in sorted(source.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    shipped = linear.load()
+    if shipped is None:
+        raise SystemExit("no shipped model (bot/domain/crisis/linear_weights.bin)")
+    columns = {
+        "rules only": figures(rows, lambda text: detect_crisis(text, use_model=False)),
+        "model only": figures(rows, _model_alone(shipped)),
+        "combined": figures(rows, detect_crisis),
+    }
+    return _table(f"Never seen: {source} ({len(rows)} messages)", columns) + _summaries(columns)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.crisis_train")
     parser.add_argument("--evaluate", action="store_true", help="print figures, write nothing")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--add-writer", nargs=2, metavar=("NAME", "DIR"))
+    parser.add_argument("--measure", type=Path, metavar="DIR")
     args = parser.parse_args(argv)
+    if args.measure:
+        print("\n".join(measure(args.measure)))
+        return 0
+    if args.add_writer:
+        name, source = args.add_writer
+        dev, held = add_writer(name, Path(source), args.corpus)
+        print(f"{name}: {dev} development, {held} held-out rows")
+        return 0
     if args.evaluate:
         print("\n".join(evaluate(args.corpus)))
         return 0

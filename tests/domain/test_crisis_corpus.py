@@ -1,4 +1,4 @@
-"""The labelled corpus (tests/data/crisis, three writers, each split in halves): figures
+"""The labelled corpus (tests/data/crisis, six writers, each split in halves): figures
 on the held-out halves, the goals, and the learned part's reproducibility. Run with
 ``-s`` to see the per-category tables."""
 
@@ -19,7 +19,16 @@ DATA = Path(__file__).parent.parent / "data" / "crisis"
 GOAL_RECALL, GOAL_CATEGORY_RECALL, GOAL_FALSE_ALARMS, GOAL_IDIOM_FALSE_ALARMS = 0.9, 0.8, 0.05, 0.02
 # What each writer's held-out half measured when docs/SAFETY.md was written, minus a small
 # margin: a change that does worse than this is a regression. writer -> (recall, false alarms)
-FLOORS = {"w1": (0.88, 0.07), "w2": (0.83, 0.07), "w3": (0.80, 0.09)}
+FLOORS = {
+    "w1": (0.90, 0.06),
+    "w2": (0.86, 0.07),
+    "w3": (0.85, 0.08),
+    "w4": (0.84, 0.11),
+    "w5": (0.82, 0.09),
+    "w6": (0.86, 0.06),
+}
+# Writers whose files were split by the hash of the text (later ones: split_halves).
+HASH_SPLIT = {"w1", "w2", "w3"}
 
 
 def load(name: str) -> list[dict[str, object]]:
@@ -55,7 +64,7 @@ def overall(rows: list[dict[str, object]], label: str, **kwargs: bool) -> float:
     return sum(detect_crisis(str(r["text"]), **kwargs) is not None for r in chosen) / len(chosen)
 
 
-@pytest.mark.parametrize("writer", sorted(crisis_train.WRITERS))
+@pytest.mark.parametrize("writer", sorted(HASH_SPLIT))
 def test_each_writer_is_split_in_halves_by_the_hash_of_the_text(writer: str):
     first, second = dev(writer), heldout(writer)
     assert len(first) > 400 and len(second) > 400
@@ -70,9 +79,41 @@ def test_each_writer_is_split_in_halves_by_the_hash_of_the_text(writer: str):
     assert {r["category"] for r in first} == {r["category"] for r in second} == crisis | safe
 
 
-def test_corpus_is_large_and_from_three_writers():
+@pytest.mark.parametrize("writer", sorted(set(crisis_train.WRITERS) - HASH_SPLIT))
+def test_later_writers_are_split_in_halves_within_each_category(writer: str):
+    first, second = dev(writer), heldout(writer)
+    assert len(first) > 100 and len(second) > 100
+    assert {str(r["text"]) for r in first}.isdisjoint({str(r["text"]) for r in second})
+    counts: dict[tuple[str, str], list[int]] = {}
+    for rows, side in ((first, 0), (second, 1)):
+        for row in rows:
+            counts.setdefault((str(row["label"]), str(row["category"])), [0, 0])[side] += 1
+    assert all(0 <= d - h <= 1 for d, h in counts.values()), counts
+    assert {label for label, _ in counts} == {"crisis", "safe"}
+    # The split is the seeded one: splitting the halves again puts the rows the same way.
+    again, _ = crisis_train.split_halves(first + second)
+    assert sorted(str(r["text"]) for r in again) == sorted(str(r["text"]) for r in first)
+
+
+def test_split_halves_is_stratified_and_seeded():
+    rows = [
+        {"text": f"m{i}", "label": "crisis" if i % 3 else "safe", "category": f"c{i % 5}"}
+        for i in range(101)
+    ]
+    first, second = crisis_train.split_halves(rows)
+    assert crisis_train.split_halves(rows) == (first, second)
+    assert len(first) + len(second) == 101
+    assert {r["text"] for r in first}.isdisjoint({r["text"] for r in second})
+    for key in {(r["label"], r["category"]) for r in rows}:
+        d = sum((r["label"], r["category"]) == key for r in first)
+        h = sum((r["label"], r["category"]) == key for r in second)
+        assert d - h in (0, 1)
+    assert crisis_train.split_halves(rows, seed=1) != (first, second)
+
+
+def test_corpus_is_large_and_from_several_writers():
     rows = all_rows()
-    assert len(rows) >= 4000
+    assert len(rows) >= 7000
     # A few short messages were written by more than one writer; the hash split puts every
     # copy on the same side, so nothing trained on is ever measured.
     trained = {str(r["text"]) for w in crisis_train.WRITERS for r in dev(w)}
@@ -102,9 +143,11 @@ def test_heldout_figures_print_and_hold_the_floor(writer: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.904 / "
-        "0.857 / 0.824 (writers 1/2/3, goal 0.90), categories down to 0.60 (goal 0.80), "
-        "false alarms 5.9% / 5.3% / 7.8% (goal 5%), idioms 3.0% / 6.4% / 8.5% (goal 2%)"
+        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.922 / "
+        "0.885 / 0.873 / 0.869 / 0.852 / 0.889 (writers 1-6, goal 0.90), categories down "
+        "to 0.61 (goal 0.80), false alarms 4.7% / 5.0% / 6.3% / 9.4% / 7.0% / 4.5% (goal "
+        "5%), idioms 2.2% / 6.4% / 3.4% / 5.8% / 0.0% / 4.0% (goal 2%); never-seen first "
+        "pass: recall 0.832 / 0.858 / 0.896, false alarms 8.9% / 5.2% / 6.1%"
     ),
 )
 def test_heldout_figures_meet_the_goals():

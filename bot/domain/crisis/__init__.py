@@ -23,6 +23,7 @@ from bot.domain.crisis import linear, scope
 from bot.domain.crisis.cues import CUES
 from bot.domain.crisis.idioms import blank, compile_idioms
 from bot.domain.crisis.lexicon_acts import ACTS
+from bot.domain.crisis.lexicon_gaps import GAPS, MORE_GAPS
 from bot.domain.crisis.lexicon_harm import HARM
 from bot.domain.crisis.lexicon_more import MORE
 from bot.domain.crisis.lexicon_thoughts import ACTIVE, INTENT, PASSIVE
@@ -39,9 +40,10 @@ __all__ = [
     "resources_text",
 ]
 
-LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE
+LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE + GAPS + MORE_GAPS
 CUE_THRESHOLD = 2.0
 PROGRAM_CATEGORY = "active_ideation"
+PROGRAM_RULE = "program_term_"
 
 # Another crisis word elsewhere in the message: what weak rules (flag C) need.
 _CONTEXT = re.compile(
@@ -91,7 +93,7 @@ def _program_rule(index: int, term: str) -> Rule | None:
     if not wanted or "|" in wanted:
         return None
     tail_re = r"[a-z0-9]*\b" if prefix else r"\b"
-    return rule(f"program_term_{index}", category, rf"\b{re.escape(wanted)}{tail_re}", "S")
+    return rule(f"{PROGRAM_RULE}{index}", category, rf"\b{re.escape(wanted)}{tail_re}", "S")
 
 
 @lru_cache(maxsize=1)
@@ -186,7 +188,9 @@ class RuleEvidence:
     ``hits``: surviving (category, rule id) pairs; ``dismissed``: a match was explained
     away by a scope rule; ``framed``: the message has a denial, past, teaching,
     other-subject or leaving-the-program frame; ``denial``: the writer says plainly they
-    are safe / not suicidal; ``answered_no``: the message is a question answered "no"
+    are safe / not suicidal; ``about_other``: the message is about helping someone else
+    ("my sis is cutting again what do i do"); ``answered_no``: the message is a question
+    answered "no"
     ("were you thinking of ending your life? no").
     """
 
@@ -195,6 +199,7 @@ class RuleEvidence:
     framed: bool
     denial: bool
     answered_no: bool = False
+    about_other: bool = False
 
     @property
     def vetoed(self) -> bool:
@@ -224,7 +229,8 @@ def rule_evidence(
         hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent"]
     framed = not clean or not scope.model_may_speak(clean)
     answered_no = bool(_ANSWERED_NO.search(text.casefold()))
-    return RuleEvidence(tuple(hits), dismissed, framed, denial, answered_no)
+    about_other = bool(clean) and scope.about_someone_else(clean)
+    return RuleEvidence(tuple(hits), dismissed, framed, denial, answered_no, about_other)
 
 
 def detect_crisis(
@@ -253,11 +259,14 @@ def detect_crisis(
 def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisMatch | None:
     """The rules' evidence and the learned scores together (thresholds in ``linear``).
 
-    A rule match keeps its severity and category unless the model finds it unlikely.
+    A rule match keeps its severity and category unless the model finds it unlikely; a
+    program's own term always stands (the model has never seen the program's words).
     When only the model fires, the urgency model picks urgent or concern; the category is
     the strongest cue family seen (or ``active_ideation`` / ``passive_ideation``) and the
     rule id is ``model``.
     """
+    if any(rule_id.startswith(PROGRAM_RULE) for _category, rule_id in evidence.hits):
+        return _from_rules(evidence.hits)  # the program's own words: the model never saw them
     score = models.crisis.probability(text)
     if evidence.hits:
         strong = any(
@@ -267,6 +276,8 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
         needed = linear.KEEP_URGENT_RULE_HIT if strong else linear.KEEP_RULE_HIT
         return _from_rules(evidence.hits) if score >= needed else None
     if len(text.split()) < linear.MIN_WORDS or evidence.denial or evidence.answered_no:
+        return None
+    if evidence.about_other:
         return None
     needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
     if score < needed:

@@ -69,6 +69,30 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"\b(?:dying|died) (?:on|in) (?:the|that|this) (?:level|boss|game|round|match)\b",
     r"\bsuicide (?:squad|doors?|run|runs|sprints|drills|mission|silence)\b",
     r"\bgoodbye (?:for now|till|until|and see)\b",
+    r"\b(?:good)?bye forever\b(?= *(?:until|till|lol|see|jk|\())",
+    r"\b(?:say |saying |said )?(?:good)?bye (?:forever )?to (?:my|the|this|our) (?:old |trusty |"
+    r"[0-9]+ )?(?:car|truck|civic|van|phone|couch|sofa|apartment|house|job|hair|beard|jeans|"
+    r"laptop|bike|mattress|winter|summer|snow|carbs|sugar|twenties|20s|vape|cigarettes)\b",
+    r"\bhill (?:i|ill|id|im|i will|i would|im going to|to) ?(?:die|dying) on\b",
+    r"\brope (?:and \w+ )?for (?:the |a |my |our )?(?:tire swing|swing|camping|boat|tent|tarps?|"
+    r"hammock|climbing|garden|dog|kids?|gym|clothesline|trip)\b|\brope and tarps?\b",
+    r"\bbox cutter\b|\b(?:blade|blades) (?:for|on) (?:the|my) (?:box cutter|shaver|mower|saw|"
+    r"scraper)\b",
+    r"\blast (?:message|post) (?:from me )?(?:here )?(?:for (?:today|tonight|now|a while|the "
+    r"night|the week)|before (?:surgery|bed|work|my|i|the)|till|until)\b",
+    r"\bthank you for trying (?:the|my|to teach|to help me with|out)\b",
+    r"\b(?:jump|jumping) out (?:the|a|my) window if\b",
+    r"\btraffic on the bridge\b",
+    r"\b(?:nearly|almost) killed myself (?:tripping|falling|slipping|laughing|on (?:the|a|my) "
+    r"(?:stairs|ice|toy|dogs|cats|curb|skateboard|bike))\b",
+    r"\blethal (?:dose|amount) of (?:sarcasm|drama|cringe|cuteness|sass|attitude|reality|"
+    r"mondays?|nostalgia|cheese|garlic|glitter|memes)\b",
+    r"\bskin me alive\b",
+    r"\bunalive (?:this|that|the|a|my|these|those) (?:pizza|burger|food|cake|plate|sandwich|"
+    r"tacos?|meal|bag of \w+|pint|snacks?|cookies|fries|leftovers)\b",
+    r"\bhow many \w+ does it take to (?:change|screw in) a light ?bulb\b",
+    r"^kms (?=(?:how did|why did|i forgot|i got \w+ on|i left|i missed|i spilled|i dropped|"
+    r"i burned|i locked))",
     r"\bsee (?:you|ya|yall|u) (?:all )?(?:tomorrow|thursday|next|later|soon|at|in|monday|"
     r"tuesday|wednesday|friday|saturday|sunday)\b",
 )

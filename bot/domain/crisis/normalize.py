@@ -96,6 +96,7 @@ _WORDS = {
     "ur": "your",
     "r": "are",
     "wanna": "want to",
+    "wamna": "want to",
     "wana": "want to",
     "wnna": "want to",
     "wan": "want",

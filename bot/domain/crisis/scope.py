@@ -79,7 +79,9 @@ _PAST = re.compile(
     r"in rehab|in the hospital|hospitalized|my attempt|(?:an|my) attempt|when i first|at [0-9]+|"
     r"(?:my )?old self|would have|wouldve|(?<!at )once|a stretch|went through|first year|"
     r"i remember "
-    r"(?:when|being)|back in|as a (?:teen|teenager|kid))\b"
+    r"(?:when|being|thinking|googling|sitting|wanting|feeling|writing|the night)|back in|as a "
+    r"(?:teen|teenager|kid)|when i (?:started|came in|first came|got) here|past me|that "
+    r"version of me|(?:a|another) (?:different|past|former) (?:life|lifetime))\b"
 )
 _RECENT = re.compile(
     r"\b(?:now|right now|today|tonight|again|lately|these days|this (?:week|weekend|morning|"
@@ -96,14 +98,19 @@ _RECOVERED = re.compile(
     r"here|im alive|(?<!not )proud|made it|got help|(?<!if )im safe|life got better|got better|"
     r"years sober|new me|helped me|it was gone|kinder to myself|different person|out of it|"
     r"in months|in years|doing (?:so much )?better|im a (?:dad|mom)|im [0-9]+ now|quieter|"
-    r"behind me|im past|got past|changed that|helped|rebuilding|sticking)\b"
+    r"behind me|im past|got past|changed that|helped|rebuilding|sticking|(?:came|come|made it) "
+    r"out (?:on )?the other side|now im at [0-9]+|found this program|it gets better|peer "
+    r"specialist|came back anyway|quit (?:the|hurting|cutting|burning)|now i (?:drive|take|walk|"
+    r"coach|sponsor|help|carry|run|work))\b"
 )
 _PAST_VERB = re.compile(
     r"\b(?:wanted|tried|attempted|was|were|had|overdosed|oded|cut|cutting|hurt|thought|felt|"
     r"used|did|took|wrote|gave|planned|survived|would|couldnt|kept)\b"
 )
 _EDU = re.compile(
-    r"\b(?:warning signs?|signs of|risk factors?|statistics|stats|rates?|prevention|awareness|"
+    r"\b(?:whats \w+ (?:mean|stand for)|psychoed\w*|psycho ed|(?:the|that) term|(?:passive|"
+    r"active) (?:si|ideation) is|warning signs?|signs of|risk factors?|statistics|stats|rates?|"
+    r"prevention|awareness|"
     r"hotline|lifeline|988|crisis line|crisis text|training|qpr|first aid|psychoeducation|"
     r"handout|worksheet|article|study|studies|research|according to|news|reported|headline|"
     r"documentary|podcast|episode|movie|film|tv show|series|character|book|novel|author|"
@@ -149,7 +156,8 @@ _TRIVIAL = re.compile(
     r"printer|wifi|heat|weather|allergies|pollen|cramps|hiccups|refs|game|fans|lakers|"
     r"cowboys|team|coffee|caffeine|sugar|netflix|show|episode|meme|tiktok|video|joke|"
     r"group chat|texted|crush|outfit|hair|shoes|feet|kids are|"
-    r"toddler|teething|deadline|overtime|stairs|gym|leg day|workout|cardio|miles|hike)\b"
+    r"toddler|teething|deadline|overtime|stairs|gym|leg day|workout|cardio|miles|hike|"
+    r"powerpoint|slides|wordle|crossword|puzzle|lunch|gps|battery|phone at)\b"
 )
 _GAMING = re.compile(
     r"\b(?:game|gaming|gamer|fortnite|minecraft|valorant|cod|warzone|apex|elden ring|dark "
@@ -322,7 +330,9 @@ _EXPLICIT_DENIAL = re.compile(
     r"\b(?:not|never|no longer|far from) (?:\w+ ){0,2}(?:suicidal|going to (?:kill|hurt|harm)|"
     r"thinking (?:about|of) (?:suicide|killing|ending|hurting))|\bno (?:si|sh|"
     r"thoughts of|suicidal|plans? to|intent)\b|\b(?:dont|do not) (?:\w+ ){0,2}want to die\b|"
-    r"(?<!if )\bim safe\b|\bdenies si\b|\bnot going to act on\b"
+    r"(?<!if )\bim safe\b|\bdenies si\b|\bnot going to act on\b|\b(?:wont|will not|would "
+    r"never|wouldnt|never (?:will|would)|dont want to) (?:\w+ ){0,2}(?:hurt|harm|kill) "
+    r"(?:myself|me)\b|\b(?:would never|wont ever|never) (?:od|overdose) on purpose\b"
 )
 
 
@@ -330,3 +340,23 @@ def explicit_denial(text: str) -> bool:
     """The writer says plainly they are not suicidal / safe: vague distress elsewhere in
     the message ("just tired of everything") is then not an alert; urgent language is."""
     return bool(_EXPLICIT_DENIAL.search(text))
+
+
+# Asking how to help someone else ("my sis is cutting again what do i do").
+_HELPER = re.compile(
+    r"\b(?:what (?:do|should|can) i (?:do|say)|(?:idk|dont know|not sure) (?:what to do|how to "
+    r"help)|how (?:do|can) i (?:help|ask|tell|talk to|get (?:him|her|them))|im (?:scared|worried|"
+    r"afraid) (?:for (?:him|her|them)|he|she|they|hes|shes|theyre|theyll|hell|shell)|cant tell "
+    r"if (?:he|she|they|hes|shes|theyre)|worried about (?:him|her|them|my \w+))\b"
+)
+_SELF = _words("i im ive id ill me myself")
+
+
+def about_someone_else(text: str) -> bool:
+    """The message opens with someone else as its subject and asks how to help them: the
+    learned part may not fire on it alone (rules still read each clause)."""
+    words = text.replace(CLAUSE, " ").replace(",", " ").split()
+    opening = words[:4]
+    if not any(w in _OTHER_SUBJECT for w in opening) or any(w in _SELF for w in opening):
+        return False
+    return bool(_HELPER.search(text))
