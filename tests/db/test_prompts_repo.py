@@ -130,7 +130,7 @@ async def test_migration_0018_moves_the_checkin_schedule_and_prompted_days(tmp_p
                 (stamp, stamp, stamp),
             )
         applied = await migrate(database)
-        assert [m.version for m in applied] == [18]
+        assert [m.version for m in applied][:1] == [18]  # later migrations follow it
         repo = PromptRepository(database)
         berlin = await repo.get("checkin", 7)
         assert berlin is not None
