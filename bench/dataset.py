@@ -6,7 +6,7 @@ per-row round trips). Worst case on purpose: every client was enrolled for the w
 year and checked in on about 90 % of the days (an IOP keeps people 2-12 weeks; a year per
 client is 5 to 25 times the real volume per person).
 
-Tables filled: clients, checkin_settings, checkins, checkin_prompts, outbox (sent prompts;
+Tables filled: clients, prompt_schedules, checkins, prompt_periods, outbox (sent prompts;
 the outbox keeps 90 days, ``retention.outbox_days``), cohorts, cohort_members,
 session_templates, session_occurrences, attendance, hours_ledger, sobriety_records,
 milestones, alerts, audit_log. A table that no migration has created yet is skipped and
@@ -129,10 +129,10 @@ def fill(path: Path, info: DatasetInfo, user_ids: list[int], seed: int) -> None:
         ),
     )  # fmt: skip
     put(
-        "checkin_settings",
-        ("user_id", "local_time", "planned_zone", "next_prompt_at", "updated_at"),
+        "prompt_schedules",
+        ("user_id", "schedule", "local_time", "planned_zone", "next_at", "updated_at"),
         (
-            (uid, None, zones[uid].key,
+            (uid, "checkin", None, zones[uid].key,
              stamp(LAST_DAY + timedelta(days=1), 9, 0, zones[uid]), enrolled)
             for uid in user_ids
         ),
@@ -153,10 +153,10 @@ def fill(path: Path, info: DatasetInfo, user_ids: list[int], seed: int) -> None:
         _checkin_rows(rng, user_ids, zones, first, info.days),
     )
     put(
-        "checkin_prompts",
-        ("user_id", "local_date", "status", "planned_at", "queued_at"),
+        "prompt_periods",
+        ("user_id", "schedule", "period", "local_date", "status", "planned_at", "queued_at"),
         (
-            (uid, d.isoformat(), "queued", at, at)
+            (uid, "checkin", d.isoformat(), d.isoformat(), "queued", at, at)
             for uid in user_ids
             for d, at in _prompt_days(first, info.days, zones[uid])
         ),

@@ -100,9 +100,11 @@ async def first_due(bench: BenchBot) -> datetime:
     if PLAN_JOB not in bench.bot.services.jobs.job_ids():
         return START + timedelta(hours=1)
     await bench.bot.services.jobs.run(PLAN_JOB)
-    value = await bench.bot.services.db.fetchval("SELECT MIN(next_prompt_at) FROM checkin_settings")
+    value = await bench.bot.services.db.fetchval(
+        "SELECT MIN(next_at) FROM prompt_schedules WHERE schedule = 'checkin'"
+    )
     latest = await bench.bot.services.db.fetchval(
-        "SELECT MAX(next_prompt_at) FROM checkin_settings"
+        "SELECT MAX(next_at) FROM prompt_schedules WHERE schedule = 'checkin'"
     )
     if value is None or value != latest:
         raise RuntimeError("the planner did not give every client the same prompt time")

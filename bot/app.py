@@ -51,6 +51,7 @@ from bot.services.jobs import Jobs
 from bot.services.notices import Notice
 from bot.services.outbox import ChannelTarget, Outbox
 from bot.services.permissions import Permissions
+from bot.services.prompts import Prompts
 from bot.services.sender import DiscordSender, make_limiter
 from bot.services.tasks import TaskGroup
 
@@ -229,11 +230,13 @@ class IopBot(commands.Bot):
         outbox.on_due_now(self.kick_dispatcher)
         alert_repo = AlertRepository(db)
         audit_repo = AuditRepository(db)
+        jobs = Jobs(misfire_grace_seconds=settings.outbox.misfire_grace_seconds, clock=clock)
+        key = load_program_key(settings)
         return Services(
             settings=settings,
             db=db,
             clock=clock,
-            jobs=Jobs(misfire_grace_seconds=settings.outbox.misfire_grace_seconds, clock=clock),
+            jobs=jobs,
             tasks=TaskGroup(),
             outbox=outbox,
             dispatcher=dispatcher,
@@ -253,7 +256,16 @@ class IopBot(commands.Bot):
             alert_repo=alert_repo,
             audit_repo=audit_repo,
             meta=MetaRepository(db),
-            key=load_program_key(settings),
+            key=key,
+            prompts=Prompts(
+                db=db,
+                clock=clock,
+                clients=clients,
+                outbox=outbox,
+                dispatcher=dispatcher,
+                jobs=jobs,
+                key=key,
+            ),
         )
 
     def kick_dispatcher(self) -> None:

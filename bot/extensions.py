@@ -44,6 +44,7 @@ EXTENSIONS: tuple[Extension, ...] = (
     Extension("safetyplan"),
     Extension("careline"),
     Extension("checkins"),
+    Extension("survey"),
     Extension("milestones"),
     Extension("family"),
     Extension("data"),

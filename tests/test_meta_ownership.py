@@ -23,7 +23,13 @@ from bot.services.userdata import data_cogs, delete_everywhere, gather_export
 from tests.harness import World, program_world
 
 # Tables bot/services/userdata.py exports (sections) and deletes itself, whatever is loaded.
-CORE_EXPORTED = {"outbox": "notices", "audit_log": "audit_trail", "crisis_events": "crisis_events"}
+CORE_EXPORTED = {
+    "outbox": "notices",
+    "audit_log": "audit_trail",
+    "crisis_events": "crisis_events",
+    "prompt_schedules": "prompts",  # the prompt service's tables (#19 item 1)
+    "prompt_periods": "prompts",
+}
 # Rows about the request itself (ids and counts), kept by design (docs/DATA.md).
 CORE_BOOKKEEPING = {"data_requests"}
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-from bot.domain.localtime import at_local, local_day_bounds
+# The prompt cut-off moved to bot.domain.recurrence (#19); re-exported for old imports.
+from bot.domain.recurrence import cutoff_for as cutoff_for
 
 Used = Literal["yes", "no", "prefer_not"]
 Safety = Literal["yes", "no"]
@@ -225,17 +225,6 @@ def late_form_day(
     if form_day == today - timedelta(days=1) and since_midnight <= grace:
         return form_day
     return today
-
-
-def cutoff_for(day: date, wall: time, cutoff: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant after which ``day``'s prompt is no longer sent.
-
-    The configured late cut-off that local day, or the end of the day when the client's
-    prompt time is at or after the cut-off.
-    """
-    if cutoff <= wall:
-        return local_day_bounds(day, zone)[1]
-    return at_local(day, cutoff, zone)
 
 
 def missed_run(prompted_days: Iterable[date], checked_days: Iterable[date]) -> int:

@@ -19,6 +19,7 @@ from bot.services.dispatcher import Dispatcher
 from bot.services.jobs import Jobs
 from bot.services.outbox import Outbox
 from bot.services.permissions import Permissions
+from bot.services.prompts import Prompts
 from bot.services.tasks import TaskGroup
 
 
@@ -40,3 +41,4 @@ class Services:
     audit_repo: AuditRepository
     meta: MetaRepository
     key: ProgramKey
+    prompts: Prompts  # recurring per-client prompts (check-ins, surveys, ...)

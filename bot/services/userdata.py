@@ -113,6 +113,9 @@ async def gather_export(bot: commands.Bot, services: Services, user_id: int) -> 
     audit = await queries.audit_trail(user_id)
     if notices:
         sections["notices"] = notices
+    prompts = await services.prompts.export_all(user_id)
+    if prompts:
+        sections["prompts"] = prompts
     events = await SafetyRepository(services.db).events_for(user_id)
     if events:
         sections["crisis_events"] = [
@@ -216,9 +219,10 @@ async def delete_everywhere(
     async with services.db.transaction() as tx:
         removed = await services.outbox_repo.delete_for_subject(tx, user_id)
         events = await SafetyRepository(services.db).delete_events_for(tx, user_id)
+        schedules = await services.prompts.delete_all_for(tx, user_id)
         report.merge(
             DeletionReport(
-                removed={"outbox": removed, "crisis_events": events},
+                removed={"outbox": removed, "crisis_events": events, **schedules},
                 kept={"audit_log": KEPT_AUDIT, "data_requests": KEPT_REQUESTS},
             )
         )

@@ -24,14 +24,14 @@ from bot.domain.localtime import (
 )
 from bot.domain.text import shown_name
 from bot.services.container import Services
-from bot.services.dispatcher import KindHooks
 from bot.services.errors import UserError, guarded, reply_ephemeral
 from bot.services.permissions import facilitator_only
-from bot.services.timezones import KEEP, replan_checkin_prompt
+from bot.services.prompts import KEEP, Keep
+from bot.services.timezones import set_client_timezone
 from cogs.checkins._history import load_history, report_clients, report_rows
 from cogs.checkins._interactions import handle_checkin_submit, open_checkin_modal, send_history
 from cogs.checkins._modal import MODAL_PREFIX
-from cogs.checkins._planner import PROMPT_KIND, Planner
+from cogs.checkins._planner import PROMPT_KIND, SCHEDULE, CheckinPrompts
 from cogs.checkins._render import checkins_csv, report_message
 from cogs.checkins._spec import ANSWERS_DAYS
 from cogs.checkins._submit import NOT_A_CLIENT, require_client
@@ -39,7 +39,6 @@ from cogs.checkins._views import DYNAMIC_ITEMS
 
 log = logging.getLogger("iopbot.checkins")
 
-PLAN_JOB = "checkins:plan"
 PAUSE_MAX_DAYS = 90
 
 
@@ -52,7 +51,9 @@ async def timezone_autocomplete(
 
 
 class CheckinsCog(IopCog):
-    owned_tables: ClassVar[tuple[str, ...]] = ("checkin_settings", "checkins", "checkin_prompts")
+    # The prompt schedule's rows (prompt_schedules, prompt_periods) are core-owned: the
+    # prompt service's tables, exported and deleted by bot/services/userdata.py.
+    owned_tables: ClassVar[tuple[str, ...]] = ("checkins",)
     required_permissions: ClassVar[discord.Permissions] = discord.Permissions(
         send_messages=True, embed_links=True, attach_files=True, view_channel=True
     )
@@ -64,19 +65,15 @@ class CheckinsCog(IopCog):
     def __init__(self, bot: commands.Bot, services: Services) -> None:
         super().__init__(bot, services)
         self.repo = CheckinRepository(services.db)
-        self.planner = Planner(services)
+        self.prompts = CheckinPrompts(services)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.services.dispatcher.register(
-            PROMPT_KIND, KindHooks(on_undeliverable=self.planner.on_undeliverable)
-        )
-        self.services.jobs.every(PLAN_JOB, self.planner.plan_due, timedelta(minutes=1))
+        self.services.prompts.register(self.prompts.schedule())  # its job and 50007 hook
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.services.dispatcher.unregister(PROMPT_KIND)
-        self.services.jobs.remove(PLAN_JOB)
+        self.services.prompts.unregister(SCHEDULE)
 
     @commands.Cog.listener("on_interaction")
     async def on_checkin_form(self, interaction: discord.Interaction[Any]) -> None:
@@ -119,7 +116,7 @@ class CheckinsCog(IopCog):
     ) -> None:
         services = self.services
         client = await require_client(services, interaction.user.id)
-        local_time: str | None = KEEP
+        local_time: str | Keep | None = KEEP
         if time is not None:
             local_time = parse_hhmm(time).strftime("%H:%M")
         zone = client.timezone
@@ -127,15 +124,15 @@ class CheckinsCog(IopCog):
             zone = parse_zone(timezone)
         now = services.clock.now()
         async with services.db.transaction() as tx:  # fresh reads inside: no stale overwrite
-            if zone.key != client.timezone.key:
-                await services.clients.set_timezone(tx, client.user_id, zone, now)
-            next_at = await replan_checkin_prompt(
-                services, tx, client.user_id, now, local_time=local_time
+            if zone.key != client.timezone.key:  # re-plans every schedule, this one too
+                await set_client_timezone(services, tx, client.user_id, zone, now)
+            next_at = await services.prompts.replan(
+                tx, SCHEDULE, client.user_id, now, local_time=local_time
             )
-            setting = await self.repo.setting_in(tx, client.user_id)
+            state = await services.prompts.state_in(tx, SCHEDULE, client.user_id)
         if next_at is None:
             raise UserError(NOT_A_CLIENT)
-        wall = (setting.local_time if setting else None) or services.settings.checkins.default_time
+        wall = (state.local_time if state else None) or services.settings.checkins.default_time
         verb = "is now" if time or timezone else "is"
         await reply_ephemeral(
             interaction,
@@ -160,9 +157,7 @@ class CheckinsCog(IopCog):
         if until <= today:
             raise UserError("Please pick a date after today (YYYY-MM-DD).")
         async with services.db.transaction() as tx:
-            await self.planner.ensure_setting(tx, client, now)
-            await self.repo.set_paused_until(tx, client.user_id, until, now)
-            await services.outbox.cancel(tx, kind=PROMPT_KIND, subject_user_id=client.user_id)
+            await services.prompts.pause(tx, SCHEDULE, client, until, now)
         await reply_ephemeral(
             interaction,
             f"Your daily prompts are paused. They start again on {until.isoformat()}. "
@@ -176,8 +171,7 @@ class CheckinsCog(IopCog):
         client = await require_client(services, interaction.user.id)
         now = services.clock.now()
         async with services.db.transaction() as tx:
-            await self.planner.ensure_setting(tx, client, now)
-            await self.repo.set_paused_until(tx, client.user_id, None, now)
+            await services.prompts.resume(tx, SCHEDULE, client, now)
         await reply_ephemeral(interaction, "Your daily check-in prompts are on again.")
 
     # ----- facilitators ------------------------------------------------------------------
@@ -249,18 +243,10 @@ class CheckinsCog(IopCog):
     # ----- data contracts ----------------------------------------------------------------
 
     async def export_user_data(self, user_id: int) -> dict[str, Any]:
-        setting = await self.repo.setting(user_id)
         checkins = await self.repo.all_for(user_id)
-        if setting is None and not checkins:
-            return {}
+        if not checkins:
+            return {}  # the prompt time and prompted days: the core "prompts" section
         return {
-            "checkin_settings": None
-            if setting is None
-            else {
-                "local_time": setting.local_time,
-                "paused_until": setting.paused_until.isoformat() if setting.paused_until else None,
-                "next_prompt_at": setting.next_prompt_at.isoformat(),
-            },
             "checkins": [
                 {
                     "local_date": c.local_date.isoformat(),
@@ -275,15 +261,12 @@ class CheckinsCog(IopCog):
                 }
                 for c in checkins
             ],
-            "prompt_days": [
-                {"local_date": p.local_date.isoformat(), "status": p.status}
-                for p in await self.repo.prompt_days(user_id)
-            ],
         }
 
     async def delete_user_data(self, user_id: int) -> DeletionReport:
         async with self.services.db.transaction() as tx:
             removed = await self.repo.delete_for(tx, user_id)
+            # its prompt schedule: the core deletion (bot/services/userdata.py)
             await self.services.outbox.cancel(tx, kind=PROMPT_KIND, subject_user_id=user_id)
         return DeletionReport(removed=removed)
 
@@ -291,4 +274,7 @@ class CheckinsCog(IopCog):
         days = ANSWERS_DAYS.days(self.services.settings)
         cutoff = self.services.clock.now().date() - timedelta(days=days)
         async with self.services.db.transaction() as tx:
-            return await self.repo.purge_before(tx, cutoff)
+            return {
+                **await self.repo.purge_before(tx, cutoff),
+                "prompt_periods": await self.services.prompts.purge_before(tx, SCHEDULE, cutoff),
+            }

@@ -1,6 +1,6 @@
 """What the check-ins cog declares: the retention of the answers, who may run its commands, and
-its test inputs. Its [checkins] section stays in bot/config.py: a service
-(bot/services/timezones.py) reads it (bot/cogspec.py)."""
+its test inputs. Its [checkins] section stays in bot/config.py: code outside the cog (the
+sandbox's smoke scenario and web page) reads it (bot/cogspec.py)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from bot.cogspec import (
     RetentionClass,
 )
 
-# Check-in answers (and the per-day prompt records) are clinical data.
+# Check-in answers are clinical data. The check-in schedule's prompted days (rows of the
+# core table prompt_periods) are purged with them (CheckinsCog.purge_expired).
 ANSWERS_DAYS = RetentionClass(
     setting="checkin_answers_days",
     default_days=365 * 2,
-    tables=("checkins", "checkin_prompts"),
+    tables=("checkins",),
     doc="check-in answers (and other per-day client records)",
 )
 

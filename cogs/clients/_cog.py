@@ -20,7 +20,7 @@ from bot.services import userdata
 from bot.services.container import Services
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.permissions import facilitator_only
-from bot.services.timezones import replan_checkin_prompt, set_client_timezone
+from bot.services.timezones import set_client_timezone
 from cogs.clients._welcome import queue_welcome
 
 _ZONES: list[str] = []
@@ -141,7 +141,7 @@ class ClientsCog(IopCog):
             if is_new:
                 await queue_welcome(services, tx, member.id)
             if before is not None and before.timezone.key != zone.key:
-                await replan_checkin_prompt(services, tx, member.id, now)  # the new zone
+                await set_client_timezone(services, tx, member.id, zone, now)  # re-plans
         note = ""
         role_id = services.settings.roles.client
         role = member.guild.get_role(role_id) if role_id else None

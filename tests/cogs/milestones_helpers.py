@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from bot.db.repositories.cohorts import CohortRepository
 from cogs.milestones._cog import MilestonesCog
@@ -52,8 +52,10 @@ class FakeSources:
 
 def cog(world: Any) -> MilestonesCog:
     found = world.bot.get_cog("MilestonesCog")
-    assert isinstance(found, MilestonesCog)
-    return found
+    # By name, not isinstance: a test that reloads the extension (tests/test_meta_contract.py)
+    # re-imports cogs.milestones._cog, and the class imported above is then a stale copy.
+    assert found is not None and type(found).__name__ == MilestonesCog.__name__
+    return cast(MilestonesCog, found)
 
 
 def fake_sources(world: Any) -> FakeSources:

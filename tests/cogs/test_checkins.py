@@ -83,7 +83,7 @@ async def test_one_prompt_per_day_across_a_crash_in_the_middle_of_sending(tmp_pa
         assert len(prompts(w, alex)) == 1
         # Even if the planner were somehow asked about the same local day again.
         await w.db.conn.execute(
-            "UPDATE checkin_settings SET next_prompt_at = ? WHERE user_id = ?",
+            "UPDATE prompt_schedules SET next_at = ? WHERE schedule = 'checkin' AND user_id = ?",
             ("2026-03-03T14:00:00.000000+00:00", alex.id),
         )
         await advance(w, timedelta(minutes=5))
@@ -114,7 +114,7 @@ async def test_downtime_before_the_cutoff_sends_the_prompt_late_once(tmp_path):
         await jump_to(w, datetime(2026, 3, 3, 16, 30, tzinfo=UTC))
         assert len(prompts(w, alex)) == 1
         status = await w.db.fetchval(
-            "SELECT status FROM checkin_prompts WHERE user_id = ? AND local_date = '2026-03-03'",
+            "SELECT status FROM prompt_periods WHERE user_id = ? AND local_date = '2026-03-03'",
             (alex.id,),
         )
         assert status == "late"
@@ -138,7 +138,7 @@ async def test_a_client_enrolled_before_the_prompt_time_gets_day_one_even_after_
         await jump_to(w, datetime(2026, 3, 3, 15, 30, tzinfo=UTC))
         assert len(prompts(w, alex)) == 1
         status = await w.db.fetchval(
-            "SELECT status FROM checkin_prompts WHERE user_id = ? AND local_date = '2026-03-03'",
+            "SELECT status FROM prompt_periods WHERE user_id = ? AND local_date = '2026-03-03'",
             (alex.id,),
         )
         assert status == "late"

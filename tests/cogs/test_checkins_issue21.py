@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.db.repositories.checkins import CheckinRepository
 from tests.cogs.checkins_helpers import GOOD, advance, breathe, enroll, jump_to, reply_text
 from tests.harness import program_world
 
@@ -17,7 +16,7 @@ COGS = ("clients", "checkins")
 
 async def _prompted_days(w: Any, user_id: int) -> list[str]:
     rows = await w.db.fetchall(
-        "SELECT local_date FROM checkin_prompts WHERE user_id = ? AND status != 'skipped' "
+        "SELECT local_date FROM prompt_periods WHERE user_id = ? AND status != 'skipped' "
         "ORDER BY local_date",
         (user_id,),
     )
@@ -34,9 +33,9 @@ async def test_item5_me_timezone_eastward_keeps_the_next_local_day(tmp_path):
         # Now it is already Tuesday 00:00 in Tokyo; Tokyo's Tuesday 09:00 is 00:00 UTC.
         result = await alex.slash(w.cohort, "me timezone", zone="Asia/Tokyo")
         assert "Asia/Tokyo" in reply_text(result)
-        setting = await CheckinRepository(w.db).setting(alex.id)
+        setting = await w.bot.services.prompts.state("checkin", alex.id)
         assert setting is not None and setting.planned_zone == "Asia/Tokyo"
-        assert setting.next_prompt_at == datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
+        assert setting.next_at == datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
         await advance(w, timedelta(hours=34), step=timedelta(hours=1))
         # Tokyo's Tuesday and Wednesday were both prompted; no day lost.
         assert await _prompted_days(w, alex.id) == ["2026-03-02", "2026-03-03", "2026-03-04"]
@@ -63,7 +62,7 @@ async def test_item5_a_zone_change_before_the_prompt_still_prompts_that_day_late
         await alex.slash(w.cohort, "me timezone", zone="Europe/London")
         await advance(w, timedelta(minutes=5))
         assert await _prompted_days(w, alex.id) == ["2026-03-02"]
-        status = await w.db.fetchval("SELECT status FROM checkin_prompts")
+        status = await w.db.fetchval("SELECT status FROM prompt_periods")
         assert status == "late"
 
 
@@ -128,6 +127,6 @@ async def test_item5_reenrolling_in_another_zone_replans_at_once(tmp_path):
             w.cohort, "client enroll", member=alex, timezone="Asia/Tokyo"
         )
         assert "Updated the enrollment" in reply_text(result)
-        setting = await CheckinRepository(w.db).setting(alex.id)
+        setting = await w.bot.services.prompts.state("checkin", alex.id)
         assert setting is not None and setting.planned_zone == "Asia/Tokyo"
-        assert setting.next_prompt_at == datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
+        assert setting.next_at == datetime(2026, 3, 3, 0, 0, tzinfo=UTC)

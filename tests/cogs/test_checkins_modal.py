@@ -119,7 +119,7 @@ async def test_non_clients_are_refused(tmp_path):
                 assert "for enrolled clients" in reply_text(result), (who.name, command)
             result = await who.slash(lobby, "checkin settings", time="08:00")
             assert "for enrolled clients" in reply_text(result)
-        assert await w.count("SELECT COUNT(*) FROM checkin_settings") == 0
+        assert await w.count("SELECT COUNT(*) FROM prompt_schedules") == 0
 
 
 async def test_reported_use_gets_a_warm_private_reply_and_a_talk_button(tmp_path):

@@ -231,7 +231,7 @@ async def test_data_contracts_export_delete_purge(tmp_path):
         assert report.removed["checkins"] == 1
         assert await w.count("SELECT COUNT(*) FROM checkins WHERE user_id = ?", (alex.id,)) == 0
         assert await w.count("SELECT COUNT(*) FROM checkins WHERE user_id = ?", (sam.id,)) == 1
-        assert await cog.purge_expired() == {"checkins": 0, "checkin_prompts": 0}
+        assert await cog.purge_expired() == {"checkins": 0, "prompt_periods": 0}
         w.clock.set(w.clock.now() + timedelta(days=731))
         assert (await cog.purge_expired())["checkins"] == 1
-        assert await cog.purge_expired() == {"checkins": 0, "checkin_prompts": 0}
+        assert await cog.purge_expired() == {"checkins": 0, "prompt_periods": 0}

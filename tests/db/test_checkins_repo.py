@@ -62,24 +62,9 @@ async def test_reported_use_dates_lists_only_use_days_in_order(db):
     assert await repo.reported_use_dates(99) == []
 
 
-async def test_prompt_day_is_recorded_once(db):
-    repo = CheckinRepository(db)
-    async with db.transaction() as tx:
-        assert await repo.record_prompt_day(
-            tx, user_id=1, local_date=date(2026, 3, 2), status="queued", planned_at=NOW, now=NOW
-        )
-        assert not await repo.record_prompt_day(
-            tx, user_id=1, local_date=date(2026, 3, 2), status="late", planned_at=NOW, now=NOW
-        )
-        await repo.mark_undeliverable(tx, 1, date(2026, 3, 2))
-    (day_,) = await repo.prompt_days(1)
-    assert day_.status == "queued" and day_.undeliverable
-
-
 async def test_delete_and_purge(db):
     repo = CheckinRepository(db)
     async with db.transaction() as tx:
-        await repo.create_setting(tx, user_id=1, planned_zone="UTC", next_prompt_at=NOW, now=NOW)
         await repo.save(tx, user_id=1, local_date=date(2024, 1, 1), answers=answers(), now=NOW)
         await repo.save(tx, user_id=1, local_date=date(2026, 3, 1), answers=answers(), now=NOW)
         await repo.save(tx, user_id=2, local_date=date(2026, 3, 1), answers=answers(), now=NOW)
@@ -88,7 +73,7 @@ async def test_delete_and_purge(db):
     assert purged["checkins"] == 1
     async with db.transaction() as tx:
         removed = await repo.delete_for(tx, 1)
-    assert removed == {"checkins": 1, "checkin_prompts": 0, "checkin_settings": 1}
+    assert removed == {"checkins": 1}  # the prompt schedule: tests/db/test_prompts_repo.py
     assert await db.fetchval("SELECT COUNT(*) FROM checkins") == 1
 
 

@@ -89,14 +89,16 @@ class ClientRepository:
     ) -> bool:
         """Enroll or re-enroll; return True if the client was new.
 
-        A re-enrollment without ``record_name`` keeps the name recorded before."""
+        ``timezone`` is stored for a new client only: a re-enrollment keeps the zone, which
+        changes through ``bot.services.timezones.set_client_timezone`` (it re-plans the
+        prompts). A re-enrollment without ``record_name`` keeps the name recorded before."""
         existing = await tx.fetchone("SELECT 1 FROM clients WHERE user_id = ?", (user_id,))
         await tx.execute(
             "INSERT INTO clients (user_id, guild_id, display_name, timezone, program_start, "
             "status, enrolled_by, enrolled_at, updated_at, record_name) "
             "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, "
-            "timezone = excluded.timezone, program_start = excluded.program_start, "
+            "program_start = excluded.program_start, "
             "status = 'active', updated_at = excluded.updated_at, "
             "record_name = COALESCE(excluded.record_name, clients.record_name)",
             (
