@@ -48,6 +48,8 @@ WRITERS = {
     "w7": ("w7_dev.jsonl", "w7_heldout.jsonl"),
     "w8": ("w8_dev.jsonl", "w8_heldout.jsonl"),
     "w9": ("w9_dev.jsonl", "w9_heldout.jsonl"),
+    "w10": ("w10_dev.jsonl", "w10_heldout.jsonl"),
+    "w11": ("w11_dev.jsonl", "w11_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.
@@ -58,6 +60,14 @@ CHAT = ("chat_dev.jsonl", "chat_heldout.jsonl")
 # More everyday chat, generated from templates (tools/ none: see docs/SAFETY.md); training
 # only, never measured (template sentences resemble each other too much to test on).
 CHAT_TEMPLATES = "chat_templates.jsonl"
+# Two more everyday group chats (about 700 messages each, many of 1 to 6 words), split in
+# halves like a writer (``--add-writer chatA DIR``): development halves train like
+# ``CHAT``'s, held-out halves are the everyday-chat false alarms docs/SAFETY.md reports.
+CHATS = {
+    "chat": CHAT,
+    "chatA": ("chatA_dev.jsonl", "chatA_heldout.jsonl"),
+    "chatB": ("chatB_dev.jsonl", "chatB_heldout.jsonl"),
+}
 CHAT_CATEGORY = "everyday_chat"
 # Each chat message counts this many times: there are few of them, and without them the
 # model reads any short message ("sure", "will do") as a crisis fragment.
@@ -81,7 +91,14 @@ def load(name: str, corpus: Path = CORPUS) -> list[Row]:
 def dev_rows(corpus: Path = CORPUS) -> list[Row]:
     """What the shipped model is trained on: every development half, in a fixed order."""
     rows = [row for dev, _ in WRITERS.values() for row in load(dev, corpus)]
-    return rows + load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus) + crisis_everyday.rows()
+    return rows + chat_dev_rows(corpus)
+
+
+def chat_dev_rows(corpus: Path = CORPUS, leave_out: str | None = None) -> list[Row]:
+    """Every everyday-chat row training may read (all but ``leave_out``'s development half)."""
+    chats = [dev for name, (dev, _) in CHATS.items() if name != leave_out]
+    rows = [row for dev in chats for row in load(dev, corpus)]
+    return rows + load(CHAT_TEMPLATES, corpus) + crisis_everyday.rows()
 
 
 def _fit(
@@ -199,12 +216,12 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
     """Markdown tables: held-out halves (model trained on all development halves) and
     leave-one-writer-out (model trained on the other writers, both halves)."""
     halves = {w: (load(d, corpus), load(h, corpus)) for w, (d, h) in WRITERS.items()}
-    chat_dev = load(CHAT[0], corpus) + load(CHAT_TEMPLATES, corpus) + crisis_everyday.rows()
-    chat_held = load(CHAT[1], corpus)
+    chat_dev = chat_dev_rows(corpus)
+    chat_held = {name: ([], load(held, corpus)) for name, (_, held) in CHATS.items()}
     rules: Detector = lambda text: detect_crisis(text, use_model=False)  # noqa: E731
     shipped = train(dev_rows(corpus))
     out: list[str] = []
-    for writer, (_, held) in [*halves.items(), ("chat", ([], chat_held))]:
+    for writer, (_, held) in [*halves.items(), *chat_held.items()]:
         columns = {
             "rules only": figures(held, rules),
             "model only": figures(held, _model_alone(shipped)),
@@ -253,6 +270,73 @@ def sweep_c(values: Sequence[float], corpus: Path = CORPUS) -> list[str]:
                 pooled[key] = (before[0] + total, before[1] + flagged)
         worst = sum(weakest) / len(weakest)
         out.append(f"C = {c:g}: {summary(pooled)}, weakest category (mean) {worst:.3f}")
+    return out
+
+
+# A guard setting for the model-only path: (SHORT_WORDS, SHORT, SHORT_ANY, URGENT_NEEDS_CUE).
+Guard = tuple[int, float, bool, bool]
+
+
+def shipped_guard() -> Guard:
+    return (linear.SHORT_WORDS, linear.SHORT, linear.SHORT_ANY, linear.URGENT_NEEDS_CUE)
+
+
+def _set_guard(guard: Guard) -> None:
+    linear.SHORT_WORDS, linear.SHORT, linear.SHORT_ANY, linear.URGENT_NEEDS_CUE = guard
+
+
+def sweep_guard(guards: Sequence[Guard], corpus: Path = CORPUS) -> list[str]:
+    """Pooled leave-one-writer-out recall and false alarms, and the everyday-chat false
+    alarms (and urgent ones) over the chat development folds (each chat's development half
+    measured by a model trained without it), for each guard setting, at the shipped C.
+    Held-out halves are never read: this is how the guard was chosen."""
+    halves = {w: load(d, corpus) + load(h, corpus) for w, (d, h) in WRITERS.items()}
+    folds: list[tuple[list[Row], linear.Models]] = []
+    for writer, rows in halves.items():
+        others = [r for w, rs in halves.items() if w != writer for r in rs]
+        folds.append((rows, train(others + chat_dev_rows(corpus))))
+    everything = [r for rs in halves.values() for r in rs]
+    chats: list[tuple[list[Row], linear.Models]] = []
+    for name, (dev, _) in CHATS.items():
+        chats.append((load(dev, corpus), train(everything + chat_dev_rows(corpus, name))))
+    texts = {str(r["text"]) for rs, _ in folds + chats for r in rs}
+    evidence = {text: rule_evidence(text) for text in texts}
+    before = shipped_guard()
+    out: list[str] = []
+    try:
+        for guard in guards:
+            _set_guard(guard)
+            pooled: dict[tuple[str, str], tuple[int, int]] = {}
+            for rows, models in folds:
+                for key, (total, flagged) in figures(rows, _seen(evidence, models)).items():
+                    key = (key[0], key[1] if key[1] == "*" or "idiom" in key[1] else "other")
+                    was = pooled.get(key, (0, 0))
+                    pooled[key] = (was[0] + total, was[1] + flagged)
+            chat_total = chat_hits = chat_urgent = 0
+            for rows, models in chats:
+                for row in rows:
+                    hit = _seen(evidence, models)(str(row["text"]))
+                    chat_total += 1
+                    chat_hits += hit is not None
+                    chat_urgent += hit is not None and hit.severity == "urgent"
+            words, short, any_cue, urgent_cue = guard
+            out.append(
+                f"short < {words} words needs {short:g} (only without cues: {any_cue}), "
+                f"urgent needs a cue: {urgent_cue}: {summary(pooled)}; chat dev folds "
+                f"{chat_hits / chat_total:.1%} flagged, {chat_urgent / chat_total:.1%} urgent "
+                f"({chat_total})"
+            )
+    finally:
+        _set_guard(before)
+    return out
+
+
+def _guards(spec: str) -> list[Guard]:
+    """ "6:0.9:0:1;0:0.7:0:0" -> guard settings (see ``Guard``)."""
+    out: list[Guard] = []
+    for part in spec.split(";"):
+        words, short, any_cue, urgent_cue = part.split(":")
+        out.append((int(words), float(short), any_cue == "1", urgent_cue == "1"))
     return out
 
 
@@ -383,7 +467,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--add-writer", nargs=2, metavar=("NAME", "DIR"))
     parser.add_argument("--measure", type=Path, metavar="DIR")
     parser.add_argument("--sweep-c", metavar="C,C,...", help="pooled leave-one-writer-out per C")
+    parser.add_argument(
+        "--sweep-guard", metavar="W:T:A:U;...", help="leave-one-out per short-message guard"
+    )
     args = parser.parse_args(argv)
+    if args.sweep_guard:
+        try:
+            guards = _guards(args.sweep_guard)
+        except ValueError:
+            parser.error(f"--sweep-guard takes WORDS:SCORE:0|1:0|1;..., not {args.sweep_guard!r}")
+        print("\n".join(sweep_guard(guards, args.corpus)))
+        return 0
     if args.sweep_c:
         try:
             values = [float(v) for v in args.sweep_c.split(",")]

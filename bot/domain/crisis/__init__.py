@@ -174,11 +174,10 @@ def _scan(text: str, rules: tuple[Rule, ...]) -> tuple[list[tuple[str, str]], bo
     return hits, dismissed
 
 
-def _model_category(text: str, *, urgent: bool) -> str:
-    families = [family for _id, family, _w, pattern in CUES if pattern.search(text)]
-    if urgent:
-        families = [f for f in families if CATEGORIES[f] == "urgent"] or ["active_ideation"]
-    return min(families, key=PRIORITY.index) if families else "passive_ideation"
+def _cue_families(text: str) -> list[str]:
+    """The cue families (``cues.py``) any of whose patterns appear in normalized ``text``,
+    whether or not they weigh enough to fire."""
+    return [family for _id, family, _w, pattern in CUES if pattern.search(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,10 +279,15 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
     if evidence.about_other:
         return None
     needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
+    families = _cue_families(normalize(text))
+    if len(text.split()) < linear.SHORT_WORDS and not (linear.SHORT_ANY and families):
+        needed = max(needed, linear.SHORT)  # "on my way", "peace out": everyday chat
     if score < needed:
         return None
-    if models.urgent.probability(text) >= linear.URGENT:
-        category = _model_category(normalize(text), urgent=True)
+    urgent = [f for f in families if CATEGORIES[f] == "urgent"]
+    allowed = bool(urgent) or not linear.URGENT_NEEDS_CUE
+    if allowed and models.urgent.probability(text) >= linear.URGENT:
+        category = min(urgent, key=PRIORITY.index) if urgent else "active_ideation"
     else:
         category = "passive_ideation"
     return CrisisMatch(CATEGORIES[category], category, "model")

@@ -36,8 +36,17 @@ KEEP_URGENT_RULE_HIT = 0.05
 ALONE = 0.7
 THROUGH_SCOPE = 0.9
 MIN_WORDS = 3
-# With the model alone firing: urgent when the urgency model says so.
+# A short message (fewer than SHORT_WORDS words) needs SHORT from the model alone: group
+# chat is full of "on my way", "bye guys see u tmrw", "peace out", which a bag of n-grams
+# reads like the goodbyes of crisis messages. With SHORT_ANY the guard applies only when no
+# cue pattern (cues.py) appears in the message at all.
+SHORT_WORDS = 0
+SHORT = 0.7
+SHORT_ANY = False
+# With the model alone firing: urgent when the urgency model says so and (with
+# URGENT_NEEDS_CUE) an urgent cue family appears in the message; otherwise concern.
 URGENT = 0.5
+URGENT_NEEDS_CUE = False
 BITS = 20
 MASK = (1 << BITS) - 1
 _MAGIC = b"IOPLR1\n"
