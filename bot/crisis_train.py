@@ -50,6 +50,7 @@ WRITERS = {
     "w9": ("w9_dev.jsonl", "w9_heldout.jsonl"),
     "w10": ("w10_dev.jsonl", "w10_heldout.jsonl"),
     "w11": ("w11_dev.jsonl", "w11_heldout.jsonl"),
+    "w12": ("w12_dev.jsonl", "w12_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.

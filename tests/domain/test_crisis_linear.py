@@ -140,8 +140,8 @@ def test_detection_needs_no_numerical_libraries_at_run_time():
     assert result.stdout.strip() == "[]"
 
 
-def test_sweep_c_pools_leave_one_writer_out_per_value(tmp_path):
-    pytest.importorskip("sklearn")
+def _tiny_corpus(tmp_path):
+    """Every file the training script reads, a few rows each, under ``tmp_path``."""
     from bot import crisis_train
 
     crisis = ["i am going to end it tonight", "took every pill i had", "wrote my goodbye note"]
@@ -162,20 +162,43 @@ def test_sweep_c_pools_leave_one_writer_out_per_value(tmp_path):
                 for text in texts
             ]
             (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
-    for name in (crisis_train.CHAT[0], crisis_train.CHAT_TEMPLATES):
-        (tmp_path / name).write_text(
-            json.dumps(
-                {
-                    "text": "on my way",
-                    "label": "safe",
-                    "category": "everyday_chat",
-                    "severity": None,
-                }
-            )
-            + "\n"
-        )
+    chats = [dev for dev, _ in crisis_train.CHATS.values()] + [crisis_train.CHAT_TEMPLATES]
+    for number, name in enumerate(chats):
+        rows = [
+            {"text": text, "label": "safe", "category": "everyday_chat", "severity": None}
+            for text in (f"on my way {number}", "peace out", f"see u tmrw {number}")
+        ]
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def test_sweep_c_pools_leave_one_writer_out_per_value(tmp_path):
+    pytest.importorskip("sklearn")
+    from bot import crisis_train
+
+    _tiny_corpus(tmp_path)
     lines = crisis_train.sweep_c([1.0, 4.0], tmp_path)
     assert [line.split(":")[0] for line in lines] == ["C = 1", "C = 4"]
     assert all(
         "recall" in line and "idioms" in line and "weakest category" in line for line in lines
     )
+
+
+def test_sweep_guard_reports_each_setting_and_restores_the_shipped_one(tmp_path):
+    pytest.importorskip("sklearn")
+    from bot import crisis_train
+
+    _tiny_corpus(tmp_path)
+    shipped = crisis_train.shipped_guard()
+    guards = [(0, 0.7, False, False), (7, 0.99, True, True)]
+    lines = crisis_train.sweep_guard(guards, tmp_path)
+    assert len(lines) == 2
+    assert lines[0].startswith("short < 0 words needs 0.7 (only without cues: False)")
+    assert "urgent needs a cue: True" in lines[1]
+    assert all("recall" in line and "chat dev folds" in line for line in lines)
+    assert crisis_train.shipped_guard() == shipped
+    assert crisis_train._guards("6:0.9:1:0;0:0.7:0:1") == [
+        (6, 0.9, True, False),
+        (0, 0.7, False, True),
+    ]
+    with pytest.raises(ValueError):
+        crisis_train._guards("6:0.9")
