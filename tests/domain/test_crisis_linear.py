@@ -202,3 +202,33 @@ def test_sweep_guard_reports_each_setting_and_restores_the_shipped_one(tmp_path)
     ]
     with pytest.raises(ValueError):
         crisis_train._guards("6:0.9")
+
+
+def test_short_message_guard_needs_a_higher_score_from_the_model_alone(monkeypatch):
+    monkeypatch.setattr(linear, "SHORT_WORDS", 7)
+    monkeypatch.setattr(linear, "SHORT", 0.95)
+    monkeypatch.setattr(linear, "SHORT_ANY", False)
+    middling = _models(_logit(0.9), _logit(0.1))
+    sure = _models(_logit(0.97), _logit(0.1))
+    assert combine(PLAIN, "grabbing coffee brb guys", middling) is None
+    assert combine(PLAIN, "grabbing coffee brb guys", sure) is not None
+    assert combine(PLAIN, "so tired of all of it and of everyone here", middling) is not None
+    # With SHORT_ANY the guard spares a short message with a cue ("tonight" is a near time).
+    monkeypatch.setattr(linear, "SHORT_ANY", True)
+    assert combine(PLAIN, "grabbing coffee brb guys", middling) is None
+    assert combine(PLAIN, "its going to be tonight", middling) is not None
+    # A rule match is not the model alone: the guard does not apply.
+    assert combine(RULE_HIT, "gun", middling) is not None
+
+
+def test_model_alone_is_urgent_only_with_an_urgent_cue_when_asked(monkeypatch):
+    urgent_model = _models(_logit(0.99), _logit(0.99))
+    monkeypatch.setattr(linear, "URGENT_NEEDS_CUE", False)
+    found = combine(PLAIN, "i just want everything to stop", urgent_model)
+    assert found is not None and found.severity == "urgent"
+    monkeypatch.setattr(linear, "URGENT_NEEDS_CUE", True)
+    found = combine(PLAIN, "i just want everything to stop", urgent_model)
+    assert found is not None
+    assert (found.severity, found.category) == ("concern", "passive_ideation")
+    found = combine(PLAIN, "got the rope in the garage ready", urgent_model)
+    assert found is not None and (found.severity, found.category) == ("urgent", "method")
