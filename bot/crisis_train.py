@@ -308,7 +308,13 @@ def sweep_guard(guards: Sequence[Guard], corpus: Path = CORPUS) -> list[str]:
         for guard in guards:
             _set_guard(guard)
             pooled: dict[tuple[str, str], tuple[int, int]] = {}
+            severe = severe_urgent = 0
             for rows, models in folds:
+                for row in rows:
+                    if _severity(row) == "urgent":
+                        found = _seen(evidence, models)(str(row["text"]))
+                        severe += 1
+                        severe_urgent += found is not None and found.severity == "urgent"
                 for key, (total, flagged) in figures(rows, _seen(evidence, models)).items():
                     key = (key[0], key[1] if key[1] == "*" or "idiom" in key[1] else "other")
                     was = pooled.get(key, (0, 0))
@@ -323,7 +329,8 @@ def sweep_guard(guards: Sequence[Guard], corpus: Path = CORPUS) -> list[str]:
             words, short, any_cue, urgent_cue = guard
             out.append(
                 f"short < {words} words needs {short:g} (only without cues: {any_cue}), "
-                f"urgent needs a cue: {urgent_cue}: {summary(pooled)}; chat dev folds "
+                f"urgent needs a cue: {urgent_cue}: {summary(pooled)}, urgent messages "
+                f"paged urgent {severe_urgent / max(severe, 1):.3f}; chat dev folds "
                 f"{chat_hits / chat_total:.1%} flagged, {chat_urgent / chat_total:.1%} urgent "
                 f"({chat_total})"
             )

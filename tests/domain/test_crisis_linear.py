@@ -232,3 +232,26 @@ def test_model_alone_is_urgent_only_with_an_urgent_cue_when_asked(monkeypatch):
     assert (found.severity, found.category) == ("concern", "passive_ideation")
     found = combine(PLAIN, "got the rope in the garage ready", urgent_model)
     assert found is not None and (found.severity, found.category) == ("urgent", "method")
+
+
+# Everyday group chat that the model alone once paged as urgent (the first five, on main
+# before the short-message guard and the chat halves), and more of the same kind.
+EVERYDAY = (
+    "on my way",
+    "bye guys see u tmrw",
+    "im done for the day",
+    "peace out ✌️",
+    "can't make it tonight, sorry",
+    "heading out now, see yall thursday",
+    "gotta run, night all",
+    "ok im off to bed",
+    "finally done with work lol",
+    "sorry cant come to group tonight, kid is sick",
+    "later guys",
+    "thats it for me today, bye",
+)
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_chat_is_not_flagged(text: str):
+    assert detect_crisis(text) is None

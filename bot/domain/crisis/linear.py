@@ -40,13 +40,13 @@ MIN_WORDS = 3
 # chat is full of "on my way", "bye guys see u tmrw", "peace out", which a bag of n-grams
 # reads like the goodbyes of crisis messages. With SHORT_ANY the guard applies only when no
 # cue pattern (cues.py) appears in the message at all.
-SHORT_WORDS = 0
-SHORT = 0.7
-SHORT_ANY = False
+SHORT_WORDS = 7
+SHORT = 0.9
+SHORT_ANY = True
 # With the model alone firing: urgent when the urgency model says so and (with
 # URGENT_NEEDS_CUE) an urgent cue family appears in the message; otherwise concern.
 URGENT = 0.5
-URGENT_NEEDS_CUE = False
+URGENT_NEEDS_CUE = True
 BITS = 20
 MASK = (1 << BITS) - 1
 _MAGIC = b"IOPLR1\n"
