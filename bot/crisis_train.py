@@ -218,7 +218,9 @@ def evaluate(corpus: Path = CORPUS) -> list[str]:
     leave-one-writer-out (model trained on the other writers, both halves)."""
     halves = {w: (load(d, corpus), load(h, corpus)) for w, (d, h) in WRITERS.items()}
     chat_dev = chat_dev_rows(corpus)
-    chat_held = {name: ([], load(held, corpus)) for name, (_, held) in CHATS.items()}
+    chat_held: dict[str, tuple[list[Row], list[Row]]] = {
+        name: ([], load(held, corpus)) for name, (_, held) in CHATS.items()
+    }
     rules: Detector = lambda text: detect_crisis(text, use_model=False)  # noqa: E731
     shipped = train(dev_rows(corpus))
     out: list[str] = []
