@@ -35,7 +35,7 @@ FLOORS = {
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)
-CHAT_CEILINGS = {"chat": (0.035, 0.025), "chatA": (0.02, 0.015), "chatB": (0.02, 0.015)}
+CHAT_CEILINGS = {"chat": (0.035, 0.035), "chatA": (0.02, 0.02), "chatB": (0.02, 0.02)}
 # Writers whose files were split by the hash of the text (later ones: split_halves).
 HASH_SPLIT = {"w1", "w2", "w3"}
 

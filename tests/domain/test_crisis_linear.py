@@ -78,7 +78,9 @@ CUE_HIT = RuleEvidence((("method", "cue_score"),), dismissed=False, framed=False
 )
 def test_combination_thresholds(evidence: RuleEvidence, score: float, fires: bool):
     models = _models(_logit(score), _logit(0.1))
-    assert (combine(evidence, "a few more words", models) is not None) is fires
+    assert (
+        combine(evidence, "a few more words than a short chat reply", models) is not None
+    ) is fires
 
 
 def test_model_alone_does_not_judge_very_short_messages():
@@ -94,14 +96,18 @@ def test_rule_hit_keeps_the_rules_category_and_severity():
 
 
 def test_model_alone_takes_its_severity_from_the_urgency_model():
-    concern = combine(PLAIN, "so tired of all of it", _models(_logit(0.9), _logit(0.2)))
+    concern = combine(
+        PLAIN, "so tired of all of it, every single day", _models(_logit(0.9), _logit(0.2))
+    )
     assert concern is not None
     assert (concern.severity, concern.category, concern.rule) == (
         "concern",
         "passive_ideation",
         "model",
     )
-    urgent = combine(PLAIN, "so tired of all of it", _models(_logit(0.9), _logit(0.8)))
+    urgent = combine(
+        PLAIN, "so tired of all of it, every single day", _models(_logit(0.9), _logit(0.8))
+    )
     assert urgent is not None
     assert urgent.severity == "urgent" and urgent.rule == "model"
 

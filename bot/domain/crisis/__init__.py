@@ -279,11 +279,12 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
     if evidence.about_other:
         return None
     needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
-    families = _cue_families(normalize(text))
-    if len(text.split()) < linear.SHORT_WORDS and not (linear.SHORT_ANY and families):
-        needed = max(needed, linear.SHORT)  # "on my way", "peace out": everyday chat
     if score < needed:
         return None
+    families = _cue_families(normalize(text))  # only when the model would fire: cheap
+    short = len(text.split()) < linear.SHORT_WORDS and not (linear.SHORT_ANY and families)
+    if short and score < linear.SHORT:
+        return None  # "on my way", "peace out": everyday chat
     urgent = [f for f in families if CATEGORIES[f] == "urgent"]
     allowed = bool(urgent) or not linear.URGENT_NEEDS_CUE
     if allowed and models.urgent.probability(text) >= linear.URGENT:

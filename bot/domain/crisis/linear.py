@@ -46,7 +46,7 @@ SHORT_ANY = True
 # With the model alone firing: urgent when the urgency model says so and (with
 # URGENT_NEEDS_CUE) an urgent cue family appears in the message; otherwise concern.
 URGENT = 0.5
-URGENT_NEEDS_CUE = True
+URGENT_NEEDS_CUE = False
 BITS = 20
 MASK = (1 << BITS) - 1
 _MAGIC = b"IOPLR1\n"
