@@ -5,6 +5,7 @@
     python -m bot.crisis_train --measure DIR          # a new corpus, before it is used
     python -m bot.crisis_train --add-writer w4 DIR   # split a new writer's corpus in halves
     python -m bot.crisis_train --sweep-c 8,32        # pooled leave-one-writer-out per C
+    python -m bot.crisis_train --sweep-guard "7:0.9:1:0;0:0.7:0:0"  # per model-alone guard
 
 Needs scikit-learn and scipy (``pip install -e ".[train]"``); the bot itself does not.
 Trains on the development halves of the corpus only (``tests/data/crisis``, one pair of
