@@ -226,3 +226,26 @@ def test_corpus_wording_is_not_reused_from_other_tests():
         and (f'"{str(r["text"]).lower()}"' in sources or f"'{str(r['text']).lower()}'" in sources)
     ]
     assert reused == []
+
+
+# A thirteenth writer's corpus, written for the lead and kept out of every round of
+# development: never split, never trained on, never read while choosing a setting; measured
+# once at the end (docs/SAFETY.md, "Lockbox"). Its overall figures met the goals then; a
+# change that falls below them here has lost what a never-seen writer showed.
+LOCKBOX = "lockbox.jsonl"
+
+
+def test_the_lockbox_is_not_in_any_training_set():
+    lockbox = {str(r["text"]) for r in load(LOCKBOX)}
+    assert len(lockbox) > 600
+    trained = {str(r["text"]) for r in crisis_train.dev_rows()}
+    assert lockbox.isdisjoint(trained)
+    assert LOCKBOX not in {name for pair in crisis_train.WRITERS.values() for name in pair}
+
+
+def test_the_lockbox_meets_the_overall_goals():
+    rows = load(LOCKBOX)
+    idioms = [r for r in rows if r["category"] == "idiom"]
+    assert overall(rows, "crisis") >= GOAL_RECALL
+    assert overall(rows, "safe") <= GOAL_FALSE_ALARMS
+    assert overall(idioms, "safe") <= GOAL_IDIOM_FALSE_ALARMS
