@@ -6,6 +6,7 @@
     python -m bot.crisis_train --add-writer w4 DIR   # split a new writer's corpus in halves
     python -m bot.crisis_train --sweep-c 8,32        # pooled leave-one-writer-out per C
     python -m bot.crisis_train --sweep-guard "7:0.9:1:0;0:0.7:0:0"  # per model-alone guard
+    python -m bot.crisis_train --sweep-guard "7:0.9:1:0" --plan-cue 0,0.5  # plan-cue path
 
 Needs scikit-learn and scipy (``pip install -e ".[train]"``); the bot itself does not.
 Trains on the development halves of the corpus only (``tests/data/crisis``, one pair of
@@ -289,10 +290,15 @@ def _set_guard(guard: Guard) -> None:
     linear.SHORT_WORDS, linear.SHORT, linear.SHORT_ANY, linear.URGENT_NEEDS_CUE = guard
 
 
-def sweep_guard(guards: Sequence[Guard], corpus: Path = CORPUS) -> list[str]:
+def sweep_guard(
+    guards: Sequence[Guard],
+    corpus: Path = CORPUS,
+    plans: Sequence[float | None] | None = None,
+) -> list[str]:
     """Pooled leave-one-writer-out recall and false alarms, and the everyday-chat false
     alarms (and urgent ones) over the chat development folds (each chat's development half
-    measured by a model trained without it), for each guard setting, at the shipped C.
+    measured by a model trained without it), for each guard setting and each plan-cue
+    threshold (``linear.PLAN_CUE``; default: the shipped one), at the shipped C.
     Held-out halves are never read: this is how the guard was chosen."""
     halves = {w: load(d, corpus) + load(h, corpus) for w, (d, h) in WRITERS.items()}
     folds: list[tuple[list[Row], linear.Models]] = []
@@ -305,11 +311,13 @@ def sweep_guard(guards: Sequence[Guard], corpus: Path = CORPUS) -> list[str]:
         chats.append((load(dev, corpus), train(everything + chat_dev_rows(corpus, name))))
     texts = {str(r["text"]) for rs, _ in folds + chats for r in rs}
     evidence = {text: rule_evidence(text) for text in texts}
-    before = shipped_guard()
+    before, plan_before = shipped_guard(), linear.PLAN_CUE
+    settings = [(g, p) for g in guards for p in (plans or [plan_before])]
     out: list[str] = []
     try:
-        for guard in guards:
+        for guard, plan in settings:
             _set_guard(guard)
+            linear.PLAN_CUE = plan
             pooled: dict[tuple[str, str], tuple[int, int]] = {}
             severe = severe_urgent = 0
             for rows, models in folds:
@@ -335,10 +343,11 @@ def sweep_guard(guards: Sequence[Guard], corpus: Path = CORPUS) -> list[str]:
                 f"urgent needs a cue: {urgent_cue}: {summary(pooled)}, urgent messages "
                 f"paged urgent {severe_urgent / max(severe, 1):.3f}; chat dev folds "
                 f"{chat_hits / chat_total:.1%} flagged, {chat_urgent / chat_total:.1%} urgent "
-                f"({chat_total})"
+                f"({chat_total})" + ("" if plan is None else f"; plan cue from {plan:g}")
             )
     finally:
         _set_guard(before)
+        linear.PLAN_CUE = plan_before
     return out
 
 
@@ -481,13 +490,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--sweep-guard", metavar="W:T:A:U;...", help="leave-one-out per short-message guard"
     )
+    parser.add_argument(
+        "--plan-cue", metavar="P,P,...", help="with --sweep-guard: plan-cue thresholds (0: off)"
+    )
     args = parser.parse_args(argv)
     if args.sweep_guard:
         try:
             guards = _guards(args.sweep_guard)
         except ValueError:
             parser.error(f"--sweep-guard takes WORDS:SCORE:0|1:0|1;..., not {args.sweep_guard!r}")
-        print("\n".join(sweep_guard(guards, args.corpus)))
+        try:
+            plans = [float(v) or None for v in args.plan_cue.split(",")] if args.plan_cue else None
+        except ValueError:
+            parser.error(f"--plan-cue takes numbers separated by commas, not {args.plan_cue!r}")
+        print("\n".join(sweep_guard(guards, args.corpus, plans)))
         return 0
     if args.sweep_c:
         try:

@@ -227,6 +227,34 @@ def test_short_message_guard_needs_a_higher_score_from_the_model_alone(monkeypat
     assert combine(RULE_HIT, "gun", middling) is not None
 
 
+def test_plan_cue_path_raises_a_concern_below_the_model_alone_threshold(monkeypatch):
+    below = _models(_logit(0.55), _logit(0.99))
+    plan = "i left the spare key with my neighbour and fed the cat extra"
+    plain = "i left early and fed the cat extra before the meeting today"
+    monkeypatch.setattr(linear, "PLAN_CUE", None)
+    assert combine(PLAIN, plan, below) is None
+    monkeypatch.setattr(linear, "PLAN_CUE", 0.5)
+    found = combine(PLAIN, plan, below)
+    assert found is not None
+    assert (found.severity, found.category, found.rule) == ("concern", "passive_ideation", "model")
+    assert combine(PLAIN, plain, below) is None  # no goodbye / preparatory cue
+    assert combine(DISMISSED, plan, below) is None  # a scope rule explained it away
+    assert combine(PLAIN, plan, _models(_logit(0.45), _logit(0.99))) is None  # below PLAN_CUE
+
+
+def test_sweep_guard_reports_each_plan_cue_and_restores_it(tmp_path):
+    pytest.importorskip("sklearn")
+    from bot import crisis_train
+
+    _tiny_corpus(tmp_path)
+    before = linear.PLAN_CUE
+    lines = crisis_train.sweep_guard([crisis_train.shipped_guard()], tmp_path, [None, 0.5])
+    assert len(lines) == 2
+    assert "plan cue" not in lines[0]
+    assert lines[1].endswith("; plan cue from 0.5")
+    assert linear.PLAN_CUE == before
+
+
 def test_model_alone_is_urgent_only_with_an_urgent_cue_when_asked(monkeypatch):
     urgent_model = _models(_logit(0.99), _logit(0.99))
     monkeypatch.setattr(linear, "URGENT_NEEDS_CUE", False)

@@ -280,7 +280,7 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
         return None
     needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
     if score < needed:
-        return None
+        return _plan_concern(evidence, text, score)
     families = _cue_families(normalize(text))  # only when the model would fire: cheap
     short = len(text.split()) < linear.SHORT_WORDS and not (linear.SHORT_ANY and families)
     if short and score < linear.SHORT:
@@ -292,6 +292,18 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
     else:
         category = "passive_ideation"
     return CrisisMatch(CATEGORIES[category], category, "model")
+
+
+def _plan_concern(evidence: RuleEvidence, text: str, score: float) -> CrisisMatch | None:
+    """Below ``ALONE``: a concern when the score reaches ``linear.PLAN_CUE`` and a goodbye or
+    preparatory-act cue appears ("left my keys with my brother"), in a message with no scope
+    frame; otherwise nothing."""
+    floor = linear.PLAN_CUE
+    if floor is None or score < floor or evidence.vetoed:
+        return None
+    if "plan_preparation" not in _cue_families(normalize(text)):
+        return None
+    return CrisisMatch(CATEGORIES["passive_ideation"], "passive_ideation", "model")
 
 
 def _from_rules(hits: Iterable[tuple[str, str]]) -> CrisisMatch | None:

@@ -47,6 +47,11 @@ SHORT_ANY = True
 # URGENT_NEEDS_CUE) an urgent cue family appears in the message; otherwise concern.
 URGENT = 0.5
 URGENT_NEEDS_CUE = False
+# Plans and goodbyes are written in ordinary words the model scores below ALONE. With no rule
+# match and no scope frame, a score of at least PLAN_CUE together with a goodbye /
+# preparatory-act cue (cues.py, family ``plan_preparation``) raises a concern (never a page).
+# None: off.
+PLAN_CUE: float | None = None
 BITS = 20
 MASK = (1 << BITS) - 1
 _MAGIC = b"IOPLR1\n"
