@@ -252,7 +252,7 @@ def test_sweep_guard_reports_each_plan_cue_and_restores_it(tmp_path):
     assert len(lines) == 2
     assert "plan cue" not in lines[0]
     assert lines[1].endswith("; plan cue from 0.5")
-    assert linear.PLAN_CUE == before
+    assert before == linear.PLAN_CUE
 
 
 def test_model_alone_is_urgent_only_with_an_urgent_cue_when_asked(monkeypatch):
