@@ -53,6 +53,7 @@ WRITERS = {
     "w10": ("w10_dev.jsonl", "w10_heldout.jsonl"),
     "w11": ("w11_dev.jsonl", "w11_heldout.jsonl"),
     "w12": ("w12_dev.jsonl", "w12_heldout.jsonl"),
+    "w13": ("w13_dev.jsonl", "w13_heldout.jsonl"),
     "w14": ("w14_dev.jsonl", "w14_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
