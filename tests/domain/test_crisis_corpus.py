@@ -32,6 +32,8 @@ FLOORS = {
     "w10": (0.89, 0.045),
     "w11": (0.90, 0.045),
     "w12": (0.87, 0.03),
+    "w13": (0.90, 0.035),
+    "w14": (0.77, 0.04),
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)
@@ -169,14 +171,16 @@ def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.929 / "
-        "0.923 / 0.886 / 0.865 / 0.894 / 0.908 / 0.920 / 0.865 / 0.912 / 0.904 / 0.910 / "
-        "0.884 (writers 1-12, goal 0.90), categories down to 0.62 (plans/goodbyes, w8; goal "
-        "0.80), false alarms 4.0% / 4.3% / 5.0% / 5.1% / 5.2% / 3.6% / 5.3% / 9.1% / 6.8% / "
-        "3.2% / 3.3% / 1.6% (goal 5%), idioms 3.0% / 6.4% / 1.7% / 7.7% / 4.3% / 4.0% / "
-        "2.4% / 2.6% / 4.3% / 2.5% / 2.5% / 2.6% (goal 2%); never-seen first pass (writers "
-        "4-12): recall 0.832 / 0.858 / 0.896 / 0.912 / 0.850 / 0.883 / 0.917 / 0.920 / "
-        "0.877, false alarms 8.9% / 5.2% / 6.1% / 6.1% / 8.4% / 8.1% / 4.6% / 4.1% / 5.6%"
+        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.931 / "
+        "0.920 / 0.892 / 0.862 / 0.898 / 0.917 / 0.934 / 0.869 / 0.921 / 0.922 / 0.919 / "
+        "0.884 / 0.921 / 0.789 (writers 1-14, goal 0.90), categories down to 0.55 "
+        "(plans/goodbyes, w14; goal 0.80), false alarms 3.6% / 2.8% / 5.0% / 5.1% / 5.2% / "
+        "4.0% / 4.9% / 8.8% / 6.4% / 3.6% / 3.3% / 2.1% / 2.3% / 2.7% (goal 5%), idioms "
+        "3.0% / 2.6% / 3.4% / 7.7% / 4.3% / 6.0% / 2.4% / 2.6% / 4.3% / 5.0% / 2.5% / 2.6% "
+        "/ 0.0% / 0.0% (goal 2%); never-seen first pass (writers 4-14): recall 0.832 / "
+        "0.858 / 0.896 / 0.912 / 0.850 / 0.883 / 0.917 / 0.920 / 0.877 / 0.924 / 0.825, "
+        "false alarms 8.9% / 5.2% / 6.1% / 6.1% / 8.4% / 8.1% / 4.6% / 4.1% / 5.6% / 1.7% "
+        "/ 2.2%"
     ),
 )
 def test_heldout_figures_meet_the_goals():
