@@ -172,7 +172,7 @@ def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
     strict=True,
     reason=(
         "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.931 / "
-        "0.920 / 0.892 / 0.862 / 0.898 / 0.917 / 0.934 / 0.869 / 0.921 / 0.922 / 0.919 / "
+        "0.920 / 0.892 / 0.862 / 0.898 / 0.917 / 0.934 / 0.865 / 0.921 / 0.913 / 0.919 / "
         "0.884 / 0.921 / 0.789 (writers 1-14, goal 0.90), categories down to 0.55 "
         "(plans/goodbyes, w14; goal 0.80), false alarms 3.6% / 2.8% / 5.0% / 5.1% / 5.2% / "
         "4.0% / 4.9% / 8.8% / 6.4% / 3.6% / 3.3% / 2.1% / 2.3% / 2.7% (goal 5%), idioms "
