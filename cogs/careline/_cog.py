@@ -22,7 +22,7 @@ from bot.db.repositories.clients import Client
 from bot.domain.careline import FileInfo, window_bucket, window_start
 from bot.domain.text import with_preview
 from bot.services.container import Services
-from bot.services.crisis import handle_crisis_text
+from bot.services.crisis import crisis_resources_text, handle_crisis_text, safety_plan_view
 from bot.services.errors import UserError, reply_ephemeral
 from bot.services.notices import Notice
 from bot.services.outbox import DM, ChannelTarget
@@ -159,6 +159,10 @@ class CarelineCog(IopCog):
                 "careline.screen_failed",
                 extra={"person": self.services.key.pseudonym(message.author.id)},
             )
+            # Nothing was queued (the crisis path's transaction rolled back): help must
+            # still reach the person now, as the safety cog's own fallback does.
+            text = crisis_resources_text(self.services, facilitator_told=False)
+            await self._direct(message, text, view=safety_plan_view())
 
     async def _over_limit(self, client: Client) -> bool:
         """Over the per-client limit: queue one friendly notice per window, relay nothing."""
@@ -197,10 +201,15 @@ class CarelineCog(IopCog):
         self._kind_replied[message.author.id] = now
         await self._direct(message, text)
 
-    async def _direct(self, message: discord.Message, text: str) -> None:
+    async def _direct(
+        self, message: discord.Message, text: str, view: discord.ui.View | None = None
+    ) -> None:
         preview = self.services.settings.program.dm_preview
         try:
-            await message.channel.send(with_preview(preview, text))
+            if view is None:
+                await message.channel.send(with_preview(preview, text))
+            else:
+                await message.channel.send(with_preview(preview, text), view=view)
         except discord.HTTPException:
             log.warning(
                 "careline.direct_reply_failed",

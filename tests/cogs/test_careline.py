@@ -478,3 +478,25 @@ async def test_the_enrollment_welcome_mentions_the_care_line(tmp_path):
         await enroll(w, alex)
         [welcome] = [dm_body(m.content) for m in w.dms(alex, welcome=True)]
         assert "care team" not in welcome
+
+
+async def test_when_screening_fails_the_client_still_gets_crisis_resources_at_once(
+    tmp_path, monkeypatch
+):
+    import sys
+
+    async with program_world(tmp_path, cogs=COGS) as w:
+        module = sys.modules[type(w.bot.get_cog("CarelineCog")).__module__]
+
+        async def broken(*args, **kwargs):
+            raise RuntimeError("database is down")
+
+        monkeypatch.setattr(module, "handle_crisis_text", broken)
+        alex = w.clients[0]
+        await enroll(w, alex)
+        await dm(w, alex, "hi, quick question about thursday")  # the automatic reply
+        before = len(dm_bodies(w, alex))
+        await dm(w, alex, "I want to end my life")
+        sent = dm_bodies(w, alex)[before:]
+        resources = w.settings.safety.resources
+        assert any(resources[0].contact in body for body in sent), sent
