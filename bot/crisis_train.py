@@ -55,6 +55,12 @@ WRITERS = {
     "w12": ("w12_dev.jsonl", "w12_heldout.jsonl"),
     "w13": ("w13_dev.jsonl", "w13_heldout.jsonl"),
     "w14": ("w14_dev.jsonl", "w14_heldout.jsonl"),
+    "w15": ("w15_dev.jsonl", "w15_heldout.jsonl"),
+    "w16": ("w16_dev.jsonl", "w16_heldout.jsonl"),
+    "w17": ("w17_dev.jsonl", "w17_heldout.jsonl"),
+    "w18": ("w18_dev.jsonl", "w18_heldout.jsonl"),
+    "w19": ("w19_dev.jsonl", "w19_heldout.jsonl"),
+    "w20": ("w20_dev.jsonl", "w20_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.

@@ -28,12 +28,18 @@ FLOORS = {
     "w6": (0.89, 0.05),
     "w7": (0.91, 0.065),
     "w8": (0.85, 0.105),
-    "w9": (0.90, 0.08),
+    "w9": (0.90, 0.085),
     "w10": (0.89, 0.045),
     "w11": (0.90, 0.045),
     "w12": (0.87, 0.03),
     "w13": (0.90, 0.035),
     "w14": (0.77, 0.04),
+    "w15": (0.85, 0.06),
+    "w16": (0.895, 0.05),
+    "w17": (0.875, 0.075),
+    "w18": (0.85, 0.045),
+    "w19": (0.875, 0.02),
+    "w20": (0.93, 0.045),
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)
@@ -232,23 +238,26 @@ def test_corpus_wording_is_not_reused_from_other_tests():
     assert reused == []
 
 
-# A thirteenth writer's corpus, written for the lead and kept out of every round of
-# development: never split, never trained on, never read while choosing a setting; measured
-# once at the end (docs/SAFETY.md, "Lockbox"). Its overall figures met the goals then; a
-# change that falls below them here has lost what a never-seen writer showed.
-LOCKBOX = "lockbox.jsonl"
+# Writers' corpora written for the lead and kept out of every round of development: never
+# split, never trained on, never read while choosing a setting; measured at each merge
+# (docs/SAFETY.md, "Lockbox"). The first came with the thirteenth writer, the second with
+# the twentieth. Their overall figures met the goals; a change that falls below them here
+# has lost what a never-seen writer showed.
+LOCKBOXES = ("lockbox.jsonl", "lockbox2.jsonl")
 
 
-def test_the_lockbox_is_not_in_any_training_set():
-    lockbox = {str(r["text"]) for r in load(LOCKBOX)}
+@pytest.mark.parametrize("name", LOCKBOXES)
+def test_a_lockbox_is_not_in_any_training_set(name: str):
+    lockbox = {str(r["text"]) for r in load(name)}
     assert len(lockbox) > 600
     trained = {str(r["text"]) for r in crisis_train.dev_rows()}
     assert lockbox.isdisjoint(trained)
-    assert LOCKBOX not in {name for pair in crisis_train.WRITERS.values() for name in pair}
+    assert name not in {file for pair in crisis_train.WRITERS.values() for file in pair}
 
 
-def test_the_lockbox_meets_the_overall_goals():
-    rows = load(LOCKBOX)
+@pytest.mark.parametrize("name", LOCKBOXES)
+def test_a_lockbox_meets_the_overall_goals(name: str):
+    rows = load(name)
     idioms = [r for r in rows if r["category"] == "idiom"]
     assert overall(rows, "crisis") >= GOAL_RECALL
     assert overall(rows, "safe") <= GOAL_FALSE_ALARMS

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from bot.domain.crisis import RuleEvidence, combine, detect_crisis, linear
+from bot.domain.crisis import RuleEvidence, combine, detect_crisis, linear, rule_evidence
 
 
 def test_folding_drops_case_apostrophes_and_long_repeats():
@@ -81,6 +81,39 @@ def test_combination_thresholds(evidence: RuleEvidence, score: float, fires: boo
     assert (
         combine(evidence, "a few more words than a short chat reply", models) is not None
     ) is fires
+
+
+IDIOM = RuleEvidence((), dismissed=False, framed=False, denial=False, idiom=True)
+
+
+@pytest.mark.parametrize(("score", "fires"), [(0.85, False), (0.95, True)])
+def test_a_message_with_an_idiom_needs_the_framed_threshold(score: float, fires: bool):
+    assert linear.ALONE < 0.85 < linear.THROUGH_SCOPE < 0.95
+    models = _models(_logit(score), _logit(0.1))
+    text = "the wait for the apartment news is killing me"
+    assert (combine(IDIOM, text, models) is not None) is fires
+
+
+def test_a_denial_silences_only_its_own_clause():
+    # The denial is read by the rules; what the writer goes on to say is scored alone.
+    taken_back = "i dont want to die | just want all of it to stop for good now"
+    evidence = RuleEvidence((), False, True, True, taken_back="just want all of it to stop")
+    models = _models(_logit(0.97), _logit(0.1))
+    found = combine(evidence, taken_back, models)
+    assert found is not None and found.rule == "model"
+    assert combine(evidence, taken_back, _models(_logit(0.8), _logit(0.1))) is None
+    nothing_after = RuleEvidence((), False, True, True, taken_back="")
+    assert combine(nothing_after, "im not suicidal", models) is None
+    framed_after = RuleEvidence((), False, True, True, taken_back="just tired, im safe")
+    assert combine(framed_after, "not suicidal , just tired , im safe", models) is None
+
+
+def test_the_rules_read_what_follows_a_denial():
+    evidence = rule_evidence("not suicidal. honestly just wish i was dead most days")
+    assert evidence.denial and evidence.taken_back.startswith("honestly just wish")
+    assert evidence.hits  # the concern rule in the second clause stands
+    assert rule_evidence("im not suicidal, just tired").taken_back == "just tired"
+    assert not rule_evidence("im not suicidal, just tired").hits
 
 
 def test_model_alone_does_not_judge_very_short_messages():

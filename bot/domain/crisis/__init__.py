@@ -190,7 +190,10 @@ class RuleEvidence:
     are safe / not suicidal; ``about_other``: the message is about helping someone else
     ("my sis is cutting again what do i do"); ``answered_no``: the message is a question
     answered "no"
-    ("were you thinking of ending your life? no").
+    ("were you thinking of ending your life? no"); ``idiom``: an everyday saying was
+    blanked out ("this traffic is killing me"); ``taken_back``: after a denial, what the
+    writer goes on to say ("not suicidal | just wish i didnt exist": "just wish i didnt
+    exist"), read on its own by the learned part.
     """
 
     hits: tuple[tuple[str, str], ...]
@@ -199,10 +202,12 @@ class RuleEvidence:
     denial: bool
     answered_no: bool = False
     about_other: bool = False
+    taken_back: str = ""
+    idiom: bool = False
 
     @property
     def vetoed(self) -> bool:
-        return self.dismissed or self.framed or self.denial
+        return self.dismissed or self.framed or self.denial or (self.idiom and linear.IDIOM_VETO)
 
 
 def rule_evidence(
@@ -212,9 +217,11 @@ def rule_evidence(
     rules, idioms = _compiled(tuple(extra_terms), tuple(extra_idioms))
     hits: list[tuple[str, str]] = []
     dismissed = False
+    idiom = False
     clean = ""
     for reading in variants(text):
         clean = blank(reading, idioms)
+        idiom = idiom or clean != reading
         if clean:
             found, explained = _scan(clean, rules)
             hits += found
@@ -224,12 +231,16 @@ def rule_evidence(
                 if cue is not None:
                     hits.append((cue, "cue_score"))
     denial = bool(clean) and scope.explicit_denial(clean)
+    taken_back = scope.after_denial(clean) if denial else ""
     if hits and denial:
-        hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent"]
+        after = _scan(taken_back, rules)[0] if taken_back else []
+        hits = [hit for hit in hits if CATEGORIES[hit[0]] == "urgent" or hit in after]
     framed = not clean or not scope.model_may_speak(clean)
     answered_no = bool(_ANSWERED_NO.search(text.casefold()))
     about_other = bool(clean) and scope.about_someone_else(clean)
-    return RuleEvidence(tuple(hits), dismissed, framed, denial, answered_no, about_other)
+    return RuleEvidence(
+        tuple(hits), dismissed, framed, denial, answered_no, about_other, taken_back, idiom
+    )
 
 
 def detect_crisis(
@@ -274,13 +285,29 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
         )
         needed = linear.KEEP_URGENT_RULE_HIT if strong else linear.KEEP_RULE_HIT
         return _from_rules(evidence.hits) if score >= needed else None
-    if len(text.split()) < linear.MIN_WORDS or evidence.denial or evidence.answered_no:
-        return None
-    if evidence.about_other:
+    if evidence.denial:
+        return _taken_back(evidence.taken_back, models)
+    if len(text.split()) < linear.MIN_WORDS or evidence.answered_no or evidence.about_other:
         return None
     needed = linear.THROUGH_SCOPE if evidence.vetoed else linear.ALONE
     if score < needed:
         return _plan_concern(evidence, text, score)
+    return _model_match(text, score, models)
+
+
+def _taken_back(rest: str, models: linear.Models) -> CrisisMatch | None:
+    """After an explicit denial the learned part reads only what follows it, and needs
+    ``linear.TAKEN_BACK`` there, in a clause free of any scope frame."""
+    if linear.TAKEN_BACK is None or len(rest.split()) < linear.MIN_WORDS:
+        return None
+    if not scope.model_may_speak(rest):
+        return None
+    score = models.crisis.probability(rest)
+    return _model_match(rest, score, models) if score >= linear.TAKEN_BACK else None
+
+
+def _model_match(text: str, score: float, models: linear.Models) -> CrisisMatch | None:
+    """The model alone fires at ``score``: the short-message guard, then the severity."""
     families = _cue_families(normalize(text))  # only when the model would fire: cheap
     short = len(text.split()) < linear.SHORT_WORDS and not (linear.SHORT_ANY and families)
     if short and score < linear.SHORT:

@@ -26,6 +26,12 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"\bdying (?:to|for|of (?:laughter|laughing|embarrassment|boredom|cringe|curiosity|"
     r"thirst|hunger|the heat))\b",
     r"\b(?:died|dying|die|dead) (?:laughing|of laughter|lol|from laughing)\b",
+    r"\b(?:die|died) (?:of|from) (?:exhaustion|embarrassment|boredom|cringe|laughter|the heat|"
+    r"heat|hunger|thirst|cuteness|happiness|joy|excitement|jealousy|suspense|old age|"
+    r"secondhand embarrassment)\b",
+    r"\bwould (?:die|do it) again\b",
+    r"\b(?:gonna|going to|will|im going to) die if (?:this|that|the|one more|i (?:have to|hear|"
+    r"see|dont get (?:coffee|food|sleep|a nap)))\b",
     r"\bto die for\b(?! real)",
     r"\bdie on (?:this|that) hill\b",
     r"\bdead (?:tired|serious|on|wrong|set|end|weight|inside lol|battery|phone|last)\b",
@@ -91,7 +97,7 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"\bunalive (?:this|that|the|a|my|these|those) (?:pizza|burger|food|cake|plate|sandwich|"
     r"tacos?|meal|bag of \w+|pint|snacks?|cookies|fries|leftovers)\b",
     r"\bhow many \w+ does it take to (?:change|screw in) a light ?bulb\b",
-    r"^kms (?=(?:how did|why did|i forgot|i got \w+ on|i left|i missed|i spilled|i dropped|"
+    r"^kms (?:lol |lmao |omg )?(?=(?:how did|why did|i forgot|i got \w+ on|i left|i missed|i spilled|i dropped|"
     r"i burned|i locked))",
     r"\bsee (?:you|ya|yall|u) (?:all )?(?:tomorrow|thursday|next|later|soon|at|in|monday|"
     r"tuesday|wednesday|friday|saturday|sunday)\b",

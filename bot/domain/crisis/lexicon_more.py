@@ -152,7 +152,8 @@ MORE: tuple[Rule, ...] = (
         r"\b(?:i|im|i am|ill|i will|ive been|going to|want to|thinking (?:about|of)|planning "
         r"(?:to|on)|ready to|about to|might|could|should) (?:\w+ ){0,2}?(?:jump|jumping|hang|"
         r"hanging|shoot|shooting|drown|drowning|slit|slitting)\b(?! (?:in|into|on|out|ahead|"
-        r"back|rope|the gun|around|with|at|up|over|off (?:of )?(?:work|the couch|the bed)|my "
+        r"back|rope|the gun|around|with|at|up|over|off (?:of )?(?:work|the couch|the bed)|it "
+        r"(?:up|back|on|out|down|in)|the (?:phone|tv|messenger|breeze|ref|referee)|my "
         r"(?:coat|jacket|hat|clothes|laundry|shot)|hoops|pool|a text|an email|you|him|her|"
         r"them|the breeze|photos|pics|some|for|through|to|the bull|my shot|your shot|loose|"
         r"tight|right|left))",

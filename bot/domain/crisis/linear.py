@@ -41,6 +41,13 @@ MIN_WORDS = 3
 # reads like the goodbyes of crisis messages (0.9 with twelve writers, 0.95 with fourteen:
 # docs/SAFETY.md). With SHORT_ANY the guard applies only when no cue pattern (cues.py)
 # appears in the message at all.
+# After an explicit denial the model reads only what the writer goes on to say ("not
+# suicidal | just wish i could stop existing") and needs TAKEN_BACK there (None: a denial
+# silences the model for the whole message).
+TAKEN_BACK: float | None = 0.9
+# A message in which an everyday saying was found (idioms.py: "this line is killing me")
+# counts as framed: the model alone then needs THROUGH_SCOPE.
+IDIOM_VETO = True
 SHORT_WORDS = 7
 SHORT = 0.95
 SHORT_ANY = True

@@ -342,6 +342,25 @@ def explicit_denial(text: str) -> bool:
     return bool(_EXPLICIT_DENIAL.search(text))
 
 
+# Where what follows a denial starts: the next clause, or "just" / "only" ("not suicidal,
+# just wish i could stop existing"; "i dont want to die i just want it all to stop").
+_AFTER_DENIAL = re.compile(r"\||,|\b(?:just|only|honestly|tbh|actually)\b")
+
+
+def after_denial(text: str) -> str:
+    """What the message says after its last explicit denial, from the next clause or
+    "just" on ("" when nothing follows): a denial speaks for its own clause, and a writer
+    who takes it back ("not suicidal | just wish i didnt exist") is read on the rest."""
+    last = None
+    for last in _EXPLICIT_DENIAL.finditer(text):
+        pass
+    if last is None:
+        return ""
+    rest = text[last.end() :]
+    turn = _AFTER_DENIAL.search(rest)
+    return rest[turn.start() :].strip(" |,") if turn else ""
+
+
 # Asking how to help someone else ("my sis is cutting again what do i do").
 _HELPER = re.compile(
     r"\b(?:what (?:do|should|can) i (?:do|say)|(?:idk|dont know|not sure) (?:what to do|how to "
