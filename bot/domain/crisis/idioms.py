@@ -97,8 +97,8 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"\bunalive (?:this|that|the|a|my|these|those) (?:pizza|burger|food|cake|plate|sandwich|"
     r"tacos?|meal|bag of \w+|pint|snacks?|cookies|fries|leftovers)\b",
     r"\bhow many \w+ does it take to (?:change|screw in) a light ?bulb\b",
-    r"^kms (?:lol |lmao |omg )?(?=(?:how did|why did|i forgot|i got \w+ on|i left|i missed|i spilled|i dropped|"
-    r"i burned|i locked))",
+    r"^kms (?:lol |lmao |omg )?(?=(?:how did|why did|i forgot|i got \w+ on|i left|i missed|"
+    r"i spilled|i dropped|i burned|i locked))",
     r"\bsee (?:you|ya|yall|u) (?:all )?(?:tomorrow|thursday|next|later|soon|at|in|monday|"
     r"tuesday|wednesday|friday|saturday|sunday)\b",
 )

@@ -351,11 +351,10 @@ def after_denial(text: str) -> str:
     """What the message says after its last explicit denial, from the next clause or
     "just" on ("" when nothing follows): a denial speaks for its own clause, and a writer
     who takes it back ("not suicidal | just wish i didnt exist") is read on the rest."""
-    last = None
-    for last in _EXPLICIT_DENIAL.finditer(text):
-        pass
-    if last is None:
+    denials = list(_EXPLICIT_DENIAL.finditer(text))
+    if not denials:
         return ""
+    last = denials[-1]
     rest = text[last.end() :]
     turn = _AFTER_DENIAL.search(rest)
     return rest[turn.start() :].strip(" |,") if turn else ""
