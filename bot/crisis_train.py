@@ -61,6 +61,11 @@ WRITERS = {
     "w18": ("w18_dev.jsonl", "w18_heldout.jsonl"),
     "w19": ("w19_dev.jsonl", "w19_heldout.jsonl"),
     "w20": ("w20_dev.jsonl", "w20_heldout.jsonl"),
+    "w21": ("w21_dev.jsonl", "w21_heldout.jsonl"),
+    "w22": ("w22_dev.jsonl", "w22_heldout.jsonl"),
+    "w23": ("w23_dev.jsonl", "w23_heldout.jsonl"),
+    "w24": ("w24_dev.jsonl", "w24_heldout.jsonl"),
+    "w25": ("w25_dev.jsonl", "w25_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.

@@ -33,6 +33,13 @@ FIRES = [
     ("i want to od and not wake up", "overdose_intent"),
     ("going to use until it kills me, dont care anymore", "relapse_ideation"),
     ("drinking myself to death and im fine with it", "relapse_ideation"),
+    # Check-in form answers, which the learned part reads as an ordinary form.
+    ("mood 2/10, cravings 6, slept 4h. SI+", "active_ideation"),
+    ("sleep bad. passive SI. no use", "active_ideation"),
+    ("cravings 9. feel safe: no", "passive_ideation"),
+    ("overdose planned for after my shift", "overdose_intent"),
+    ("so tired. thoughts of dying most of the day", "passive_ideation"),
+    ("might just steer the truck off the overpass on the way home", "method"),
 ]
 
 
@@ -94,6 +101,11 @@ def test_masked_misspelled_and_coded_spellings_fire(text):
         ("i died five times on that boss in elden ring", "gaming"),
         ("this homework makes me want to die lol", "hyperbole"),
         ("ran 5 kms this morning", "distance"),
+        # form answers and their look-alikes
+        ("feel safe: no complaints, good week", "answer"),
+        ("our facilitator asked about passive si vs active, good talk", "education"),
+        ("gonna hang it up for tonight, early start", "idiom"),
+        ("this line is so slow im gonna die if it doesnt move", "idiom"),
     ],
 )
 def test_scope_rules_remove_false_alarms(text, rule):

@@ -34,12 +34,17 @@ FLOORS = {
     "w12": (0.87, 0.03),
     "w13": (0.90, 0.035),
     "w14": (0.77, 0.04),
-    "w15": (0.85, 0.06),
+    "w15": (0.85, 0.08),
     "w16": (0.895, 0.05),
     "w17": (0.875, 0.075),
     "w18": (0.85, 0.045),
     "w19": (0.875, 0.02),
     "w20": (0.93, 0.045),
+    "w21": (0.935, 0.045),
+    "w22": (0.935, 0.04),
+    "w23": (0.94, 0.055),
+    "w24": (0.89, 0.06),
+    "w25": (0.92, 0.045),
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)

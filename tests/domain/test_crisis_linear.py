@@ -116,6 +116,14 @@ def test_the_rules_read_what_follows_a_denial():
     assert not rule_evidence("im not suicidal, just tired").hits
 
 
+def test_an_explicit_answer_stands_whatever_the_model_says():
+    answer = RuleEvidence((("active_ideation", "si_score"),), False, False, False)
+    found = combine(answer, "sleep ok. SI yes", _models(_logit(0.001), _logit(0.01)))
+    assert found is not None and found.rule == "si_score"
+    # An ordinary rule hit is still the model's to veto.
+    assert combine(RULE_HIT, "x", _models(_logit(0.001), _logit(0.01))) is None
+
+
 def test_model_alone_does_not_judge_very_short_messages():
     models = _models(_logit(0.999), _logit(0.9))
     assert combine(PLAIN, "will do", models) is None

@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE + GAPS + MORE_GAPS
+# Rules whose match is an explicit answer (flag ``P``): they stand whatever the model says.
+_ANSWERS = frozenset(found.id for found in LEXICON if "P" in found.flags)
 CUE_THRESHOLD = 2.0
 PROGRAM_CATEGORY = "active_ideation"
 PROGRAM_RULE = "program_term_"
@@ -277,6 +279,8 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
     """
     if any(rule_id.startswith(PROGRAM_RULE) for _category, rule_id in evidence.hits):
         return _from_rules(evidence.hits)  # the program's own words: the model never saw them
+    if any(rule_id in _ANSWERS for _category, rule_id in evidence.hits):
+        return _from_rules(evidence.hits)  # "SI: yes" in a note: the model may not overrule
     score = models.crisis.probability(text)
     if evidence.hits:
         strong = any(

@@ -30,8 +30,8 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"heat|hunger|thirst|cuteness|happiness|joy|excitement|jealousy|suspense|old age|"
     r"secondhand embarrassment)\b",
     r"\bwould (?:die|do it) again\b",
-    r"\b(?:gonna|going to|will|im going to) die if (?:this|that|the|one more|i (?:have to|hear|"
-    r"see|dont get (?:coffee|food|sleep|a nap)))\b",
+    r"\b(?:gonna|going to|will|im going to) die if (?:this|that|the|one more|it (?:doesnt|"
+    r"dont|takes|keeps)|i (?:have to|hear|see|dont get (?:coffee|food|sleep|a nap)))\b",
     r"\bto die for\b(?! real)",
     r"\bdie on (?:this|that) hill\b",
     r"\bdead (?:tired|serious|on|wrong|set|end|weight|inside lol|battery|phone|last)\b",

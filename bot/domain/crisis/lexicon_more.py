@@ -351,7 +351,40 @@ MORE: tuple[Rule, ...] = (
         "si_score",
         "active_ideation",
         r"\b(?:si|suicidal thoughts|suicidal ideation|sh|self harm) (?:[1-9]|10|yes|y|present|"
-        r"active|passive|high)\b(?! (?:years?|months?|weeks?|days?|yrs)\b)",
+        r"active|passive|high|on and off|off and on|some|again|constant\w*|creeping|loud)\b"
+        r"(?! (?:years?|months?|weeks?|days?|yrs|ago)\b)",
+        "P",
+    ),
+    rule(
+        "passive_si",
+        "passive_ideation",
+        r"\bpassive si\b(?! (?:means|is|vs|versus|and active|past))|"
+        r"\b(?:safe|safety|feel safe|safe tonight) (?:no|nope|idk|not sure|n|questionable)\b"
+        r"(?! (?:issues?|concerns?|complaints?|problems?|changes?|worries)\b)",
+        "SP",
+    ),
+    rule(
+        "thoughts_of_death",
+        "passive_ideation",
+        r"\bthoughts (?:of|about) (?:death|dying|being dead)\b(?! (?:or [a-z ]{1,20})?(?:no|"
+        r"none|denied|never|nope)\b)",
+        "S",
+    ),
+    rule(
+        "od_planned",
+        "overdose_intent",
+        r"\b(?:my )?(?:od|overdose) (?:is )?planned\b|\b(?:im|i am|gonna|going to|will|ill) "
+        r"(?:\w+ )?(?:od|overdose) (?:tonight|for real this time|on purpose)\b",
+        "SP",
+    ),
+    rule(
+        "drive_into",
+        "method",
+        r"\b(?:gonna|going to|will|ill|want to|might|could|thinking (?:about|of)|planning "
+        r"(?:to|on)|about to|ready to) (?:just )?(?:drive|driving|steer|steering|swerve|swerving|"
+        r"crash|crashing) (?:my |the )?(?:car |truck |van )?(?:myself )?(?:into|off|in front "
+        r"of)\b",
+        "S",
     ),
     rule(
         "not_wanting_exist",

@@ -4,8 +4,10 @@ Features: the text is folded (Unicode compatibility forms, case, apostrophes dro
 letter repeated three or more times cut to two), then every word 1-, 2- and 3-gram and
 every 2- to 5-letter piece of each space-padded word is hashed with ``zlib.crc32`` (stable
 across runs and machines, unlike ``hash()``) into ``2**BITS`` buckets. A bucket's value
-is ``1 + log(count)``; the vector is scaled to unit length. The score is the logistic of
-the bias plus the weights of the buckets present.
+is ``1 + log(count)``; the vector is scaled to unit length. Then the word 1- and 2-grams
+of the normalized text (``normalize.py``: masks undone, chat spellings and emoji as words)
+are added at ``NORMALIZED_WEIGHT`` and the whole is scaled to unit length again. The
+score is the logistic of the bias plus the weights of the buckets present.
 
 Nothing here needs numpy or scikit-learn: the weights ship in ``linear_weights.bin``
 (written by ``python -m bot.crisis_train``, which does need scikit-learn, the ``train``
@@ -22,6 +24,8 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from importlib import resources
+
+from bot.domain.crisis.normalize import CLAUSE, normalize
 
 WEIGHTS_FILE = "linear_weights.bin"
 # How the score combines with the rules, chosen by leave-one-writer-out evaluation
@@ -60,6 +64,9 @@ URGENT_NEEDS_CUE = False
 # preparatory-act cue (cues.py, family ``plan_preparation``) raises a concern (never a page).
 # None: off.
 PLAN_CUE: float | None = None
+# Weight of the canonical-word n-grams against the unit-length raw features (chosen by
+# pooled leave-one-writer-out, docs/SAFETY.md).
+NORMALIZED_WEIGHT = 0.3
 BITS = 20
 MASK = (1 << BITS) - 1
 _MAGIC = b"IOPLR1\n"
@@ -83,6 +90,11 @@ def _bucket(kind: str, gram: str) -> int:
     return zlib.crc32(f"{kind}{gram}".encode()) & MASK
 
 
+def _unit(values: dict[int, float]) -> dict[int, float]:
+    norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+    return {key: v / norm for key, v in values.items()}
+
+
 def features(text: str) -> dict[int, float]:
     """Bucket -> value, the unit-length vector the weights apply to."""
     folded = fold(text)
@@ -101,9 +113,18 @@ def features(text: str) -> dict[int, float]:
                 counts[key] = counts.get(key, 0) + 1
             if n >= size:
                 break
-    values = {key: 1.0 + math.log(count) for key, count in counts.items()}
-    norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-    return {key: v / norm for key, v in values.items()}
+    values = _unit({key: 1.0 + math.log(count) for key, count in counts.items()})
+    # The same message in canonical words (normalize.py: "k*ll" = "kill", "wanna" =
+    # "want to", emoji as words), word 1- and 2-grams at NORMALIZED_WEIGHT.
+    canonical = normalize(text).replace(CLAUSE, " ").replace(",", " ").split()
+    extra: dict[int, int] = {}
+    for n in (1, 2):
+        for i in range(len(canonical) - n + 1):
+            key = _bucket("n", " ".join(canonical[i : i + n]))
+            extra[key] = extra.get(key, 0) + 1
+    for key, count in extra.items():
+        values[key] = values.get(key, 0.0) + (1.0 + math.log(count)) * NORMALIZED_WEIGHT
+    return _unit(values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,8 @@ _LEET = str.maketrans(
 _MASKED_TOKEN = re.compile(r"[a-z0-9@$!*#%]*[a-z][a-z0-9@$!*#%]*")
 _MASKS = "*#%"
 _NOT_WORD = re.compile(r"[^a-z0-9|, ]+")
+# A check-in form's "SI+" / "SH +": a yes.
+_PLUS_ANSWER = re.compile(r"\b(si|sh)\s*\+")
 _COMMA = re.compile(r" *,[ ,]*")
 _SPACE = re.compile(r" +")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -344,6 +346,7 @@ def normalize(text: str, *, repeats: int = 2) -> str:
     folded = _SENTENCE_END.sub(f" {CLAUSE} ", folded)
     folded = _DOTTED.sub(lambda m: re.sub(r"[._\-]", "", m.group(0)), folded)
     folded = _MASKED_TOKEN.sub(lambda m: _unmask(m.group(0)), folded)
+    folded = _PLUS_ANSWER.sub(r" \1 yes ", folded)
     folded = _NOT_WORD.sub(" ", folded)
     folded = _COMMA.sub(" , ", folded)
     folded = _SPACED.sub(_join_spaced, folded)

@@ -46,7 +46,9 @@ class Rule:
 
     ``flags``: ``S`` the subject may be someone else ("she is suicidal"), so check it;
     ``H`` hyperbole-prone ("this exam makes me want to die lol"); ``C`` weak on its own
-    (a means, a goodbye): fires only with another crisis word elsewhere in the message.
+    (a means, a goodbye): fires only with another crisis word elsewhere in the message;
+    ``P`` an explicit answer ("SI: yes" in a check-in note) the learned part may not
+    overrule.
     """
 
     id: str
