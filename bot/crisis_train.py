@@ -66,6 +66,10 @@ WRITERS = {
     "w23": ("w23_dev.jsonl", "w23_heldout.jsonl"),
     "w24": ("w24_dev.jsonl", "w24_heldout.jsonl"),
     "w25": ("w25_dev.jsonl", "w25_heldout.jsonl"),
+    "w26": ("w26_dev.jsonl", "w26_heldout.jsonl"),
+    "w27": ("w27_dev.jsonl", "w27_heldout.jsonl"),
+    "w28": ("w28_dev.jsonl", "w28_heldout.jsonl"),
+    "w29": ("w29_dev.jsonl", "w29_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.

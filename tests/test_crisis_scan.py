@@ -29,7 +29,7 @@ def scan(stdin: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[
 
 def test_adds_exact_keys_keeps_order_and_other_fields(tmp_path):
     lines = [
-        {"text": "been hoarding my sleeping pills for a week now", "id": 7, "who": "a"},
+        {"text": "been stockpiling my seroquel to take them all friday", "id": 7, "who": "a"},
         {"text": "see everyone at group thursday", "id": 8},
         {"text": "the craving is loud but i called my sponsor", "id": 9, "nested": {"x": [1]}},
     ]

@@ -38,13 +38,17 @@ FLOORS = {
     "w16": (0.895, 0.05),
     "w17": (0.875, 0.075),
     "w18": (0.85, 0.045),
-    "w19": (0.875, 0.02),
-    "w20": (0.93, 0.045),
+    "w19": (0.875, 0.025),
+    "w20": (0.93, 0.05),
     "w21": (0.935, 0.045),
     "w22": (0.935, 0.04),
     "w23": (0.94, 0.055),
     "w24": (0.89, 0.06),
     "w25": (0.92, 0.045),
+    "w26": (0.915, 0.045),
+    "w27": (0.905, 0.03),
+    "w28": (0.915, 0.065),
+    "w29": (0.885, 0.055),
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)
@@ -182,16 +186,12 @@ def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "below the issue's goals on the held-out halves (docs/SAFETY.md): recall 0.931 / "
-        "0.920 / 0.892 / 0.862 / 0.898 / 0.917 / 0.934 / 0.865 / 0.921 / 0.913 / 0.919 / "
-        "0.884 / 0.921 / 0.789 (writers 1-14, goal 0.90), categories down to 0.55 "
-        "(plans/goodbyes, w14; goal 0.80), false alarms 3.6% / 2.8% / 5.0% / 5.1% / 5.2% / "
-        "4.0% / 4.9% / 8.8% / 6.4% / 3.6% / 3.3% / 2.1% / 2.3% / 2.7% (goal 5%), idioms "
-        "3.0% / 2.6% / 3.4% / 7.7% / 4.3% / 6.0% / 2.4% / 2.6% / 4.3% / 5.0% / 2.5% / 2.6% "
-        "/ 0.0% / 0.0% (goal 2%); never-seen first pass (writers 4-14): recall 0.832 / "
-        "0.858 / 0.896 / 0.912 / 0.850 / 0.883 / 0.917 / 0.920 / 0.877 / 0.924 / 0.825, "
-        "false alarms 8.9% / 5.2% / 6.1% / 6.1% / 8.4% / 8.1% / 4.6% / 4.1% / 5.6% / 1.7% "
-        "/ 2.2%"
+        "the goals hold on the never-seen sets (the lockboxes below) and pooled over the "
+        "29 held-out halves (recall 0.930, false alarms 3.8%, idioms 1.9%, every category "
+        ">= 0.85 but writer 3's question form 0.75), but not for every writer's half on "
+        "its own (docs/SAFETY.md): recall down to 0.856 (w18), categories down to 0.71 "
+        "(w12 passive ideation, 14 messages), false alarms up to 7.4% (w8) and idioms up "
+        "to 8.1% (w21, 3 of 37)"
     ),
 )
 def test_heldout_figures_meet_the_goals():
@@ -243,12 +243,13 @@ def test_corpus_wording_is_not_reused_from_other_tests():
     assert reused == []
 
 
-# Writers' corpora written for the lead and kept out of every round of development: never
-# split, never trained on, never read while choosing a setting; measured at each merge
-# (docs/SAFETY.md, "Lockbox"). The first came with the thirteenth writer, the second with
-# the twentieth. Their overall figures met the goals; a change that falls below them here
-# has lost what a never-seen writer showed.
-LOCKBOXES = ("lockbox.jsonl", "lockbox2.jsonl")
+# Writers' corpora kept out of every round of development: never split, never trained on,
+# never used to choose a setting (docs/SAFETY.md, "Lockbox"). The first came with the
+# thirteenth writer, the second with the twentieth; the third is the sixth round's four
+# never-seen writers (w30 to w33), measured once on the shipped detector. They meet every
+# goal, every category included; a change that falls below them here has lost what
+# never-seen writers showed.
+LOCKBOXES = ("lockbox.jsonl", "lockbox2.jsonl", "lockbox3.jsonl")
 
 
 @pytest.mark.parametrize("name", LOCKBOXES)
@@ -267,3 +268,6 @@ def test_a_lockbox_meets_the_overall_goals(name: str):
     assert overall(rows, "crisis") >= GOAL_RECALL
     assert overall(rows, "safe") <= GOAL_FALSE_ALARMS
     assert overall(idioms, "safe") <= GOAL_IDIOM_FALSE_ALARMS
+    for (label, category), rate in figures(rows).items():
+        if label == "crisis":
+            assert rate >= GOAL_CATEGORY_RECALL, category

@@ -86,9 +86,10 @@ def test_combination_thresholds(evidence: RuleEvidence, score: float, fires: boo
 IDIOM = RuleEvidence((), dismissed=False, framed=False, denial=False, idiom=True)
 
 
-@pytest.mark.parametrize(("score", "fires"), [(0.85, False), (0.95, True)])
-def test_a_message_with_an_idiom_needs_the_framed_threshold(score: float, fires: bool):
-    assert linear.ALONE < 0.85 < linear.THROUGH_SCOPE < 0.95
+@pytest.mark.parametrize(("above", "fires"), [(False, False), (True, True)])
+def test_a_message_with_an_idiom_needs_the_framed_threshold(above: bool, fires: bool):
+    assert linear.ALONE < linear.THROUGH_SCOPE
+    score = linear.THROUGH_SCOPE + 0.01 if above else (linear.ALONE + linear.THROUGH_SCOPE) / 2
     models = _models(_logit(score), _logit(0.1))
     text = "the wait for the apartment news is killing me"
     assert (combine(IDIOM, text, models) is not None) is fires

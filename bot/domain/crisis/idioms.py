@@ -30,6 +30,9 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"heat|hunger|thirst|cuteness|happiness|joy|excitement|jealousy|suspense|old age|"
     r"secondhand embarrassment)\b",
     r"\bwould (?:die|do it) again\b",
+    r"\b(?:shot|shoot|shooting) (?:myself|me|yourself|ourselves) in the (?:foot|feet)\b",
+    r"\b(?:wanna|want to|gonna|going to|lets|can we|we should|to) hang (?:after|before|"
+    r"later|sometime|this weekend|next week|at)\b",
     r"\b(?:gonna|going to|will|im going to) die if (?:this|that|the|one more|it (?:doesnt|"
     r"dont|takes|keeps)|i (?:have to|hear|see|dont get (?:coffee|food|sleep|a nap)))\b",
     r"\bto die for\b(?! real)",
