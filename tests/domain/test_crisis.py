@@ -106,10 +106,25 @@ def test_masked_misspelled_and_coded_spellings_fire(text):
         ("our facilitator asked about passive si vs active, good talk", "education"),
         ("gonna hang it up for tonight, early start", "idiom"),
         ("this line is so slow im gonna die if it doesnt move", "idiom"),
+        ("grenades in halo keep killing myself lol, fall damage too", "gaming"),
+        ("id jump off a bridge for one more slice of that pie", "idiom"),
+        ("cant make it, taking all my stuff to the storage unit saturday", "idiom"),
     ],
 )
 def test_scope_rules_remove_false_alarms(text, rule):
     assert detect_crisis(text) is None, (rule, normalize(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that hot shot of espresso hit different this morning",
+        "one more email from hr and i will die of annoyance",
+    ],
+)
+def test_sayings_do_not_match_a_rule(text):
+    # The learned part would veto these too; the rules alone must already be quiet.
+    assert detect_crisis(text, use_model=False) is None, normalize(text)
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,10 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"heat|hunger|thirst|cuteness|happiness|joy|excitement|jealousy|suspense|old age|"
     r"secondhand embarrassment)\b",
     r"\bwould (?:die|do it) again\b",
+    r"\bdie of (?:annoyance|irritation|impatience|frustration lol)\b",
+    r"\bhot shots? of (?:espresso|coffee|caffeine|tequila|whiskey|vodka|rum|hot sauce)\b",
+    r"\b(?:jump|jumped|jumping) off (?:a|the) (?:cliff|bridge|roof|building) for (?:a|an|some|"
+    r"the|one|good)\b",
     r"\b(?:shot|shoot|shooting) (?:myself|me|yourself|ourselves) in the (?:foot|feet)\b",
     r"\b(?:wanna|want to|gonna|going to|lets|can we|we should|to) hang (?:after|before|"
     r"later|sometime|this weekend|next week|at)\b",

@@ -27,7 +27,8 @@ ROUTINE = (
     r"(?! (?:\w+ ){0,3}(?:today|this morning|this am|on time|as prescribed|like (?:im|i was|i am) "
     r"supposed|like a good|before bed|with (?:food|breakfast|dinner)|every (?:day|morning|night)|"
     r"for the (?:day|week)|to the pharmacy|back to|to my (?:doctor|appointment)|in my pill|"
-    r"organizer|on schedule))"
+    r"organizer|on schedule|to (?:storage|the storage|goodwill|the dump|the car|the truck|my "
+    r"new place|the new place)))"
 )
 METHOD: tuple[Rule, ...] = (
     rule(

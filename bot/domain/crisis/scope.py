@@ -157,14 +157,17 @@ _TRIVIAL = re.compile(
     r"cowboys|team|coffee|caffeine|sugar|netflix|show|episode|meme|tiktok|video|joke|"
     r"group chat|texted|crush|outfit|hair|shoes|feet|kids are|"
     r"toddler|teething|deadline|overtime|stairs|gym|leg day|workout|cardio|miles|hike|"
-    r"powerpoint|slides|wordle|crossword|puzzle|lunch|gps|battery|phone at)\b"
+    r"powerpoint|slides|wordle|crossword|puzzle|lunch|gps|battery|phone at|one more (?:time|"
+    r"email|meeting|text|call|song|episode|zoom|question|meme|ad|commercial)|if i have to "
+    r"(?:hear|listen|sit through|watch|read|see))\b"
 )
 _GAMING = re.compile(
     r"\b(?:game|gaming|gamer|fortnite|minecraft|valorant|cod|warzone|apex|elden ring|dark "
     r"souls|boss fight|boss|level|respawn\w*|raid|pvp|controller|xbox|ps5|playstation|steam|"
     r"lobby|noob|teammates?|squad|grenade|npc|speedrun|hp|health bar|sims|permadeath|"
     r"roblox|league|overwatch|zelda|mario|pokemon|nuzlocke|hardcore mode|campaign|"
-    r"checkpoint|save file|my character|the character)\b"
+    r"checkpoint|save file|my character|the character|grenades|halo|fall damage|spawn "
+    r"camp\w*)\b"
 )
 # Rules whose words also say ordinary things in a game ("kill myself with my own grenade").
 _GAME_PRONE = frozenset({"kill_myself", "kms", "want_to_die", "jump", "shoot", "off_myself"})
