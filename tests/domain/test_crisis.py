@@ -107,6 +107,7 @@ def test_masked_misspelled_and_coded_spellings_fire(text):
         ("gonna hang it up for tonight, early start", "idiom"),
         ("this line is so slow im gonna die if it doesnt move", "idiom"),
         ("grenades in halo keep killing myself lol, fall damage too", "gaming"),
+        ("finally gonna shoot my shot with the cute guy from the meeting", "idiom"),
         ("id jump off a bridge for one more slice of that pie", "idiom"),
         ("cant make it, taking all my stuff to the storage unit saturday", "idiom"),
     ],
@@ -120,6 +121,7 @@ def test_scope_rules_remove_false_alarms(text, rule):
     [
         "that hot shot of espresso hit different this morning",
         "one more email from hr and i will die of annoyance",
+        "i would literally die for those tacos from the truck on 5th",
     ],
 )
 def test_sayings_do_not_match_a_rule(text):

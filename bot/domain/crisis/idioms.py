@@ -31,6 +31,9 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"secondhand embarrassment)\b",
     r"\bwould (?:die|do it) again\b",
     r"\bdie of (?:annoyance|irritation|impatience|frustration lol)\b",
+    r"\b(?:would|id|i would|i d) (?:honestly |literally )?die for (?:my|you|him|her|them|this|"
+    r"that|a|an|the|those|these)\b",
+    r"\b(?:shoot|shooting|shot) (?:my|your|his|her|our|their) shot\b",
     r"\bhot shots? of (?:espresso|coffee|caffeine|tequila|whiskey|vodka|rum|hot sauce)\b",
     r"\b(?:jump|jumped|jumping) off (?:a|the) (?:cliff|bridge|roof|building) for (?:a|an|some|"
     r"the|one|good)\b",
