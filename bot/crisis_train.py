@@ -70,6 +70,12 @@ WRITERS = {
     "w27": ("w27_dev.jsonl", "w27_heldout.jsonl"),
     "w28": ("w28_dev.jsonl", "w28_heldout.jsonl"),
     "w29": ("w29_dev.jsonl", "w29_heldout.jsonl"),
+    # Writers 30 to 33 are lockbox 3 (never trained on).
+    "w34": ("w34_dev.jsonl", "w34_heldout.jsonl"),
+    "w35": ("w35_dev.jsonl", "w35_heldout.jsonl"),
+    "w36": ("w36_dev.jsonl", "w36_heldout.jsonl"),
+    "w37": ("w37_dev.jsonl", "w37_heldout.jsonl"),
+    "w38": ("w38_dev.jsonl", "w38_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.

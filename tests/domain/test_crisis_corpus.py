@@ -49,6 +49,11 @@ FLOORS = {
     "w27": (0.905, 0.03),
     "w28": (0.915, 0.065),
     "w29": (0.885, 0.055),
+    "w34": (0.91, 0.045),
+    "w35": (0.955, 0.045),
+    "w36": (0.925, 0.04),
+    "w37": (0.91, 0.035),
+    "w38": (0.945, 0.035),
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)
@@ -186,12 +191,11 @@ def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "the goals hold on the never-seen sets (the lockboxes below) and pooled over the "
-        "29 held-out halves (recall 0.930, false alarms 3.8%, idioms 1.9%, every category "
-        ">= 0.85 but writer 3's question form 0.75), but not for every writer's half on "
-        "its own (docs/SAFETY.md): recall down to 0.856 (w18), categories down to 0.71 "
-        "(w12 passive ideation, 14 messages), false alarms up to 7.4% (w8) and idioms up "
-        "to 8.1% (w21, 3 of 37)"
+        "the goals hold on the lockboxes (below) and pooled over the 34 held-out halves "
+        "(recall 0.934, false alarms 3.5%, idioms 1.8%, every category >= 0.85 but writer "
+        "3's question form 0.75), but not for every writer's half on its own "
+        "(docs/SAFETY.md): recall down to 0.861 (w18), categories down to 0.71 (w34 typos, "
+        "17 messages), false alarms up to 6.6% (w15) and idioms up to 8.1% (w21, 3 of 37)"
     ),
 )
 def test_heldout_figures_meet_the_goals():

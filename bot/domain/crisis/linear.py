@@ -43,11 +43,6 @@ KEEP_URGENT_RULE_HIT = 0.05
 ALONE = 0.65
 THROUGH_SCOPE = 0.85
 MIN_WORDS = 3
-# A short message (fewer than SHORT_WORDS words) needs SHORT from the model alone: group
-# chat is full of "on my way", "bye guys see u tmrw", "peace out", which a bag of n-grams
-# reads like the goodbyes of crisis messages (0.9 with twelve writers, 0.95 with fourteen:
-# docs/SAFETY.md). With SHORT_ANY the guard applies only when no cue pattern (cues.py)
-# appears in the message at all.
 # After an explicit denial the model reads only what the writer goes on to say ("not
 # suicidal | just wish i could stop existing") and needs TAKEN_BACK there (None: a denial
 # silences the model for the whole message).
@@ -55,6 +50,11 @@ TAKEN_BACK: float | None = 0.9
 # A message in which an everyday saying was found (idioms.py: "this line is killing me")
 # counts as framed: the model alone then needs THROUGH_SCOPE.
 IDIOM_VETO = True
+# A short message (fewer than SHORT_WORDS words) needs SHORT from the model alone: group
+# chat is full of "on my way", "bye guys see u tmrw", "peace out", which a bag of n-grams
+# reads like the goodbyes of crisis messages (0.9 with twelve writers, 0.95 with fourteen:
+# docs/SAFETY.md). With SHORT_ANY the guard applies only when no cue pattern (cues.py)
+# appears in the message at all.
 SHORT_WORDS = 7
 SHORT = 0.95
 SHORT_ANY = True

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CLAUSE = "|"
 
@@ -334,8 +335,11 @@ def _squeeze(text: str, keep: int) -> str:
     return _REPEATS.sub(lambda m: m.group(1) * keep, text)
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str, *, repeats: int = 2) -> str:
-    """Canonical words and clause marks; letters repeated 3+ times kept ``repeats`` times."""
+    """Canonical words and clause marks; letters repeated 3+ times kept ``repeats`` times.
+    Cached: one message is normalized by the rules, the learned part's features and the
+    cue check."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = "".join(
         c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
