@@ -83,7 +83,9 @@ def test_combination_thresholds(evidence: RuleEvidence, score: float, fires: boo
     ) is fires
 
 
-IDIOM = RuleEvidence((), dismissed=False, framed=False, denial=False, idiom=True)
+IDIOM = RuleEvidence(
+    (), dismissed=False, framed=False, denial=False, idiom=True, saying_free="the wait for the"
+)
 
 
 @pytest.mark.parametrize(("above", "fires"), [(False, False), (True, True)])
@@ -93,6 +95,14 @@ def test_a_message_with_an_idiom_needs_the_framed_threshold(above: bool, fires: 
     models = _models(_logit(score), _logit(0.1))
     text = "the wait for the apartment news is killing me"
     assert (combine(IDIOM, text, models) is not None) is fires
+
+
+def test_the_model_reads_the_lower_of_the_message_and_the_message_without_its_saying():
+    # A message that is all saying is nothing to the model, however its words score.
+    only_saying = RuleEvidence((), False, False, False, idiom=True, saying_free="")
+    models = _models(_logit(0.999), _logit(0.1))
+    assert combine(only_saying, "didnt want to jump the gun on it", models) is None
+    assert combine(IDIOM, "didnt want to jump the gun on it", models) is not None
 
 
 def test_a_denial_silences_only_its_own_clause():

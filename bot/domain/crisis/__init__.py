@@ -21,13 +21,13 @@ from functools import lru_cache
 
 from bot.domain.crisis import linear, scope
 from bot.domain.crisis.cues import CUES
-from bot.domain.crisis.idioms import blank, compile_idioms
+from bot.domain.crisis.idioms import IDIOM_MARK, blank, compile_idioms
 from bot.domain.crisis.lexicon_acts import ACTS
 from bot.domain.crisis.lexicon_gaps import GAPS, MORE_GAPS
 from bot.domain.crisis.lexicon_harm import HARM
 from bot.domain.crisis.lexicon_more import MORE
 from bot.domain.crisis.lexicon_thoughts import ACTIVE, INTENT, PASSIVE
-from bot.domain.crisis.normalize import normalize, variants
+from bot.domain.crisis.normalize import CLAUSE, normalize, variants
 from bot.domain.crisis.resources import resources_text
 from bot.domain.crisis.rules import CATEGORIES, PRIORITY, Rule, Severity, rule
 
@@ -64,6 +64,8 @@ _SOON = re.compile(
     r"when (?:everyone|they) (?:leave|leaves|sleep)|going to|decided|ready to|about to)\b"
 )
 
+
+_IDIOM_MARK = re.compile(rf"\b{IDIOM_MARK.strip()}\b")
 
 # A question answered no at the end of the message ("... ending your life? no").
 _ANSWERED_NO = re.compile(
@@ -195,7 +197,9 @@ class RuleEvidence:
     ("were you thinking of ending your life? no"); ``idiom``: an everyday saying was
     blanked out ("this traffic is killing me"); ``taken_back``: after a denial, what the
     writer goes on to say ("not suicidal | just wish i didnt exist": "just wish i didnt
-    exist"), read on its own by the learned part.
+    exist"), read on its own by the learned part; ``saying_free``: when a saying was
+    found, the normalized message without it, which the learned part reads instead of the
+    whole message as well ("took a stab at the crossword": "took the crossword").
     """
 
     hits: tuple[tuple[str, str], ...]
@@ -206,6 +210,7 @@ class RuleEvidence:
     about_other: bool = False
     taken_back: str = ""
     idiom: bool = False
+    saying_free: str = ""
 
     @property
     def vetoed(self) -> bool:
@@ -220,10 +225,13 @@ def rule_evidence(
     hits: list[tuple[str, str]] = []
     dismissed = False
     idiom = False
+    saying_free = ""
     clean = ""
     for reading in variants(text):
         clean = blank(reading, idioms)
-        idiom = idiom or clean != reading
+        if clean != reading and not idiom:
+            idiom = True
+            saying_free = _without_sayings(clean)
         if clean:
             found, explained = _scan(clean, rules)
             hits += found
@@ -241,8 +249,22 @@ def rule_evidence(
     answered_no = bool(_ANSWERED_NO.search(text.casefold()))
     about_other = bool(clean) and scope.about_someone_else(clean)
     return RuleEvidence(
-        tuple(hits), dismissed, framed, denial, answered_no, about_other, taken_back, idiom
+        tuple(hits),
+        dismissed,
+        framed,
+        denial,
+        answered_no,
+        about_other,
+        taken_back,
+        idiom,
+        saying_free,
     )
+
+
+def _without_sayings(blanked: str) -> str:
+    """Normalized text whose idioms were blanked, as plain words for the learned part."""
+    words = _IDIOM_MARK.sub(" ", blanked).replace(CLAUSE, " ")
+    return " ".join(words.split())
 
 
 def detect_crisis(
@@ -282,6 +304,9 @@ def combine(evidence: RuleEvidence, text: str, models: linear.Models) -> CrisisM
     if any(rule_id in _ANSWERS for _category, rule_id in evidence.hits):
         return _from_rules(evidence.hits)  # "SI: yes" in a note: the model may not overrule
     score = models.crisis.probability(text)
+    if evidence.idiom:  # the saying's words say nothing: the lower of the two readings
+        free = models.crisis.probability(evidence.saying_free) if evidence.saying_free else 0.0
+        score = min(score, free)
     if evidence.hits:
         strong = any(
             CATEGORIES[category] == "urgent" and rule_id != "cue_score"

@@ -48,7 +48,10 @@ MIN_WORDS = 3
 # silences the model for the whole message).
 TAKEN_BACK: float | None = 0.9
 # A message in which an everyday saying was found (idioms.py: "this line is killing me")
-# counts as framed: the model alone then needs THROUGH_SCOPE.
+# counts as framed: the model alone then needs THROUGH_SCOPE. The score it needs it on is
+# the lower of the whole message's and that of the message without the saying (the saying's
+# own words, "stab", "jump", "shot", say nothing; chosen over the saying-free text alone on
+# pooled leave-one-writer-out, docs/SAFETY.md).
 IDIOM_VETO = True
 # A short message (fewer than SHORT_WORDS words) needs SHORT from the model alone: group
 # chat is full of "on my way", "bye guys see u tmrw", "peace out", which a bag of n-grams

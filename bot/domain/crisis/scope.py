@@ -146,7 +146,8 @@ _FIRST_PERSON = _words("i im ive id ill me myself")
 _LAUGH = re.compile(r"\b(?:lol|just kidding|j k|jokes?|joking|kidding|lolz|xd)\b")
 _SERIOUS = re.compile(
     r"\b(?:for real|not joking|no joke|im serious|seriously|not kidding|i mean it|like "
-    r"actually|not even joking|honestly)\b"
+    r"actually|not even joking|honestly|(?:wasnt|isnt|not|aint) (?:a |)(?:joke|joking|kidding)|"
+    r"i meant it|when you mean it|not really kidding)\b"
 )
 _TRIVIAL = re.compile(
     r"\b(?:rough day|long day|this week|this day|work week|semester|homework|exam|exams|test|"
@@ -157,7 +158,9 @@ _TRIVIAL = re.compile(
     r"cowboys|team|coffee|caffeine|sugar|netflix|show|episode|meme|tiktok|video|joke|"
     r"group chat|texted|crush|outfit|hair|shoes|feet|kids are|"
     r"toddler|teething|deadline|overtime|stairs|gym|leg day|workout|cardio|miles|hike|"
-    r"powerpoint|slides|wordle|crossword|puzzle|lunch|gps|battery|phone at|one more (?:time|"
+    r"powerpoint|slides|wordle|crossword|puzzle|lunch|gps|battery|phone at|cold plunge|ice bath|"
+    r"sauna|spin class|hot yoga|hot sauce|ghost pepper|hot wings|roller ?coaster|haunted house|"
+    r"horror movie|scary movie|one more (?:time|"
     r"email|meeting|text|call|song|episode|zoom|question|meme|ad|commercial)|if i have to "
     r"(?:hear|listen|sit through|watch|read|see))\b"
 )
@@ -170,7 +173,9 @@ _GAMING = re.compile(
     r"camp\w*)\b"
 )
 # Rules whose words also say ordinary things in a game ("kill myself with my own grenade").
-_GAME_PRONE = frozenset({"kill_myself", "kms", "want_to_die", "jump", "shoot", "off_myself"})
+_GAME_PRONE = frozenset(
+    {"kill_myself", "kms", "want_to_die", "jump", "shoot", "off_myself", "when_im_gone"}
+)
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -1,0 +1,72 @@
+"""Everyday sayings built on crisis words (idioms.SAYINGS): the saying is blanked, and
+the literal act next to it still fires."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.crisis import detect_crisis, rule_evidence
+
+SAYINGS = [
+    "took a stab at the crossword on my lunch break",
+    "total stab in the dark but is group at 6?",
+    "shooting for 60 days before my birthday",
+    "shoot me a message once the van pulls up",
+    "flu shot today, arm is sore",
+    "give it a shot, worst case you hate it",
+    "didn't want to jump the gun on telling my sponsor",
+    "anyone got jumper cables? battery died again",
+    "sticking to my guns about no bars this weekend",
+    "just gotta bite the bullet and call the dentist",
+    "dodged a bullet, that party got busted",
+    "finally pulled the trigger on the new couch",
+    "still learning the ropes at the new job",
+    "not gonna burn that bridge, he was my first sponsor",
+    "we'll cross that bridge when we get there",
+    "somebody hand me a chill pill",
+    "final boss of my week: the dmv",
+    "that was the last straw with my landlord",
+    "bleeding money on car repairs",
+    "completely burnt out after a double shift",
+    "drowning in paperwork from probation",
+    "killing myself laughing at my kid's drawing",
+    "the printer unalived itself again",
+    "this humidity is unaliving me",
+    "gonna rot in bed watching baking shows",
+    "said goodbye to the bottle 200 days ago today",
+    "i always od on candy corn this time of year lol",
+    "cut myself some slack on the step work today",
+    "that will be my funeral if i forget our anniversary",
+    "my laptop finally gave up the ghost",
+    "my car officially kicked the bucket",
+    "working the graveyard shift this week",
+    "grandpa would be rolling in his grave seeing my tattoos",
+    "left me hanging at the bus stop",
+]
+
+
+@pytest.mark.parametrize("text", SAYINGS)
+def test_sayings_do_not_fire(text: str) -> None:
+    assert detect_crisis(text) is None, text
+    assert rule_evidence(text).idiom, text
+
+
+LITERAL = [
+    ("gonna take a stab at my wrists tonight", "self_harm"),
+    ("cut myself some slack today lol jk i just cut myself", "self_harm"),
+    ("said goodbye to the bottle, and i want to die anyway", "active_ideation"),
+    ("bought a gun today, sticking to my guns on ending it", "method"),
+    ("killing myself laughing lol. no really i want to kill myself", "active_ideation"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), LITERAL)
+def test_the_literal_act_beside_a_saying_still_fires(text: str, category: str) -> None:
+    match = detect_crisis(text)
+    assert match is not None, text
+    assert match.severity == "urgent"
+
+
+def test_a_joke_said_not_to_be_a_joke_is_not_hyperbole() -> None:
+    text = "posting memes all day but i actually want to die, that part isnt a joke"
+    assert detect_crisis(text, use_model=False) is not None
