@@ -76,6 +76,10 @@ WRITERS = {
     "w36": ("w36_dev.jsonl", "w36_heldout.jsonl"),
     "w37": ("w37_dev.jsonl", "w37_heldout.jsonl"),
     "w38": ("w38_dev.jsonl", "w38_heldout.jsonl"),
+    # Writers 42 to 47 were kept sealed for the ninth round's first pass; 48 and 49 wrote
+    # only sayings, slang and crisis messages dressed as jokes (docs/SAFETY.md).
+    "w48": ("w48_dev.jsonl", "w48_heldout.jsonl"),
+    "w49": ("w49_dev.jsonl", "w49_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.

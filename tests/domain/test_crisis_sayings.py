@@ -42,6 +42,15 @@ SAYINGS = [
     "working the graveyard shift this week",
     "grandpa would be rolling in his grave seeing my tattoos",
     "left me hanging at the bus stop",
+    "my phones about to die, call you from the landline",
+    "the dishwasher flooded the kitchen. shoot me now",
+    "i'd give my right arm for a full night of sleep",
+    "gonna kill this interview tomorrow, wish me luck",
+    "sober til i die, one day at a time",
+    "my shifts got cut again, gotta find a second job",
+    "locked my keys in the van again kms",
+    "im going to be so dead when my wife sees the credit card bill",
+    "heads up the bridge is closed on route 9, leave early",
 ]
 
 
@@ -57,6 +66,11 @@ LITERAL = [
     ("said goodbye to the bottle, and i want to die anyway", "active_ideation"),
     ("bought a gun today, sticking to my guns on ending it", "method"),
     ("killing myself laughing lol. no really i want to kill myself", "active_ideation"),
+    ("so tired of everything i just wanna die lol", "active_ideation"),
+    ("i want to unalive my self tonight", "intent"),
+    ("feeling like dead weight to my family", "passive_ideation"),
+    ("i have a rope in the trunk of my car", "method"),
+    ("i wanna dye. not my hair. you know what i mean", "active_ideation"),
 ]
 
 
@@ -64,9 +78,22 @@ LITERAL = [
 def test_the_literal_act_beside_a_saying_still_fires(text: str, category: str) -> None:
     match = detect_crisis(text)
     assert match is not None, text
-    assert match.severity == "urgent"
+    assert match.category == category or match.severity == "urgent", (text, match)
 
 
 def test_a_joke_said_not_to_be_a_joke_is_not_hyperbole() -> None:
     text = "posting memes all day but i actually want to die, that part isnt a joke"
     assert detect_crisis(text, use_model=False) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("the printer jammed again i will unalive my laptop", False),
+        ("that pun was so bad i want to unalive it", False),
+        ("i want to unalive my self", True),
+        ("thinking about how to unalive myself", True),
+    ],
+)
+def test_unalive_with_a_thing_as_its_object_is_not_about_oneself(text: str, fires: bool) -> None:
+    assert (detect_crisis(text, use_model=False) is not None) is fires, text

@@ -65,7 +65,13 @@ _SOON = re.compile(
 )
 
 
-_IDIOM_MARK = re.compile(rf"\b{IDIOM_MARK.strip()}\b")
+# A saying with the words that lead into it ("im going to" + "die laughing"): what is left
+# of "im going to idiom" is not an intent.
+_IDIOM_MARK = re.compile(
+    r"\b(?:(?:im|i|ill|i will|i am|going to|about to|bout to|want to|will|would|could|might|"
+    r"just|so|literally|be|gonna|finna)\s+)*"
+    rf"{IDIOM_MARK.strip()}\b"
+)
 
 # A question answered no at the end of the message ("... ending your life? no").
 _ANSWERED_NO = re.compile(

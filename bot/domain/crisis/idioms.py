@@ -29,7 +29,8 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"\bkill me now\b",
     r"\bdying (?:to|for|of (?:laughter|laughing|embarrassment|boredom|cringe|curiosity|"
     r"thirst|hunger|the heat))\b",
-    r"\b(?:died|dying|die|dead) (?:laughing|of laughter|lol|from laughing)\b",
+    r"\b(?:died|dying|die|dead) (?:laughing|of laughter|from laughing)\b|\b(?:died|dying|dead) "
+    r"lol\b",
     r"\b(?:die|died) (?:of|from) (?:exhaustion|embarrassment|boredom|cringe|laughter|the heat|"
     r"heat|hunger|thirst|cuteness|happiness|joy|excitement|jealousy|suspense|old age|"
     r"secondhand embarrassment)\b",
@@ -52,8 +53,9 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"\b(?:phone|battery|laptop|car|plant|plants|charger|tv|remote|computer|headphones|"
     r"airpods|battery|mouse|keyboard|printer|wifi|router|vape|lighter|flashlight|controller|"
     r"tablet|ipad|watch|fridge|bulb|engine|alternator|tree|goldfish|fish|basil|succulent|"
-    r"conversation|group chat|chat|party|vibe|show|series|trend|meme|mood) (?:is |was |just |"
-    r"finally |)(?:dead|died|dying|die|dies)\b",
+    r"conversation|group chat|chat|party|vibe|show|series|trend|meme|mood)s? (?:is |was |just |"
+    r"finally |about to |bout to |going to |is about to |is going to |)(?:dead|died|dying|die|"
+    r"dies)\b",
     r"\b(?:im|i am|we are|were|literally|lowkey|im actually|im literally) "
     r"(?:so |actually |literally )?(?:dead|deceased|dying|ded)\b(?= *(?:lol|at|from|over))",
     r"\bi (?:could|couldve|could have|almost|nearly) (?:just )?(?:died|die)\b(?= (?:of|from|"
@@ -168,7 +170,7 @@ SAYINGS: tuple[str, ...] = (
     r"\blast (?:call|straw|minute|resort|laugh|chance to (?:sign|register|grab|get)|nerve|"
     r"but not least)\b|\bon (?:my|its|their|his|her) last legs?\b",
     r"\bend of (?:an era|story|discussion|the line for (?:this|that|my) (?:car|phone|laptop|"
-    r"couch))\b|\bmake ends meet\b|\b(?:dead|deep|bitter|rear|split) ends?\b|\bend ?game\b",
+    r"couch))\b|\bmake ends meet\b|\b(?:dead|deep|bitter|rear|split) ends?\b",
     r"\b(?:the )?die is cast\b|\b(?:die|dies|dying|died) down\b|\bdying breed\b|\bold habits "
     r"die hard\b|\bnever say die\b|\bdo or die\b",
     r"\bdead (?:ringer|heat|giveaway|of (?:night|winter)|air|zone|center|even|asleep|to rights|"
@@ -220,7 +222,26 @@ SAYINGS: tuple[str, ...] = (
     r"\bdead as a doornail\b|\bbury the hatchet\b|\bburied (?:in|under) (?:work|paperwork|"
     r"laundry|emails|homework|snow|blankets)\b|\bmurder (?:a|some) (?:cuppa|burger|pint|pizza|"
     r"coffee|steak|taco)\b",
-    r"\bim so dead\b(?= *(?:if|when|lol|lmao|my (?:mom|dad|boss|wife|husband|sponsor)))",
+    r"\b(?:im|im going to be|ill be|i will be|going to be) so dead\b(?= *(?:if|when|lol|lmao|my "
+    r"(?:mom|dad|boss|wife|husband|sponsor)))",
+    r"\b(?:ill|i will|id|i would) die trying\b|\b(?:shoot|kill|unalive) me now\b|\b(?:give|gave) "
+    r"my (?:left|right) (?:arm|leg|kidney|eye) for\b|\bhave my hide\b",
+    r"\bkill(?:ing|ed)? (?:this|that|the|my) (?:round|set|game|match|interview|test|exam|"
+    r"presentation|workout|run|audition|performance|shift)\b",
+    r"\bbridge (?:is|was|will be|s) (?:closed|out|under construction|backed up|icy|jammed)\b|"
+    r"\b(?:the |that |this )?songs? bridge\b|\bbridge (?:of|in) (?:the|that|this) song\b",
+    r"\b(?:slay|slaying|party|partying|rock|dance|dancing|ride|binge\w*|grind|grinding|hustle|"
+    r"sober|clean|loyal) (?:til|till|until) i (?:die|drop)\b",
+    r"\b(?:hours|pay|shifts?|budget|funding|salary|benefits|overtime|bonus) (?:got |were |was |"
+    r"have been |has been |)cut\b",
+    r"\b(?:took|take|taking) (?:them|my meds|my pills|my medication|my meds) (?:all )?(?:on "
+    r"time|as prescribed|with food|every morning|every night)\b",
+    r"\b(?:good)?bye (?:my |to my )?(?:brain cells|sleep schedule|diet|paycheck|social life)\b",
+    r"\b(?:forgot|lost|locked|dropped|spilled|missed|burned|broke|deleted|replied all|sent)\b"
+    r"[^|]{0,40}\bkms\b|\bkms\b(?= *(?:lol |lmao |smh |)i (?:just )?(?:replied|sent|said|called|"
+    r"forgot|locked|dropped|spilled|missed|burned|deleted))",
+    r"\b(?:plants?|succulents?|basil|flowers|goldfish) (?:have been|has been|got|was|were) "
+    r"(?:unalived|killed|murdered) by\b",
     r"\b(?:bed|brain) ?rot(?:ting)?\b|\brot(?:ting)? in bed (?:with|w|watching|all day|today|"
     r"and|self care)\b",
     r"\b(?:say|said|saying|says|kiss|kissed|kissing|wave|waved) (?:good ?)?bye to (?:(?:the|my|"

@@ -79,7 +79,8 @@ ACTIVE: tuple[Rule, ...] = (
     rule(
         "unalive",
         "active_ideation",
-        r"\bunaliv\w*\b(?! (?:him|her|them|someone|somebody|people|the|that|this))",
+        r"\bunaliv\w*\b(?! (?:him|her|them|someone|somebody|people|the|that|this|it|a|an|some|"
+        r"these|those|your|his|their|my (?!self\b|body\b|life\b)\w+))",
         "S",
     ),
     rule("ctb", "active_ideation", r"\bctb\b", "S"),
