@@ -54,6 +54,9 @@ FLOORS = {
     "w36": (0.925, 0.04),
     "w37": (0.91, 0.035),
     "w38": (0.945, 0.035),
+    # Sayings writers: only idioms, harmless slang and crisis messages dressed as jokes.
+    "w48": (0.90, 0.045),
+    "w49": (0.98, 0.03),
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)
@@ -191,11 +194,11 @@ def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "the goals hold on the lockboxes (below) and pooled over the 34 held-out halves "
-        "(recall 0.934, false alarms 3.5%, idioms 1.8%, every category >= 0.85 but writer "
+        "the goals hold on the lockboxes (below) and pooled over the 36 held-out halves "
+        "(recall 0.934, false alarms 3.4%, idioms 1.5%, every category >= 0.84 but writer "
         "3's question form 0.75), but not for every writer's half on its own "
-        "(docs/SAFETY.md): recall down to 0.861 (w18), categories down to 0.71 (w34 typos, "
-        "17 messages), false alarms up to 6.6% (w15) and idioms up to 8.1% (w21, 3 of 37)"
+        "(docs/SAFETY.md): recall down to 0.866 (w18), categories down to 0.70 (w14 plans, "
+        "47 messages), false alarms up to 6.2% (w15) and idioms up to 5.6% (w35, 2 of 36)"
     ),
 )
 def test_heldout_figures_meet_the_goals():
