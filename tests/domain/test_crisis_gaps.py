@@ -23,6 +23,12 @@ GAP_FIRES = [
     ("whats even left to stay alive for at this point", "passive_ideation"),
     ("my wrists look like a barcode again", "self_harm"),
     ("my sh streak is back to zero", "self_harm"),
+    ("honestly i would not mind dying in my sleep", "passive_ideation"),
+    ("do you guys ever wish you had never been born", "passive_ideation"),
+    ("i am nothing but dead weight to my family", "passive_ideation"),
+    ("they keep bringing me back and i wish they would stop", "passive_ideation"),
+    ("the charcoal and the tape are in the bathroom", "method"),
+    ("i dont expect to be around by spring", "passive_ideation"),
 ]
 
 

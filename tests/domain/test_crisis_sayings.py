@@ -51,6 +51,10 @@ SAYINGS = [
     "locked my keys in the van again kms",
     "im going to be so dead when my wife sees the credit card bill",
     "heads up the bridge is closed on route 9, leave early",
+    "it's cold enough to die at the bus stop this morning",
+    "my basil is dying again, i overwater everything",
+    "my sisters roast cut deep lol",
+    "pulled the plug on the garage sale, rain all weekend",
 ]
 
 

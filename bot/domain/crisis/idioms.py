@@ -242,6 +242,21 @@ SAYINGS: tuple[str, ...] = (
     r"forgot|locked|dropped|spilled|missed|burned|deleted))",
     r"\b(?:plants?|succulents?|basil|flowers|goldfish) (?:have been|has been|got|was|were) "
     r"(?:unalived|killed|murdered) by\b",
+    r"\b(?:plants?|succulents?|basil|flowers|goldfish|tomatoes|garden|herbs|orchids?|cactus|"
+    r"ferns?)\b(?: \w+){0,5} (?:die|died|dying|dead)\b|\b(?:unalive\w*|killed|kill) (?:another|"
+    r"my|a|the) (?:succulent|plant|cactus|orchid|fern|basil)\b",
+    r"\b(?:hot|cold|freezing|humid|boring) enough to (?:die|kill)\b|\bhinges of (?:hell|hades)\b|"
+    r"\bcut loose\b|\bdie on the hill (?:that|of|about)\b|\b(?:taking|take|took|takes) (?:my|"
+    r"your|our) li(?:fe|ves) in (?:my|your|our) (?:own )?hands\b|\bat my wits end\b(?= (?:with|"
+    r"over|trying|because|about))|\b(?:put|held|hold|holding) a gun to my head (?:i|and)\b",
+    r"\b(?:that|this|it|those) (?:comment|remark|joke|line|song|part|one|movie|episode|scene|"
+    r"roast|review|breakup|loss|lyric)? ?cuts? (?:me )?deep\b|\b(?:comment|remark|words|joke|"
+    r"roast|lyrics?|line|scene) (?:\w+ )?cuts? (?:me )?deep\b",
+    r"\bend(?:ing|ed)? (?:it all|it|things) with (?:the|my) (?:dvr|cable|netflix|hulu|"
+    r"subscription|gym membership|phone plan|lease|contract)\b|\bpull(?:ed|ing)? the plug on "
+    r"(?:the|that|this|our|my|a) (?!life\b|me\b|myself|it all|living)\w+",
+    r"\b(?:kill|unalive|save) me from (?:this|these|the|my) (?:\w+ )?(?:call|meeting|class|"
+    r"lecture|zoom|conference|webinar|shift|training)\b",
     r"\b(?:bed|brain) ?rot(?:ting)?\b|\brot(?:ting)? in bed (?:with|w|watching|all day|today|"
     r"and|self care)\b",
     r"\b(?:say|said|saying|says|kiss|kissed|kissing|wave|waved) (?:good ?)?bye to (?:(?:the|my|"

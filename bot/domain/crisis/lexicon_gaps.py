@@ -239,4 +239,58 @@ MORE_GAPS: tuple[Rule, ...] = (
         r"daughter|brother|sister|grandma|grandpa|baby)\b(?=.*\b(?:passed|dead|died))",
         "S",
     ),
+    # Ninth round (writers 42 to 47's first pass): passive wishes and methods said plainly.
+    rule(
+        "wouldnt_mind_dying",
+        "passive_ideation",
+        r"\b(?:wouldnt|would not|dont|do not) (?:really |even |honestly )?mind (?:dying|being dead|"
+        r"not waking up|if i (?:died|didnt wake up|never woke up)|not being here|not existing)\b|"
+        r"\bfine with (?:not waking up|dying|never waking up|not existing)\b|\bcant wait to (?:be "
+        r"dead|die|not exist|be gone for good)\b|\b(?:wore|worn) out (?:on|of|with) (?:living|life|"
+        r"being alive)\b|\bquit(?:ting)? (?:everything|life|living|on life)\b(?! \w+ related)",
+        "S",
+    ),
+    rule(
+        # "does anyone else wish they just never woke up": a disclosure asked as a question
+        "anyone_else_wish",
+        "passive_ideation",
+        r"\b(?:anyone|anybody|yall|you guys) (?:else )?(?:ever )?(?:\w+ )?(?:wish|wishes|want) "
+        r"(?:they|to|you) (?:had |could |would |just )*(?:never (?:woke up|wake up|existed|been "
+        r"born|were born)|(?:were|was|be) dead|die|not wake up|not exist|stop existing)\b",
+    ),
+    rule(
+        "dead_weight",
+        "passive_ideation",
+        r"\b(?:im|i am|feel like|just|such|nothing \| but|been|being) (?:\w+ ){0,2}dead weight\b|"
+        r"\b(?:world|everyone|everybody|family|kids) (?:is|are|would be|will be) (?:worse|better) "
+        r"(?:off )?with me (?:in it|around|here|alive)\b|\bbetter if i (?:wasnt|werent|was not|"
+        r"were not) (?:here|around|in the picture|alive|in their lives|in the world)\b",
+        "S",
+    ),
+    rule(
+        "keep_reviving",
+        "passive_ideation",
+        r"\b(?:keep|kept|keeps) (?:narcanning|narcan\w*|reviving|bringing|dragging) me back\b|"
+        r"\bwish (?:they|you|he|she|someone|the medics) (?:hadnt|didnt|had not|did not|never) "
+        r"(?:narcanned|narcan\w*|revived|saved|found) me\b",
+    ),
+    rule(
+        # carbon monoxide: a hose to the exhaust, charcoal and tape
+        "co_method",
+        "method",
+        r"\b(?:hose|tube|tubing|pipe)\b[^|]{0,30}\bexhaust\b|\bexhaust\b[^|]{0,30}\b(?:hose|"
+        r"tube|tubing)\b|\bcharcoal\b[^|]{0,40}\b(?:tape|sealed|bathroom|closet)\b|\b(?:hose|"
+        r"tubing) and (?:duct )?tape\b|\b(?:duct )?tape and (?:a )?(?:hose|charcoal|tubing)\b",
+        "S",
+    ),
+    rule(
+        "not_making_it_to",
+        "passive_ideation",
+        r"\b(?:im not|not|wont be|i wont be) (?:going to )?mak(?:e|ing) it (?:to|till|until|past) "
+        r"(?:[2-9]0|my (?:birthday|next birthday|[2-9]0th)|next (?:year|christmas|birthday)|the "
+        r"new year|new years)\b|\bdont (?:expect|plan) to (?:be (?:here|around|alive)|still be "
+        r"(?:here|around))\b|\b(?:not|dont|do not|stopped) car(?:e|ing) (?:if|whether) (?:i|you) "
+        r"(?:live|die|wake up|make it)\b",
+        "S",
+    ),
 )
