@@ -76,10 +76,17 @@ WRITERS = {
     "w36": ("w36_dev.jsonl", "w36_heldout.jsonl"),
     "w37": ("w37_dev.jsonl", "w37_heldout.jsonl"),
     "w38": ("w38_dev.jsonl", "w38_heldout.jsonl"),
-    # Writers 42 to 47 were kept sealed for the ninth round's first pass; 48 and 49 wrote
-    # only sayings, slang and crisis messages dressed as jokes (docs/SAFETY.md).
+    # Writers 48 and 49 wrote only sayings, slang and crisis messages dressed as jokes;
+    # writers 42 to 47 were sealed until their first pass on the ninth round's detector
+    # (docs/SAFETY.md).
     "w48": ("w48_dev.jsonl", "w48_heldout.jsonl"),
     "w49": ("w49_dev.jsonl", "w49_heldout.jsonl"),
+    "w42": ("w42_dev.jsonl", "w42_heldout.jsonl"),
+    "w43": ("w43_dev.jsonl", "w43_heldout.jsonl"),
+    "w44": ("w44_dev.jsonl", "w44_heldout.jsonl"),
+    "w45": ("w45_dev.jsonl", "w45_heldout.jsonl"),
+    "w46": ("w46_dev.jsonl", "w46_heldout.jsonl"),
+    "w47": ("w47_dev.jsonl", "w47_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.

@@ -57,6 +57,12 @@ FLOORS = {
     # Sayings writers: only idioms, harmless slang and crisis messages dressed as jokes.
     "w48": (0.90, 0.045),
     "w49": (0.98, 0.03),
+    "w42": (0.955, 0.035),
+    "w43": (0.94, 0.025),
+    "w44": (0.90, 0.035),
+    "w45": (0.915, 0.04),
+    "w46": (0.915, 0.02),
+    "w47": (0.905, 0.045),
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)
@@ -194,11 +200,11 @@ def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "the goals hold on the lockboxes (below) and pooled over the 36 held-out halves "
-        "(recall 0.934, false alarms 3.4%, idioms 1.5%, every category >= 0.84 but writer "
+        "the goals hold on the lockboxes (below) and pooled over the 42 held-out halves "
+        "(recall 0.937, false alarms 2.8%, idioms 1.1%, every category >= 0.84 but writer "
         "3's question form 0.75), but not for every writer's half on its own "
-        "(docs/SAFETY.md): recall down to 0.866 (w18), categories down to 0.70 (w14 plans, "
-        "47 messages), false alarms up to 6.2% (w15) and idioms up to 5.6% (w35, 2 of 36)"
+        "(docs/SAFETY.md): recall down to 0.884 (w18), categories down to 0.68 (w14 plans, "
+        "47 messages), false alarms up to 5.6% (w8) and idioms up to 5.6% (w35, 2 of 36)"
     ),
 )
 def test_heldout_figures_meet_the_goals():
