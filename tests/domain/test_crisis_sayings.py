@@ -55,6 +55,14 @@ SAYINGS = [
     "my basil is dying again, i overwater everything",
     "my sisters roast cut deep lol",
     "pulled the plug on the garage sale, rain all weekend",
+    "if i have to hear that ringtone one more time i will perish",
+    "kms if i have to sit through another fire drill",
+    "this humidity is about to take me out",
+    "last man standing in the squad again, carry me",
+    "relax it's not life or death, it's pickleball",
+    "cut my thumb on a tin can opening the beans",
+    "gonna end the night with a big bowl of ice cream",
+    "i was about to die on the spot when my name got called",
 ]
 
 
@@ -75,6 +83,8 @@ LITERAL = [
     ("feeling like dead weight to my family", "passive_ideation"),
     ("i have a rope in the trunk of my car", "method"),
     ("i wanna dye. not my hair. you know what i mean", "active_ideation"),
+    ("relapsed again and i want to die of shame", "active_ideation"),
+    ("wanna kms (k*ll my s*lf)", "active_ideation"),
 ]
 
 

@@ -33,7 +33,8 @@ DEFAULT_IDIOMS: tuple[str, ...] = (
     r"lol\b",
     r"\b(?:die|died) (?:of|from) (?:exhaustion|embarrassment|boredom|cringe|laughter|the heat|"
     r"heat|hunger|thirst|cuteness|happiness|joy|excitement|jealousy|suspense|old age|"
-    r"secondhand embarrassment)\b",
+    r"secondhand embarrassment)\b|\b(?:die|died|dying) on the spot\b|\bif looks could "
+    r"kill\b",
     r"\bwould (?:die|do it) again\b",
     r"\bdie of (?:annoyance|irritation|impatience|frustration lol)\b",
     r"\b(?:would|id|i would|i d) (?:honestly |literally )?die for (?:my|you|him|her|them|this|"
@@ -207,7 +208,8 @@ SAYINGS: tuple[str, ...] = (
     r"(?:toast|rice|dinner|food|pizza|popcorn|bacon|eggs|cookies|garlic)\b",
     r"\bdrown(?:ing|ed)? in (?:work|paperwork|homework|laundry|emails|bills|debt|dishes|"
     r"assignments|ranch|sauce|gravy|butter|syrup|cheese|notifications|texts)\b",
-    r"\bbang(?:ing)? my head (?:against|on) (?:a|the) wall (?:trying|over|with|about|figuring|"
+    r"\b(?:bang|beat)(?:ing)? my head (?:against|on) (?:a|the) wall (?:trying|over|with|about|"
+    r"figuring|"
     r"doing|when|because)\b",
     r"\brip (?:to )?(?:my|the) (?:wallet|sleep schedule|bank account|diet|savings|paycheck|phone|"
     r"car|streak|knees|back|ears|inbox|social life|weekend|budget)\b",
@@ -243,8 +245,8 @@ SAYINGS: tuple[str, ...] = (
     r"\b(?:plants?|succulents?|basil|flowers|goldfish) (?:have been|has been|got|was|were) "
     r"(?:unalived|killed|murdered) by\b",
     r"\b(?:plants?|succulents?|basil|flowers|goldfish|tomatoes|garden|herbs|orchids?|cactus|"
-    r"ferns?)\b(?: \w+){0,5} (?:die|died|dying|dead)\b|\b(?:unalive\w*|killed|kill) (?:another|"
-    r"my|a|the) (?:succulent|plant|cactus|orchid|fern|basil)\b",
+    r"ferns?)\b(?: \w+){0,5} (?:die|died|dying|dead)\b|\b(?:unalive\w*|killed|kill|killing) "
+    r"(?:another|my|a|the|every|all my|all the) (?:succulent|plant|cactus|orchid|fern|basil)s?\b",
     r"\b(?:hot|cold|freezing|humid|boring) enough to (?:die|kill)\b|\bhinges of (?:hell|hades)\b|"
     r"\bcut loose\b|\bdie on the hill (?:that|of|about)\b|\b(?:taking|take|took|takes) (?:my|"
     r"your|our) li(?:fe|ves) in (?:my|your|our) (?:own )?hands\b|\bat my wits end\b(?= (?:with|"
@@ -253,10 +255,27 @@ SAYINGS: tuple[str, ...] = (
     r"roast|review|breakup|loss|lyric)? ?cuts? (?:me )?deep\b|\b(?:comment|remark|words|joke|"
     r"roast|lyrics?|line|scene) (?:\w+ )?cuts? (?:me )?deep\b",
     r"\bend(?:ing|ed)? (?:it all|it|things) with (?:the|my) (?:dvr|cable|netflix|hulu|"
-    r"subscription|gym membership|phone plan|lease|contract)\b|\bpull(?:ed|ing)? the plug on "
+    r"subscription|gym membership|phone plan|lease|contract)\b|\bend(?:ing)? (?:it all|it|things|"
+    r"the night|the day|the week) with (?:a|the|my|some) (?:\w+ ){0,2}(?:plate|bowl|slice|pint|"
+    r"piece|dessert|cake|pie|burger|pizza|tacos?|donuts?|milkshake|sundae|movie|bath|nap)\b|"
+    r"\bpull(?:ed|ing)? the plug on "
     r"(?:the|that|this|our|my|a) (?!life\b|me\b|myself|it all|living)\w+",
     r"\b(?:kill|unalive|save) me from (?:this|these|the|my) (?:\w+ )?(?:call|meeting|class|"
     r"lecture|zoom|conference|webinar|shift|training)\b",
+    r"\bif (?:i (?:have to|hear|see|get|read|sit through|fold|do|watch|listen to|type)|\w+ "
+    r"(?:says|asks|sends|runs|plays)) [^|]{0,60}\bone more time\b[^|]{0,24}\b(?:die|perish|kms|"
+    r"scream|lose it|unalive me)\b|\bkms if i have to\b|\b(?:unalive|kill|shoot) me if (?:the|i|"
+    r"my|this|that|they|he|she|one more)\b|\bperish\w*\b",
+    r"\bkill(?:ing)? (?:off )?(?:the )?(?:last of the )?(?:reports|emails|inbox|backlog|leftovers|"
+    r"paperwork|chores|to do list)\b|\b(?:heat|humidity|weather|traffic|workout|class|job|boss|"
+    r"kids|toddler|cold|sun|flu|allergies|pollen|homework|week) (?:is |)(?:finna|going to|about "
+    r"to|bout to|will) take me out\b",
+    r"\blast (?:one|man|person) (?:alive|standing) (?:in|on) (?:the|my|our) (?:squad|lobby|team|"
+    r"game|match|round|server)\b|\b(?:not|isnt|aint) (?:a )?life or death\b",
+    r"\bcut my (?:hand|finger|thumb|foot|knee|palm) on (?:the|a|some) (?:fence|wire|glass|can|"
+    r"nail|metal|lid|grater|paper|rock|shell|tin)\b",
+    r"\bkms\b(?= *\|? *(?:=|means|as in|aka)? *(?:kill my (?:sims?|character|vibe|plants?|"
+    r"battery|buzz|phone)|keep(?:ing)? my|kinda missing|keep moving))",
     r"\b(?:bed|brain) ?rot(?:ting)?\b|\brot(?:ting)? in bed (?:with|w|watching|all day|today|"
     r"and|self care)\b",
     r"\b(?:say|said|saying|says|kiss|kissed|kissing|wave|waved) (?:good ?)?bye to (?:(?:the|my|"

@@ -284,6 +284,14 @@ MORE_GAPS: tuple[Rule, ...] = (
         "S",
     ),
     rule(
+        # "a stab at my wrists", "the blade across my arm"
+        "blade_at_body",
+        "self_harm",
+        r"\b(?:stab|stabs|stabbing|slash|slashing|slice|slicing|razor|blade|knife)\b[^|]{0,12}\b"
+        r"(?:at|into|across|open|up) my (?:wrists?|arms?|thighs?|veins?)\b",
+        "S",
+    ),
+    rule(
         "not_making_it_to",
         "passive_ideation",
         r"\b(?:im not|not|wont be|i wont be) (?:going to )?mak(?:e|ing) it (?:to|till|until|past) "

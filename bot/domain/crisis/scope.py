@@ -174,7 +174,16 @@ _GAMING = re.compile(
 )
 # Rules whose words also say ordinary things in a game ("kill myself with my own grenade").
 _GAME_PRONE = frozenset(
-    {"kill_myself", "kms", "want_to_die", "jump", "shoot", "off_myself", "when_im_gone"}
+    {
+        "kill_myself",
+        "kms",
+        "want_to_die",
+        "jump",
+        "shoot",
+        "off_myself",
+        "when_im_gone",
+        "on_purpose",
+    }
 )
 
 
