@@ -29,6 +29,13 @@ GAP_FIRES = [
     ("they keep bringing me back and i wish they would stop", "passive_ideation"),
     ("the charcoal and the tape are in the bathroom", "method"),
     ("i dont expect to be around by spring", "passive_ideation"),
+    ("S/I pretty loud tonight", "intent"),
+    ("suey thoughts all day again", "active_ideation"),
+    ("thinking about an early retirement from living", "active_ideation"),
+    ("scared ill end up one of the 22", "active_ideation"),
+    ("i plan on ending things this weekend", "intent"),
+    ("left a note for my sister explaining why", "plan_preparation"),
+    ("might unalive myself this weekend", "intent"),
 ]
 
 
@@ -51,6 +58,8 @@ def test_gap_rules_fire_with_their_category(text: str, category: str) -> None:
         "gonna unalive this whole pizza",
         "nearly killed myself tripping on the stairs lol",
         "saying goodbye forever to my old truck, sold it today",
+        "see you all on the other side of the holidays",
+        "chop suey and egg rolls for the potluck",
     ],
 )
 def test_gap_rules_and_idioms_leave_ordinary_messages_alone(text: str) -> None:

@@ -236,7 +236,11 @@ MORE_GAPS: tuple[Rule, ...] = (
         r"\bno respawns? (?:this time|for me)\b|\bgame over for me\b(?=.*\b(?:fr|for real|"
         r"respawn|for good|forever|this time))|\b(?:knock|knocking|knocked) on (?:the )?pearly "
         r"gates\b|\bmeet my maker\b|\b(?:go|going|gonna go) see my (?:wife|husband|mom|dad|son|"
-        r"daughter|brother|sister|grandma|grandpa|baby)\b(?=.*\b(?:passed|dead|died))",
+        r"daughter|brother|sister|grandma|grandpa|baby)\b(?=.*\b(?:passed|dead|died))|"
+        r"\b(?:retire|retirement|retiring|resign|resigning|resignation|two weeks notice|notice) "
+        r"(?:\w+ ){0,2}(?:from|to) (?:existing|life|living|being alive)\b|\bmy own end of watch\b|"
+        r"\bpunch(?:ing)? my (?:own )?ticket\b|\b10 ?7 (?:permanent|for good|forever)\b|\b(?:one "
+        r"of the|join the|joining the|become the|blue) 22\b",
         "S",
     ),
     # Ninth round (writers 42 to 47's first pass): passive wishes and methods said plainly.
@@ -281,6 +285,21 @@ MORE_GAPS: tuple[Rule, ...] = (
         r"\b(?:hose|tube|tubing|pipe)\b[^|]{0,30}\bexhaust\b|\bexhaust\b[^|]{0,30}\b(?:hose|"
         r"tube|tubing)\b|\bcharcoal\b[^|]{0,40}\b(?:tape|sealed|bathroom|closet)\b|\b(?:hose|"
         r"tubing) and (?:duct )?tape\b|\b(?:duct )?tape and (?:a )?(?:hose|charcoal|tubing)\b",
+        "S",
+    ),
+    rule(
+        "end_things_soon",
+        "intent",
+        r"\bend(?:ing)? things (?:this (?:weekend|week|time)|tonight|tomorrow|soon|for good|"
+        r"before)\b",
+        "S",
+    ),
+    rule(
+        "farewell_plain",
+        "plan_preparation",
+        r"\bsee (?:you|ya|yall|u) (?:all )?on the other side\b(?! of)|\b(?:letter|note|letters|"
+        r"notes) (?:\w+ ){0,4}explaining why\b|\bremember me for the good (?:stuff|times|things|"
+        r"parts)\b",
         "S",
     ),
     rule(

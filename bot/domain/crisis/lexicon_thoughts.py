@@ -79,7 +79,9 @@ ACTIVE: tuple[Rule, ...] = (
     rule(
         "unalive",
         "active_ideation",
-        r"\bunaliv\w*\b(?! (?:him|her|them|someone|somebody|people|the|that|this|it|a|an|some|"
+        r"\bunaliv\w*\b(?! (?:him|her|them|someone|somebody|people|the|that|this(?! (?:weekend|"
+        r"week|time|year|month|morning|evening|afternoon|friday|saturday|sunday|monday))|it|a|"
+        r"an|some|"
         r"these|those|your|his|their|my (?!self\b|body\b|life\b)\w+))",
         "S",
     ),

@@ -240,6 +240,9 @@ _PHRASE_FIX = {
     "kill my slef": "kill myself",
     "end my lfie": "end my life",
     "sewer slide": "suicide",
+    "s i": "si",
+    "suey thoughts": "suicidal thoughts",
+    "sui thoughts": "suicidal thoughts",
     "self-harm": "self harm",
 }
 _PHRASES = re.compile(r"\b(?:" + "|".join(map(re.escape, _PHRASE_FIX)) + r")\b")
