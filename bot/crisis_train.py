@@ -87,6 +87,13 @@ WRITERS = {
     "w45": ("w45_dev.jsonl", "w45_heldout.jsonl"),
     "w46": ("w46_dev.jsonl", "w46_heldout.jsonl"),
     "w47": ("w47_dev.jsonl", "w47_heldout.jsonl"),
+    # Sealed until their first pass on the ninth round's last detector (2ab88e4).
+    "w50": ("w50_dev.jsonl", "w50_heldout.jsonl"),
+    "w51": ("w51_dev.jsonl", "w51_heldout.jsonl"),
+    "w52": ("w52_dev.jsonl", "w52_heldout.jsonl"),
+    "w53": ("w53_dev.jsonl", "w53_heldout.jsonl"),
+    "w54": ("w54_dev.jsonl", "w54_heldout.jsonl"),
+    "w55": ("w55_dev.jsonl", "w55_heldout.jsonl"),
 }
 # Writers added after the first three are split by ``split_halves`` (stratified by class and
 # category, seeded), not by the hash of the text.

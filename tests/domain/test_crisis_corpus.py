@@ -63,6 +63,12 @@ FLOORS = {
     "w45": (0.915, 0.04),
     "w46": (0.915, 0.02),
     "w47": (0.905, 0.045),
+    "w50": (0.955, 0.03),
+    "w51": (0.97, 0.03),
+    "w52": (0.935, 0.035),
+    "w53": (0.895, 0.025),
+    "w54": (0.925, 0.03),
+    "w55": (0.92, 0.03),
 }
 # Everyday group chat, held-out halves: at most this share flagged, and at most this share
 # flagged urgent (what pages staff). name -> (flagged, urgent)
@@ -200,11 +206,11 @@ def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "the goals hold on the lockboxes (below) and pooled over the 42 held-out halves "
-        "(recall 0.937, false alarms 2.8%, idioms 1.1%, every category >= 0.84 but writer "
+        "the goals hold on the lockboxes (below) and pooled over the 48 held-out halves "
+        "(recall 0.941, false alarms 2.6%, idioms 1.0%, every category >= 0.86 but writer "
         "3's question form 0.75), but not for every writer's half on its own "
-        "(docs/SAFETY.md): recall down to 0.884 (w18), categories down to 0.68 (w14 plans, "
-        "47 messages), false alarms up to 5.6% (w8) and idioms up to 5.6% (w35, 2 of 36)"
+        "(docs/SAFETY.md): recall down to 0.875 (w18), categories down to 0.71 (w34 typos, "
+        "17 messages), false alarms up to 5.6% (w3) and idioms up to 5.6% (w35, 2 of 36)"
     ),
 )
 def test_heldout_figures_meet_the_goals():
