@@ -67,7 +67,7 @@ _SOON = re.compile(
 
 # A saying with the words that lead into it ("im going to" + "die laughing"): what is left
 # of "im going to idiom" is not an intent.
-_IDIOM_MARK = re.compile(
+_SAYING_WITH_LEAD = re.compile(
     r"\b(?:(?:im|i|ill|i will|i am|going to|about to|bout to|want to|will|would|could|might|"
     r"just|so|literally|be|gonna|finna)\s+)*"
     rf"{IDIOM_MARK.strip()}\b"
@@ -204,8 +204,8 @@ class RuleEvidence:
     blanked out ("this traffic is killing me"); ``taken_back``: after a denial, what the
     writer goes on to say ("not suicidal | just wish i didnt exist": "just wish i didnt
     exist"), read on its own by the learned part; ``saying_free``: when a saying was
-    found, the normalized message without it, which the learned part reads instead of the
-    whole message as well ("took a stab at the crossword": "took the crossword").
+    found, the normalized message without it ("took a stab at the crossword": "took the
+    crossword"), which the learned part scores too (``combine`` keeps the lower score).
     """
 
     hits: tuple[tuple[str, str], ...]
@@ -269,7 +269,7 @@ def rule_evidence(
 
 def _without_sayings(blanked: str) -> str:
     """Normalized text whose idioms were blanked, as plain words for the learned part."""
-    words = _IDIOM_MARK.sub(" ", blanked).replace(CLAUSE, " ")
+    words = _SAYING_WITH_LEAD.sub(" ", blanked).replace(CLAUSE, " ")
     return " ".join(words.split())
 
 

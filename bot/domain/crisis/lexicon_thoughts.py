@@ -79,10 +79,11 @@ ACTIVE: tuple[Rule, ...] = (
     rule(
         "unalive",
         "active_ideation",
-        r"\bunaliv\w*\b(?! (?:him|her|them|someone|somebody|people|the|that|this(?! (?:weekend|"
-        r"week|time|year|month|morning|evening|afternoon|friday|saturday|sunday|monday))|it|a|"
-        r"an|some|"
-        r"these|those|your|his|their|my (?!self\b|body\b|life\b)\w+))",
+        # not with someone or something else as the object ("unalive my phone"), but "this
+        # weekend" is a time, not an object
+        r"\bunaliv\w*\b(?! (?:him|her|them|someone|somebody|people|the|that|it|a|an|some|these|"
+        r"those|your|his|their|my (?!self\b|body\b|life\b)\w+|this(?! (?:weekend|week|time|"
+        r"year|month|morning|evening|afternoon|friday|saturday|sunday|monday))))",
         "S",
     ),
     rule("ctb", "active_ideation", r"\bctb\b", "S"),
