@@ -84,7 +84,7 @@ LITERAL = [
     ("i have a rope in the trunk of my car", "method"),
     ("i wanna dye. not my hair. you know what i mean", "active_ideation"),
     ("relapsed again and i want to die of shame", "active_ideation"),
-    ("wanna kms (k*ll my s*lf)", "active_ideation"),
+    ("honestly might kms (as in k*ll my s*lf)", "active_ideation"),
 ]
 
 

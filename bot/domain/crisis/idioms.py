@@ -164,8 +164,8 @@ SAYINGS: tuple[str, ...] = (
     r"|\bwater under the bridge\b|\bbridge the gap\b|\bdental bridge\b",
     r"\bchill pill\b|\bbitter pill\b|\b(?:red|blue) pill\b|\bpick your poison\b|\bpoison "
     r"(?:ivy|oak)\b|\bfood poisoning\b",
-    r"\bfinal (?:boss(?! of (?:my life|life|recovery|me\b|my recovery))|exam|exams|round|four|"
-    r"fantasy|destination|countdown|project|paper|"
+    r"\bfinal (?:boss(?! of (?:my life|life|recovery|me\b|my recovery)| is me\b)|exam|exams|"
+    r"round|four|fantasy|destination|countdown|project|paper|"
     r"presentation|score|lap|stretch|season|episode|quarter|interview|fitting|inspection|"
     r"walkthrough|payment)\b",
     r"\blast (?:call|straw|minute|resort|laugh|chance to (?:sign|register|grab|get)|nerve|"
