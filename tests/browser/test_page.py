@@ -168,9 +168,39 @@ async def test_play_the_demo_live(page: Any, sandbox: Sandbox, tmp_path: Path):
     # Alex's private 30-day chart is a PNG drawn inline, loaded from the emulator.
     chart = page.locator("#messages .message.ephemeral img[alt='checkins.png']")
     await expect(chart).to_be_visible()
-    await chart.scroll_into_view_if_needed()
-    assert await chart.evaluate("img => img.complete && img.naturalWidth > 100")
+    # Scrolled to and checked in one step, looked up afresh each try: a message arriving
+    # meanwhile redraws the list, and a node held from before would be gone.
+    await page.wait_for_function(
+        """sel => {
+            const img = document.querySelector(sel);
+            if (!img) return false;
+            img.scrollIntoView({block: "center"});
+            return img.complete && img.naturalWidth > 100;
+        }""",
+        arg="#messages .message.ephemeral img[alt='checkins.png']",
+    )
     await shot(page, shots, "11-after-demo-alex-chart")
     await page.locator("#dm-list button", has_text="iopbot").click()
     await expect(page.locator("#messages .message").first).to_be_visible()
     await shot(page, shots, "12-after-demo-alex-dm")
+
+
+async def test_a_refresh_that_changed_nothing_keeps_the_message_list(page: Any, sandbox: Sandbox):
+    from playwright.async_api import expect
+
+    await page.goto(sandbox.emulator.page_url)
+    await expect(page.locator("body[data-ready=true]")).to_have_count(1)
+    await act_as(page, "Dana")
+    await open_channel(page, "staff-alerts")
+    await page.locator("#composer-input").fill("first note")
+    await page.locator("#composer-input").press("Enter")
+    first = page.locator("#messages .message", has_text="first note")
+    await expect(first).to_be_visible()
+    await first.evaluate("node => { node.dataset.kept = 'yes'; }")
+    await page.evaluate("refreshAll()")
+    await expect(page.locator("#messages .message[data-kept=yes]")).to_have_count(1)
+    # Something new in the channel draws the list afresh, the new message included.
+    await page.locator("#composer-input").fill("second note")
+    await page.locator("#composer-input").press("Enter")
+    await expect(page.locator("#messages .message", has_text="second note")).to_be_visible()
+    await expect(page.locator("#messages .message[data-kept=yes]")).to_have_count(0)

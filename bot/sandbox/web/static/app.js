@@ -174,6 +174,7 @@ async function loadPerson() {
 async function loadChannel() {
   if (!S.channelId) {
     S.view = null;
+    loadChannel.shown = null;
     renderMessages();
     return;
   }
@@ -183,7 +184,12 @@ async function loadChannel() {
   ]);
   S.view = view;
   S.commands = commands;
-  renderMessages();
+  // A refresh that changed nothing leaves the list alone: rebuilding it would reload every
+  // image and detach nodes someone is reading or a test is holding.
+  const me = S.person && S.person.channels.find((c) => c.id === S.channelId);
+  const key = JSON.stringify([S.viewerId, S.channelId, me ? me.can_send : null, view]);
+  if (key !== loadChannel.shown) renderMessages();
+  loadChannel.shown = key;
   renderCommandPicker();
 }
 
