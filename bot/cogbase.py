@@ -8,10 +8,13 @@ from typing import Any, ClassVar
 import discord
 from discord.ext import commands
 
+from bot.db.repositories.clients import Client
+from bot.domain.text import shown_name
 from bot.services.container import Services
 from bot.services.datarights import DeletionReport
+from bot.services.errors import UserError
 
-__all__ = ["DeletionReport", "IopCog"]
+__all__ = ["DeletionReport", "IopCog", "require_active_client", "require_enrolled"]
 
 
 class IopCog(commands.Cog):
@@ -41,3 +44,19 @@ class IopCog(commands.Cog):
         Called by the daily purge job; must be idempotent.
         """
         return {}
+
+
+async def require_active_client(services: Services, user_id: int, refusal: str) -> Client:
+    """The active client ``user_id``; anyone else gets ``refusal``, the cog's own kind words."""
+    client = await services.clients.get(user_id)
+    if client is None or not client.is_active:
+        raise UserError(refusal)
+    return client
+
+
+async def require_enrolled(services: Services, member: discord.abc.User) -> Client:
+    """The client record of ``member`` for staff (past clients included), or a clear error."""
+    client = await services.clients.get(member.id)
+    if client is None:
+        raise UserError(f"{shown_name(member.display_name)} is not an enrolled client.")
+    return client

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from bot.domain.alert_rules import AlertRule
+
 # The prompt cut-off moved to bot.domain.recurrence (#19); re-exported for old imports.
 from bot.domain.recurrence import cutoff_for as cutoff_for
 
@@ -168,20 +170,13 @@ def parse_answers(
 # ----- risk rules --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RiskRule:
-    rule: str
-    label: str
-    severity: Literal["normal", "high", "urgent"]
-
-
-CRAVING_HIGH = RiskRule("craving_high", "High craving in a check-in", "normal")
-MOOD_LOW = RiskRule("mood_low", "Low mood in a check-in", "normal")
-USE_REPORTED = RiskRule("use_reported", "Return to use reported in a check-in", "high")
-CRISIS_LANGUAGE = RiskRule("crisis_language", "Crisis language in a check-in note", "urgent")
-QUIET_CLIENT = RiskRule("checkins_missed", "Missed check-ins in a row", "normal")
-DM_CLOSED = RiskRule("dm_closed", "Check-in prompts cannot be delivered (DMs closed)", "normal")
-ASKED_TO_TALK = RiskRule("asked_to_talk", "Asked to talk to a facilitator", "normal")
+CRAVING_HIGH = AlertRule("craving_high", "High craving in a check-in", "normal")
+MOOD_LOW = AlertRule("mood_low", "Low mood in a check-in", "normal")
+USE_REPORTED = AlertRule("use_reported", "Return to use reported in a check-in", "high")
+CRISIS_LANGUAGE = AlertRule("crisis_language", "Crisis language in a check-in note", "urgent")
+QUIET_CLIENT = AlertRule("checkins_missed", "Missed check-ins in a row", "normal")
+DM_CLOSED = AlertRule("dm_closed", "Check-in prompts cannot be delivered (DMs closed)", "normal")
+ASKED_TO_TALK = AlertRule("asked_to_talk", "Asked to talk to a facilitator", "normal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +187,9 @@ class RiskThresholds:
 
 def answer_risks(
     answers: CheckinAnswers, thresholds: RiskThresholds, *, crisis_in_note: bool
-) -> list[RiskRule]:
+) -> list[AlertRule]:
     """The rules a check-in's answers fire, most severe first."""
-    fired: list[RiskRule] = []
+    fired: list[AlertRule] = []
     if crisis_in_note:
         fired.append(CRISIS_LANGUAGE)
     if answers.used == "yes":
@@ -238,7 +233,7 @@ def missed_run(prompted_days: Iterable[date], checked_days: Iterable[date]) -> i
     return run
 
 
-def quiet_client(run: int, in_a_row: int) -> RiskRule | None:
+def quiet_client(run: int, in_a_row: int) -> AlertRule | None:
     """The quiet-client rule fires once ``in_a_row`` prompted days in a row went unanswered."""
     return QUIET_CLIENT if in_a_row > 0 and run >= in_a_row else None
 

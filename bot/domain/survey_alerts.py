@@ -4,28 +4,18 @@ an answer or a score; the facilitator opens the response privately."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
+from bot.domain.alert_rules import AlertRule
 from bot.domain.survey import Scores
 
-
-@dataclass(frozen=True, slots=True)
-class SurveyRule:
-    rule: str
-    label: str
-    severity: Literal["normal", "high", "urgent"]
-
-
-USE_REPORTED = SurveyRule("survey_use", "Use reported in the weekly recovery check", "high")
-RISK_HIGH = SurveyRule("survey_risk_high", "High risk score in the weekly recovery check", "normal")
-RISK_RISE = SurveyRule(
-    "survey_risk_rise", "Risk score rose since the last recovery check", "normal"
-)
-PROTECTIVE_DROP = SurveyRule(
+USE_REPORTED = AlertRule("survey_use", "Use reported in the weekly recovery check", "high")
+RISK_HIGH = AlertRule("survey_risk_high", "High risk score in the weekly recovery check", "normal")
+RISK_RISE = AlertRule("survey_risk_rise", "Risk score rose since the last recovery check", "normal")
+PROTECTIVE_DROP = AlertRule(
     "survey_protective_drop", "Protective score fell since the last recovery check", "normal"
 )
-MISSED = SurveyRule("survey_missed", "Recovery checks missed in a row", "normal")
-DM_CLOSED = SurveyRule(
+MISSED = AlertRule("survey_missed", "Recovery checks missed in a row", "normal")
+DM_CLOSED = AlertRule(
     "survey_dm_closed", "Recovery check prompt cannot be delivered (DMs closed)", "normal"
 )
 
@@ -39,9 +29,9 @@ class Thresholds:
 
 def response_rules(
     scores: Scores, previous: Scores | None, thresholds: Thresholds
-) -> list[SurveyRule]:
+) -> list[AlertRule]:
     """The rules a complete response fires (``previous``: the client's last complete one)."""
-    fired: list[SurveyRule] = []
+    fired: list[AlertRule] = []
     if scores.use_reported:
         fired.append(USE_REPORTED)
     if scores.risk >= thresholds.risk_at:

@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from bot.config import Settings
 from bot.db.database import Database, Transaction
 from bot.db.repositories.alerts import Alert, AlertRepository
-from bot.db.repositories.clients import ClientRepository
+from bot.db.repositories.clients import Client, ClientRepository
+from bot.domain.alert_rules import AlertRule
 from bot.domain.text import shown_name
 from bot.services.alert_render import (
     SEVERITY_ICON,
@@ -84,6 +85,34 @@ class Alerts:
     def page_role(self) -> int | None:
         """Who an urgent page mentions: the on-call role, else the facilitator role."""
         return self.settings.roles.on_call or self.settings.roles.facilitator
+
+    async def raise_rule(
+        self,
+        tx: Transaction,
+        rule: AlertRule,
+        subject: Client | int,
+        *,
+        source: str,
+        window: timedelta,
+        extra_buttons: tuple[Button, ...] = (),
+    ) -> int | None:
+        """:meth:`raise_alert` for a feature's declared rule. ``subject`` is the client,
+        or their user id (named from their record, "member N" once that is gone)."""
+        if isinstance(subject, int):
+            user_id, client = subject, await self.clients.get_in(tx, subject)
+        else:
+            user_id, client = subject.user_id, subject
+        return await self.raise_alert(
+            tx,
+            subject_user_id=user_id,
+            subject_name=client.display_name if client else f"member {user_id}",
+            rule=rule.rule,
+            label=rule.label,
+            severity=rule.severity,
+            source=source,
+            window=window,
+            extra_buttons=extra_buttons,
+        )
 
     async def raise_alert(
         self,

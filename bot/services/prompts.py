@@ -22,7 +22,12 @@ Declaring and using a schedule (a weekly survey, Mondays at the client's local t
         return Notice(content="Your weekly survey is open.", buttons=(Button(...),))
 
     async def dm_closed(tx: Transaction, period: PeriodRecord, row: OutboxRow) -> None:
-        ...  # the period is already marked undeliverable; nudge, raise an alert, ...
+        # the period is already marked undeliverable; a content-free nudge in the
+        # client's cohort channel (the text follows a mention), then perhaps an alert:
+        await services.prompts.nudge_in_cohort(
+            tx, period, row, kind="survey_nudge", text="something is waiting: use /survey open"
+        )
+        await services.alerts.raise_rule(tx, DM_CLOSED, period.user_id, source=..., window=...)
 
     schedule = PromptSchedule(
         name="survey",                             # stable: rows in prompt_schedules
@@ -76,6 +81,7 @@ from typing import Any
 
 from bot.db.database import Database, Transaction
 from bot.db.repositories.clients import Client, ClientRepository
+from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.outbox import OutboxRow
 from bot.db.repositories.prompts import PeriodRecord, PromptRepository, ScheduleState
 from bot.domain.localtime import at_local, local_date, parse_hhmm
@@ -84,7 +90,8 @@ from bot.keys import ProgramKey
 from bot.services.clock import Clock
 from bot.services.dispatcher import Dispatcher, KindHooks
 from bot.services.jobs import Jobs
-from bot.services.outbox import Outbox
+from bot.services.notices import Notice
+from bot.services.outbox import ChannelTarget, Outbox
 from bot.services.prompt_run import run_schedule
 from bot.services.prompt_schedule import (
     KEEP,
@@ -304,6 +311,32 @@ class Prompts:
                 await hook(tx, dataclasses.replace(found, undeliverable=True), row)
 
         return on_undeliverable
+
+    async def nudge_in_cohort(
+        self, tx: Transaction, period: PeriodRecord, row: OutboxRow, *, kind: str, text: str
+    ) -> None:
+        """The usual first step of a cog's 50007 hook: a content-free nudge, mentioning the
+        client, in their cohort channel (none without one), gone when the prompt expires.
+
+        ``text`` follows the mention (``"<@id>, {text}"``) and must say nothing about
+        health; one nudge per period (dedupe key ``{schedule}:nudge:{client}:{period}``).
+        """
+        name, user_id = period.schedule, period.user_id
+        channel_id = await CohortRepository(self.db).channel_for_client(user_id)
+        if channel_id is not None:
+            await self.outbox.enqueue(
+                tx,
+                dedupe_key=f"{name}:nudge:{user_id}:{period.period}",
+                kind=kind,
+                target=ChannelTarget(channel_id),
+                notice=Notice(content=f"<@{user_id}>, {text}", mention_user_ids=(user_id,)),
+                expires_at=row.expires_at,
+                subject_user_id=user_id,
+            )
+        self.log(name).info(
+            f"{name}.prompt_undeliverable",
+            extra={"person": self.person(user_id), "outbox_id": row.id},
+        )
 
     # ----- export, delete, retention -------------------------------------------------
 

@@ -11,9 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogbase import DeletionReport, IopCog
+from bot.cogbase import DeletionReport, IopCog, require_enrolled
 from bot.db.repositories.checkins import CheckinRepository
-from bot.db.repositories.clients import Client
 from bot.domain.checkins import SAFETY_LABELS, USED_LABELS
 from bot.domain.dates import check_range, parse_date
 from bot.domain.localtime import (
@@ -176,17 +175,11 @@ class CheckinsCog(IopCog):
 
     # ----- facilitators ------------------------------------------------------------------
 
-    async def _client_for_staff(self, member: discord.Member) -> Client:
-        client = await self.services.clients.get(member.id)
-        if client is None:
-            raise UserError(f"{shown_name(member.display_name)} is not an enrolled client.")
-        return client
-
     @checkin.command(name="view", description="A client's last 30 days (facilitators).")
     @app_commands.describe(member="The client")
     @facilitator_only()
     async def view(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        client = await self._client_for_staff(member)
+        client = await require_enrolled(self.services, member)
         async with self.services.db.transaction() as tx:
             await self.services.audit.record(
                 tx, actor_id=interaction.user.id, action="checkin.view", subject_user_id=member.id
@@ -220,7 +213,7 @@ class CheckinsCog(IopCog):
     @app_commands.describe(member="The client")
     @facilitator_only()
     async def export(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        client = await self._client_for_staff(member)
+        client = await require_enrolled(self.services, member)
         checkins = await self.repo.all_for(client.user_id)
         async with self.services.db.transaction() as tx:
             await self.services.audit.record(

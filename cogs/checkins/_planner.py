@@ -10,22 +10,17 @@ channel, then a facilitator flag). The dedupe key ``checkin:{client}:{local_date
 
 from __future__ import annotations
 
-import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot.db.database import Transaction
 from bot.db.repositories.checkins import CheckinRepository
-from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.outbox import OutboxRow
 from bot.db.repositories.prompts import PeriodRecord, PromptRepository
 from bot.domain.checkins import DM_CLOSED, missed_run, quiet_client, undeliverable_run
 from bot.domain.recurrence import Cadence
 from bot.services.container import Services
 from bot.services.notices import Button, Notice
-from bot.services.outbox import ChannelTarget
 from bot.services.prompts import Occurrence, PromptSchedule, cutoff_at
-
-log = logging.getLogger("iopbot.checkins")
 
 SCHEDULE = "checkin"
 PLAN_JOB = "checkins:plan"
@@ -40,10 +35,6 @@ _MAX_DAYS_PER_RUN = 4
 def prompt_key(user_id: int, period: str) -> str:
     """``checkin:{client}:{local_date}`` (a daily schedule's period is the local date)."""
     return f"checkin:{user_id}:{period}"
-
-
-def nudge_key(user_id: int, day: date) -> str:
-    return f"checkin:nudge:{user_id}:{day.isoformat()}"
 
 
 class CheckinPrompts:
@@ -93,38 +84,20 @@ class CheckinPrompts:
         rule = quiet_client(missed_run(days, checked), needed)
         if rule is None:
             return
-        await self.services.alerts.raise_alert(
+        await self.services.alerts.raise_rule(
             tx,
-            subject_user_id=client.user_id,
-            subject_name=client.display_name,
-            rule=rule.rule,
-            label=rule.label,
-            severity=rule.severity,
+            rule,
+            client,
             source="check-ins",
             window=timedelta(hours=settings.alert_window_hours),
         )
 
     async def on_undeliverable(self, tx: Transaction, period: PeriodRecord, row: OutboxRow) -> None:
         """DMs closed: a content-free nudge in the cohort channel, then a facilitator flag."""
-        user_id, day = period.user_id, period.local_date
-        channel_id = await CohortRepository(self.services.db).channel_for_client(user_id)
-        if channel_id is not None:
-            await self.services.outbox.enqueue(
-                tx,
-                dedupe_key=nudge_key(user_id, day),
-                kind=NUDGE_KIND,
-                target=ChannelTarget(channel_id),
-                notice=Notice(
-                    content=f"<@{user_id}>, your check-in is open: use /checkin today",
-                    mention_user_ids=(user_id,),
-                ),
-                expires_at=row.expires_at,
-                subject_user_id=user_id,
-            )
-        log.info(
-            "checkin.prompt_undeliverable",
-            extra={"person": self.services.key.pseudonym(user_id), "outbox_id": row.id},
+        await self.services.prompts.nudge_in_cohort(
+            tx, period, row, kind=NUDGE_KIND, text="your check-in is open: use /checkin today"
         )
+        user_id, day = period.user_id, period.local_date
         needed = self.services.settings.checkins.dm_closed_after_days
         recent = await self.prompts.prompted_before(
             tx, SCHEDULE, user_id, day + timedelta(days=1), needed
@@ -132,14 +105,10 @@ class CheckinPrompts:
         run = undeliverable_run([(p.local_date, p.undeliverable) for p in recent])
         if run < needed:
             return
-        client = await self.services.clients.get_in(tx, user_id)
-        await self.services.alerts.raise_alert(
+        await self.services.alerts.raise_rule(
             tx,
-            subject_user_id=user_id,
-            subject_name=client.display_name if client else f"member {user_id}",
-            rule=DM_CLOSED.rule,
-            label=DM_CLOSED.label,
-            severity=DM_CLOSED.severity,
+            DM_CLOSED,
+            user_id,
             source="check-ins",
             window=timedelta(hours=self.services.settings.checkins.alert_window_hours),
         )

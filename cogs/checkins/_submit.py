@@ -14,13 +14,14 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.cogbase import require_active_client
 from bot.db.database import Transaction
 from bot.db.repositories.checkins import CheckinRepository
 from bot.db.repositories.clients import Client
+from bot.domain.alert_rules import AlertRule
 from bot.domain.checkins import (
     ASKED_TO_TALK,
     CheckinAnswers,
-    RiskRule,
     RiskThresholds,
     answer_risks,
     checkin_streak,
@@ -30,7 +31,6 @@ from bot.domain.checkins import (
 from bot.domain.localtime import local_date, local_day_bounds
 from bot.services.container import Services
 from bot.services.crisis import handle_crisis_text
-from bot.services.errors import UserError
 from bot.services.notices import Button
 
 log = logging.getLogger("iopbot.checkins")
@@ -65,10 +65,7 @@ def view_custom_id(checkin_id: int) -> str:
 
 async def require_client(services: Services, user_id: int) -> Client:
     """The active client ``user_id``, or a clear refusal for anyone else."""
-    client = await services.clients.get(user_id)
-    if client is None or not client.is_active:
-        raise UserError(NOT_A_CLIENT)
-    return client
+    return await require_active_client(services, user_id, NOT_A_CLIENT)
 
 
 def _day_for(
@@ -169,7 +166,7 @@ async def raise_checkin_alert(
     services: Services,
     tx: Transaction,
     client: Client,
-    rule: RiskRule,
+    rule: AlertRule,
     window: timedelta,
     *,
     checkin_id: int | None,
@@ -179,16 +176,8 @@ async def raise_checkin_alert(
         if checkin_id is not None
         else ()
     )
-    return await services.alerts.raise_alert(
-        tx,
-        subject_user_id=client.user_id,
-        subject_name=client.display_name,
-        rule=rule.rule,
-        label=rule.label,
-        severity=rule.severity,
-        source="check-in",
-        window=window,
-        extra_buttons=buttons,
+    return await services.alerts.raise_rule(
+        tx, rule, client, source="check-in", window=window, extra_buttons=buttons
     )
 
 

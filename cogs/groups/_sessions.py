@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogbase import IopCog
+from bot.cogbase import IopCog, require_enrolled
 from bot.db.repositories.groups_sessions import Occurrence
 from bot.domain.localtime import local_date
 from bot.domain.sessions import (
@@ -336,9 +336,7 @@ class SessionsCog(IopCog):
         if action in ("add", "remove") and member is None:
             raise UserError(f"Please choose the member to {action}.")
         if member is not None:
-            client = await services.clients.get(member.id)
-            if client is None:
-                raise UserError(f"{shown_name(member.display_name)} is not an enrolled client.")
+            await require_enrolled(services, member)
         occ = await find_occurrence(core, target, day, at)
         by = interaction.user.id
         if action == "show":

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.cogbase import require_active_client
 from bot.db.repositories.clients import Client
 from bot.db.repositories.safetyplan import SafetyPlanRepository
 from bot.domain.safetyplan import PlanPart, plan_parts
 from bot.services.container import Services
-from bot.services.errors import UserError
 from cogs.safetyplan._spec import SPEC
 
 # The persistent "My safety plan" button; other features put it on their replies (e.g.
@@ -32,7 +32,4 @@ def repo(services: Services) -> SafetyPlanRepository:
 
 async def require_client(services: Services, user_id: int) -> Client:
     """The active client ``user_id``, or a kind refusal for anyone else."""
-    client = await services.clients.get(user_id)
-    if client is None or not client.is_active:
-        raise UserError(NOT_A_CLIENT)
-    return client
+    return await require_active_client(services, user_id, NOT_A_CLIENT)

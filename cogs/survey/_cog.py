@@ -12,12 +12,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogbase import DeletionReport, IopCog
-from bot.db.repositories.clients import Client
+from bot.cogbase import DeletionReport, IopCog, require_enrolled
 from bot.db.repositories.survey import SurveyRepository
 from bot.domain.text import shown_name
 from bot.services.container import Services
-from bot.services.errors import UserError, guarded, reply_ephemeral
+from bot.services.errors import guarded, reply_ephemeral
 from bot.services.permissions import facilitator_only
 from cogs.survey._history import cohort_report, load_trend, report_clients
 from cogs.survey._interactions import handle_step_submit, open_form, send_trend
@@ -85,17 +84,11 @@ class SurveyCog(IopCog):
 
     # ----- facilitators ------------------------------------------------------------------
 
-    async def _client_for_staff(self, member: discord.Member) -> Client:
-        client = await self.services.clients.get(member.id)
-        if client is None:
-            raise UserError(f"{shown_name(member.display_name)} is not an enrolled client.")
-        return client
-
     @survey.command(name="view", description="A client's recovery checks (facilitators).")
     @app_commands.describe(member="The client")
     @facilitator_only()
     async def view(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        client = await self._client_for_staff(member)
+        client = await require_enrolled(self.services, member)
         async with self.services.db.transaction() as tx:
             await self.services.audit.record(
                 tx, actor_id=interaction.user.id, action="survey.view", subject_user_id=member.id
@@ -132,7 +125,7 @@ class SurveyCog(IopCog):
     @app_commands.describe(member="The client")
     @facilitator_only()
     async def export(self, interaction: discord.Interaction[Any], member: discord.Member) -> None:
-        client = await self._client_for_staff(member)
+        client = await require_enrolled(self.services, member)
         responses = await self.repo.all_for(client.user_id)
         answers = {r.id: await self.repo.answers(r.id) for r in responses}
         async with self.services.db.transaction() as tx:

@@ -11,12 +11,10 @@ cohort channel and, as a period is long, a facilitator flag at once). The dedupe
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db.database import Transaction
-from bot.db.repositories.cohorts import CohortRepository
 from bot.db.repositories.outbox import OutboxRow
 from bot.db.repositories.prompts import PeriodRecord, PromptRepository
 from bot.db.repositories.survey import SurveyRepository
@@ -24,11 +22,8 @@ from bot.domain.survey_alerts import DM_CLOSED, MISSED
 from bot.domain.survey_periods import missed_run, period_of
 from bot.services.container import Services
 from bot.services.notices import Button, Notice
-from bot.services.outbox import ChannelTarget
 from bot.services.prompts import Occurrence, PromptSchedule
 from cogs.survey._spec import SurveySettings
-
-log = logging.getLogger("iopbot.survey")
 
 SCHEDULE = "survey"
 PLAN_JOB = "survey:plan"
@@ -97,46 +92,23 @@ class SurveyPrompts:
         done = await self.repo.completed_periods_in(tx, client.user_id, labels)
         if missed_run(labels, done) < needed:
             return
-        await self.services.alerts.raise_alert(
+        await self.services.alerts.raise_rule(
             tx,
-            subject_user_id=client.user_id,
-            subject_name=client.display_name,
-            rule=MISSED.rule,
-            label=MISSED.label,
-            severity=MISSED.severity,
+            MISSED,
+            client,
             source="recovery check",
             window=timedelta(hours=self.settings.alert_window_hours),
         )
 
     async def on_undeliverable(self, tx: Transaction, period: PeriodRecord, row: OutboxRow) -> None:
         """DMs closed: a content-free nudge in the cohort channel and a facilitator flag."""
-        user_id = period.user_id
-        channel_id = await CohortRepository(self.services.db).channel_for_client(user_id)
-        if channel_id is not None:
-            await self.services.outbox.enqueue(
-                tx,
-                dedupe_key=f"survey:nudge:{user_id}:{period.period}",
-                kind=NUDGE_KIND,
-                target=ChannelTarget(channel_id),
-                notice=Notice(
-                    content=f"<@{user_id}>, something is waiting for you: use /survey open",
-                    mention_user_ids=(user_id,),
-                ),
-                expires_at=row.expires_at,
-                subject_user_id=user_id,
-            )
-        log.info(
-            "survey.prompt_undeliverable",
-            extra={"person": self.services.key.pseudonym(user_id), "outbox_id": row.id},
+        await self.services.prompts.nudge_in_cohort(
+            tx, period, row, kind=NUDGE_KIND, text="something is waiting for you: use /survey open"
         )
-        client = await self.services.clients.get_in(tx, user_id)
-        await self.services.alerts.raise_alert(
+        await self.services.alerts.raise_rule(
             tx,
-            subject_user_id=user_id,
-            subject_name=client.display_name if client else f"member {user_id}",
-            rule=DM_CLOSED.rule,
-            label=DM_CLOSED.label,
-            severity=DM_CLOSED.severity,
+            DM_CLOSED,
+            period.user_id,
             source="recovery check",
             window=timedelta(hours=self.settings.alert_window_hours),
         )

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.cogbase import require_active_client
 from bot.db.database import Transaction
 from bot.db.repositories.clients import Client
 from bot.db.repositories.survey import SurveyRepository
@@ -27,7 +28,6 @@ from bot.domain.survey import Scores, score, steps
 from bot.domain.survey_alerts import response_rules
 from bot.domain.survey_periods import Period, period_of
 from bot.services.container import Services
-from bot.services.errors import UserError
 from bot.services.notices import Button
 from cogs.survey._spec import SurveySettings
 
@@ -52,10 +52,7 @@ def view_custom_id(response_id: int) -> str:
 
 
 async def require_client(services: Services, user_id: int) -> Client:
-    client = await services.clients.get(user_id)
-    if client is None or not client.is_active:
-        raise UserError(NOT_A_CLIENT)
-    return client
+    return await require_active_client(services, user_id, NOT_A_CLIENT)
 
 
 def period_now(services: Services, settings: SurveySettings, client: Client) -> Period:
@@ -135,13 +132,10 @@ async def _raise_alerts(
     rules = response_rules(scores, previous.scores if previous else None, settings.thresholds())
     fired: list[str] = []
     for rule in rules:
-        alert_id = await services.alerts.raise_alert(
+        alert_id = await services.alerts.raise_rule(
             tx,
-            subject_user_id=client.user_id,
-            subject_name=client.display_name,
-            rule=rule.rule,
-            label=rule.label,
-            severity=rule.severity,
+            rule,
+            client,
             source="recovery check",
             window=timedelta(hours=settings.alert_window_hours),
             extra_buttons=(

@@ -81,3 +81,30 @@ async def test_reloading_extensions_does_not_grow_jobs(tmp_path):
                 await world.bot.reload_extension(name)
         assert world.bot.services.jobs.job_ids() == before
         assert "alerts:escalate" in before and "outbox:dispatch" in before
+
+
+async def test_a_declared_rule_is_raised_under_the_clients_name_or_member_n(tmp_path):
+    from bot.domain.alert_rules import AlertRule
+
+    rule = AlertRule("test_rule", "A declared rule", "high")
+    async with program_world(tmp_path) as world:
+        services = world.bot.services
+        alex = world.clients[0]
+        await world.facilitator.slash(world.cohort, "client enroll", member=alex, timezone="UTC")
+        stranger = 4242
+        async with services.db.transaction() as tx:
+            by_id = await services.alerts.raise_rule(
+                tx, rule, alex.id, source="check-ins", window=timedelta(hours=1)
+            )
+            unknown = await services.alerts.raise_rule(
+                tx, rule, stranger, source="check-ins", window=timedelta(hours=1)
+            )
+        await world.run_due_work()
+        assert by_id is not None and unknown is not None
+        alerts = [await services.alert_repo.get(i) for i in (by_id, unknown)]
+        assert [(a.rule, a.label, a.severity) for a in alerts] == [
+            ("test_rule", "A declared rule", "high")
+        ] * 2
+        fields = [p.embeds[0].fields[0].value for p in world.messages(world.staff)]
+        assert any("Alex" in f for f in fields)
+        assert any(f"member {stranger}" in f for f in fields)
