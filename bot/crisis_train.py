@@ -88,7 +88,8 @@ WRITERS = {
     "w46": ("w46_dev.jsonl", "w46_heldout.jsonl"),
     "w47": ("w47_dev.jsonl", "w47_heldout.jsonl"),
     # Sealed until their first pass on the ninth round's last detector (2ab88e4); writers
-    # 56 to 61, measured on the shipped detector, are lockbox 4 (never trained on).
+    # 56 to 61, measured on the shipped detector, are lockbox 4, and 62 to 65 lockbox 5
+    # (never trained on).
     "w50": ("w50_dev.jsonl", "w50_heldout.jsonl"),
     "w51": ("w51_dev.jsonl", "w51_heldout.jsonl"),
     "w52": ("w52_dev.jsonl", "w52_heldout.jsonl"),
