@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.crisis_train import WRITERS
+from bot.crisis_corpus import WRITERS
 from bot.domain.crisis import detect_crisis, linear
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis"

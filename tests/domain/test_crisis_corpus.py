@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import crisis_train
+from bot import crisis_corpus, crisis_train
 from bot.config import SafetySettings
 from bot.crisis_scan import Figures, scan
 from bot.domain.crisis import detect_crisis, linear
@@ -83,15 +83,15 @@ def load(name: str) -> list[dict[str, object]]:
 
 
 def dev(writer: str) -> list[dict[str, object]]:
-    return load(crisis_train.WRITERS[writer][0])
+    return load(crisis_corpus.WRITERS[writer][0])
 
 
 def heldout(writer: str) -> list[dict[str, object]]:
-    return load(crisis_train.WRITERS[writer][1])
+    return load(crisis_corpus.WRITERS[writer][1])
 
 
 def all_rows() -> list[dict[str, object]]:
-    return [row for w in crisis_train.WRITERS for row in dev(w) + heldout(w)]
+    return [row for w in crisis_corpus.WRITERS for row in dev(w) + heldout(w)]
 
 
 def figures(rows: list[dict[str, object]], **kwargs: bool) -> dict[tuple[str, str], float]:
@@ -125,7 +125,7 @@ def test_each_writer_is_split_in_halves_by_the_hash_of_the_text(writer: str):
     assert {r["category"] for r in first} == {r["category"] for r in second} == crisis | safe
 
 
-@pytest.mark.parametrize("writer", sorted(set(crisis_train.WRITERS) - HASH_SPLIT))
+@pytest.mark.parametrize("writer", sorted(set(crisis_corpus.WRITERS) - HASH_SPLIT))
 def test_later_writers_are_split_in_halves_within_each_category(writer: str):
     first, second = dev(writer), heldout(writer)
     assert len(first) > 100 and len(second) > 100
@@ -137,7 +137,7 @@ def test_later_writers_are_split_in_halves_within_each_category(writer: str):
     assert all(0 <= d - h <= 1 for d, h in counts.values()), counts
     assert {label for label, _ in counts} == {"crisis", "safe"}
     # The split is the seeded one: splitting the halves again puts the rows the same way.
-    again, _ = crisis_train.split_halves(first + second)
+    again, _ = crisis_corpus.split_halves(first + second)
     assert sorted(str(r["text"]) for r in again) == sorted(str(r["text"]) for r in first)
 
 
@@ -146,15 +146,15 @@ def test_split_halves_is_stratified_and_seeded():
         {"text": f"m{i}", "label": "crisis" if i % 3 else "safe", "category": f"c{i % 5}"}
         for i in range(101)
     ]
-    first, second = crisis_train.split_halves(rows)
-    assert crisis_train.split_halves(rows) == (first, second)
+    first, second = crisis_corpus.split_halves(rows)
+    assert crisis_corpus.split_halves(rows) == (first, second)
     assert len(first) + len(second) == 101
     assert {r["text"] for r in first}.isdisjoint({r["text"] for r in second})
     for key in {(r["label"], r["category"]) for r in rows}:
         d = sum((r["label"], r["category"]) == key for r in first)
         h = sum((r["label"], r["category"]) == key for r in second)
         assert d - h in (0, 1)
-    assert crisis_train.split_halves(rows, seed=1) != (first, second)
+    assert crisis_corpus.split_halves(rows, seed=1) != (first, second)
 
 
 def test_corpus_is_large_and_from_several_writers():
@@ -162,15 +162,15 @@ def test_corpus_is_large_and_from_several_writers():
     assert len(rows) >= 10000
     # A few short messages were written by more than one writer; the hash split puts every
     # copy on the same side, so nothing trained on is ever measured.
-    trained = {str(r["text"]) for w in crisis_train.WRITERS for r in dev(w)}
-    measured = {str(r["text"]) for w in crisis_train.WRITERS for r in heldout(w)}
+    trained = {str(r["text"]) for w in crisis_corpus.WRITERS for r in dev(w)}
+    measured = {str(r["text"]) for w in crisis_corpus.WRITERS for r in heldout(w)}
     assert trained.isdisjoint(measured)
-    trained_all = {str(r["text"]) for r in crisis_train.dev_rows()}
-    for _, held in crisis_train.CHATS.values():
+    trained_all = {str(r["text"]) for r in crisis_corpus.dev_rows()}
+    for _, held in crisis_corpus.CHATS.values():
         assert {str(r["text"]) for r in load(held)}.isdisjoint(trained_all), held
 
 
-@pytest.mark.parametrize("writer", sorted(crisis_train.WRITERS))
+@pytest.mark.parametrize("writer", sorted(crisis_corpus.WRITERS))
 def test_heldout_figures_print_and_hold_the_floor(writer: str):
     held = heldout(writer)
     objects = [dict(r) for r in held]
@@ -189,7 +189,7 @@ def test_heldout_figures_print_and_hold_the_floor(writer: str):
 
 @pytest.mark.parametrize("name", sorted(CHAT_CEILINGS))
 def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
-    held = load(crisis_train.CHATS[name][1])
+    held = load(crisis_corpus.CHATS[name][1])
     assert held and all(r["label"] == "safe" for r in held)
     found = [detect_crisis(str(r["text"])) for r in held]
     flagged = sum(f is not None for f in found) / len(held)
@@ -214,7 +214,7 @@ def test_everyday_chat_heldout_false_alarms_stay_low(name: str):
     ),
 )
 def test_heldout_figures_meet_the_goals():
-    for writer in crisis_train.WRITERS:
+    for writer in crisis_corpus.WRITERS:
         held = heldout(writer)
         per_category = figures(held)
         assert overall(held, "crisis") >= GOAL_RECALL, writer
@@ -229,7 +229,7 @@ def test_heldout_figures_meet_the_goals():
 def test_shipped_model_was_trained_on_the_development_halves():
     models = linear.load()
     assert models is not None
-    rows = crisis_train.dev_rows()
+    rows = crisis_corpus.dev_rows()
     crisis = [(str(r["text"]), r["label"] == "crisis") for r in rows]
     urgent = [(str(r["text"]), r["severity"] == "urgent") for r in rows if r["label"] == "crisis"]
     assert models.crisis.data_sha256 == linear.data_digest(crisis)
@@ -240,7 +240,7 @@ def test_a_fresh_training_run_gives_the_shipped_model():
     pytest.importorskip("sklearn")
     shipped = linear.load()
     assert shipped is not None
-    fresh = crisis_train.train(crisis_train.dev_rows())
+    fresh = crisis_train.train(crisis_corpus.dev_rows())
     sample = [str(r["text"]) for r in all_rows()[::7]]
     for text in sample:
         for old, new in ((shipped.crisis, fresh.crisis), (shipped.urgent, fresh.urgent)):
@@ -275,9 +275,9 @@ LOCKBOXES = tuple(f"lockbox{n}.jsonl" for n in ("", "2", "3", "4", "5"))
 def test_a_lockbox_is_not_in_any_training_set(name: str):
     lockbox = {str(r["text"]) for r in load(name)}
     assert len(lockbox) > 600
-    trained = {str(r["text"]) for r in crisis_train.dev_rows()}
+    trained = {str(r["text"]) for r in crisis_corpus.dev_rows()}
     assert lockbox.isdisjoint(trained)
-    assert name not in {file for pair in crisis_train.WRITERS.values() for file in pair}
+    assert name not in {file for pair in crisis_corpus.WRITERS.values() for file in pair}
 
 
 @pytest.mark.parametrize("name", LOCKBOXES)

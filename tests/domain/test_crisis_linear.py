@@ -200,11 +200,11 @@ def test_detection_needs_no_numerical_libraries_at_run_time():
 
 def _tiny_corpus(tmp_path):
     """Every file the training script reads, a few rows each, under ``tmp_path``."""
-    from bot import crisis_train
+    from bot import crisis_corpus
 
     crisis = ["i am going to end it tonight", "took every pill i had", "wrote my goodbye note"]
     safe = ["see you at group thursday", "made tacos for dinner", "my sponsor called me back"]
-    for writer, (dev, held) in crisis_train.WRITERS.items():
+    for writer, (dev, held) in crisis_corpus.WRITERS.items():
         for name, index in ((dev, 0), (held, 1)):
             rows = [
                 {"text": f"{text} {writer}{index}", "label": label, "category": category}
@@ -220,7 +220,7 @@ def _tiny_corpus(tmp_path):
                 for text in texts
             ]
             (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
-    chats = [dev for dev, _ in crisis_train.CHATS.values()] + [crisis_train.CHAT_TEMPLATES]
+    chats = [dev for dev, _ in crisis_corpus.CHATS.values()] + [crisis_corpus.CHAT_TEMPLATES]
     for number, name in enumerate(chats):
         rows = [
             {"text": text, "label": "safe", "category": "everyday_chat", "severity": None}
