@@ -27,6 +27,7 @@ from bot.domain.crisis.lexicon_gaps import GAPS, MORE_GAPS
 from bot.domain.crisis.lexicon_harm import HARM
 from bot.domain.crisis.lexicon_more import MORE
 from bot.domain.crisis.lexicon_thoughts import ACTIVE, INTENT, PASSIVE
+from bot.domain.crisis.lexicon_wishes import WISHES
 from bot.domain.crisis.normalize import CLAUSE, normalize, variants
 from bot.domain.crisis.resources import resources_text
 from bot.domain.crisis.rules import CATEGORIES, PRIORITY, Rule, Severity, rule
@@ -40,7 +41,9 @@ __all__ = [
     "resources_text",
 ]
 
-LEXICON: tuple[Rule, ...] = ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE + GAPS + MORE_GAPS
+LEXICON: tuple[Rule, ...] = (
+    ACTIVE + PASSIVE + INTENT + ACTS + HARM + MORE + WISHES + GAPS + MORE_GAPS
+)
 # Rules whose match is an explicit answer (flag ``P``): they stand whatever the model says.
 _ANSWERS = frozenset(found.id for found in LEXICON if "P" in found.flags)
 CUE_THRESHOLD = 2.0
