@@ -9,11 +9,11 @@
     python -m bot.crisis_train --sweep-guard "7:0.9:1:0" --plan-cue 0,0.5  # plan-cue path
 
 The corpus (the writers' files, loading, splitting a new writer in halves) is
-:mod:`bot.crisis_corpus`. Needs scikit-learn and scipy (``pip install -e ".[train]"``); the bot itself does not.
-Trains on the development halves of the corpus only (``tests/data/crisis``, one pair of
-files per writer); the held-out halves are what docs/SAFETY.md reports. Deterministic:
-fixed solver (liblinear), fixed seed, sorted features, so the same corpus gives the same
-file (a test retrains and compares).
+:mod:`bot.crisis_corpus`. Needs scikit-learn and scipy (``pip install -e ".[train]"``);
+the bot itself does not. Trains on the development halves of the corpus only
+(``tests/data/crisis``, one pair of files per writer); the held-out halves are what
+docs/SAFETY.md reports. Deterministic: fixed solver (liblinear), fixed seed, sorted
+features, so the same corpus gives the same file (a test retrains and compares).
 """
 
 from __future__ import annotations
