@@ -174,7 +174,7 @@ async function loadPerson() {
 async function loadChannel() {
   if (!S.channelId) {
     S.view = null;
-    loadChannel.shown = null;
+    forget("messages");
     renderMessages();
     return;
   }
@@ -184,13 +184,26 @@ async function loadChannel() {
   ]);
   S.view = view;
   S.commands = commands;
-  // A refresh that changed nothing leaves the list alone: rebuilding it would reload every
-  // image and detach nodes someone is reading or a test is holding.
   const me = S.person && S.person.channels.find((c) => c.id === S.channelId);
-  const key = JSON.stringify([S.viewerId, S.channelId, me ? me.can_send : null, view]);
-  if (key !== loadChannel.shown) renderMessages();
-  loadChannel.shown = key;
+  const shown = [S.viewerId, S.channelId, me ? me.can_send : null, viewerZone(), S.world.bot.name, view];
+  if (!unchanged("messages", shown)) renderMessages();
   renderCommandPicker();
+}
+
+// A refresh that changed nothing leaves a part of the page alone: rebuilding it would
+// reload every image, close an open picker and detach nodes someone is reading (or a test
+// is holding). unchanged(part, state) is true when `state` is what the part last showed.
+const SHOWN = {};
+
+function unchanged(part, state) {
+  const key = JSON.stringify(state);
+  if (SHOWN[part] === key) return true;
+  SHOWN[part] = key;
+  return false;
+}
+
+function forget(part) {
+  delete SHOWN[part];
 }
 
 async function refreshAll() {
@@ -211,6 +224,7 @@ function scheduleRefresh() {
 // ----- the left column -----------------------------------------------------------------------
 
 function renderPeople() {
+  if (unchanged("people", [S.world.people, S.viewerId, S.world.checkin_time, viewerZone()])) return;
   const picker = $("person-picker");
   const chosen = S.viewerId;
   picker.replaceChildren();
@@ -257,6 +271,7 @@ function channelButton(id, label, prefix) {
 }
 
 function renderChannels() {
+  if (unchanged("channels", [S.person, S.channelId, S.world.bot.name])) return;
   const list = $("channel-list");
   list.replaceChildren();
   let category;
@@ -689,6 +704,7 @@ function leavesOf(command) {
 }
 
 function renderCommandPicker() {
+  if (unchanged("commands", S.commands)) return;
   const picker = $("command-picker");
   const keep = picker.value;
   S.leaves = S.commands.filter((c) => (c.type || 1) === 1).flatMap(leavesOf).sort((a, b) => a.path.localeCompare(b.path));
