@@ -29,6 +29,7 @@ from bot.domain.crisis.lexicon_more import MORE
 from bot.domain.crisis.lexicon_thoughts import ACTIVE, INTENT, PASSIVE
 from bot.domain.crisis.lexicon_wishes import WISHES
 from bot.domain.crisis.normalize import CLAUSE, normalize, variants
+from bot.domain.crisis.prefilter import Filtered
 from bot.domain.crisis.resources import resources_text
 from bot.domain.crisis.rules import CATEGORIES, PRIORITY, Rule, Severity, rule
 
@@ -117,7 +118,7 @@ def _model() -> linear.Models | None:
 @lru_cache(maxsize=32)
 def _compiled(
     extra_terms: tuple[str, ...], extra_idioms: tuple[str, ...]
-) -> tuple[tuple[Rule, ...], tuple[re.Pattern[str], ...]]:
+) -> tuple[tuple[Rule, ...], tuple[Filtered, ...]]:
     program = [_program_rule(i, t) for i, t in enumerate(extra_terms)]
     rules = LEXICON + tuple(r for r in program if r is not None)
     return rules, compile_idioms(extra_idioms)
@@ -179,6 +180,8 @@ def _scan(text: str, rules: tuple[Rule, ...]) -> tuple[list[tuple[str, str]], bo
     hits: list[tuple[str, str]] = []
     dismissed = False
     for found in rules:
+        if not found.may_match(text):
+            continue  # none of the words every match needs is in the message
         for match in found.pattern.finditer(text):
             if _survives(found, text, match.start(), match.end()):
                 hits.append((_category(found, text, match.start(), match.end()), found.id))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.crisis.prefilter import Filtered
+
 _NOT_DRUGS = (
     r"(?:coffee|caffeine|sugar|candy|chocolate|netflix|tv|pizza|carbs|cookies|cake|"
     r"halloween candy|energy drinks?|red bull|monster|tacos|anime|kdramas|tiktok|reality tv|"
@@ -292,20 +294,21 @@ SAYINGS: tuple[str, ...] = (
 )
 
 
-def compile_idioms(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """The default idiom patterns plus a program's plain-text idioms."""
+def compile_idioms(extra: tuple[str, ...]) -> tuple[Filtered, ...]:
+    """The default idiom patterns plus a program's plain-text idioms, each prefiltered."""
     from bot.domain.crisis.normalize import normalize
 
     own = [normalize(phrase) for phrase in extra]
     patterns = list(DEFAULT_IDIOMS) + list(SAYINGS) + [rf"\b{re.escape(p)}\b" for p in own if p]
-    return tuple(re.compile(p) for p in patterns)
+    return tuple(Filtered.of(re.compile(p)) for p in patterns)
 
 
 IDIOM_MARK = " idiom "
 
 
-def blank(text: str, idioms: tuple[re.Pattern[str], ...]) -> str:
+def blank(text: str, idioms: tuple[Filtered, ...]) -> str:
     """``text`` with every idiom replaced by a neutral word, clause marks kept."""
     for idiom in idioms:
-        text = idiom.sub(IDIOM_MARK, text)
+        if idiom.may_match(text):
+            text = idiom.pattern.sub(IDIOM_MARK, text)
     return re.sub(r" +", " ", text).strip()

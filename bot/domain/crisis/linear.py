@@ -22,7 +22,9 @@ import re
 import struct
 import unicodedata
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 from bot.domain.crisis.normalize import CLAUSE, normalize
@@ -101,8 +103,10 @@ def _unit(values: dict[int, float]) -> dict[int, float]:
     return {key: v / norm for key, v in values.items()}
 
 
-def features(text: str) -> dict[int, float]:
-    """Bucket -> value, the unit-length vector the weights apply to."""
+@lru_cache(maxsize=64)
+def features(text: str) -> Mapping[int, float]:
+    """Bucket -> value, the unit-length vector the weights apply to. Cached (both models
+    read the same message); the mapping is shared, so never change it."""
     folded = fold(text)
     counts: dict[int, int] = {}
     words = _WORD.findall(folded)

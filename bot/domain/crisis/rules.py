@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.domain.crisis.prefilter import required_literals
+
 Severity = Literal["urgent", "concern"]
 
 # category id -> severity. Urgent: active thoughts, intent, plan, method, preparatory acts,
@@ -55,9 +57,16 @@ class Rule:
     category: str
     pattern: re.Pattern[str]
     flags: str = ""
+    # Strings one of which every match contains (prefilter.py); None: always tried.
+    literals: frozenset[str] | None = None
+
+    def may_match(self, text: str) -> bool:
+        literals = self.literals
+        return literals is None or any(s in text for s in literals)
 
 
 def rule(rule_id: str, category: str, pattern: str, flags: str = "") -> Rule:
     if category not in CATEGORIES:
         raise ValueError(f"unknown crisis category {category!r}")
-    return Rule(rule_id, category, re.compile(pattern), flags)
+    compiled = re.compile(pattern)
+    return Rule(rule_id, category, compiled, flags, required_literals(compiled))
