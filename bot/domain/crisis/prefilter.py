@@ -41,10 +41,9 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     if _PARSER is None or _C is None or pattern.flags & re.IGNORECASE:
         return None
     try:
-        tree = _PARSER.parse(pattern.pattern, pattern.flags)
-    except Exception:
+        return _sequence(list(_PARSER.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # internals another Python reshaped: the pattern runs unfiltered
         return None
-    return _sequence(list(tree))
 
 
 def _usable(found: frozenset[str] | None) -> bool:
