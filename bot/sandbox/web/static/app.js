@@ -185,7 +185,9 @@ async function loadChannel() {
   S.view = view;
   S.commands = commands;
   const me = S.person && S.person.channels.find((c) => c.id === S.channelId);
-  const shown = [S.viewerId, S.channelId, me ? me.can_send : null, viewerZone(), S.world.bot.name, view];
+  // Relative times (<t:…:R>, "in 2 hours") move with the sandbox clock.
+  const relative = JSON.stringify(view).includes(":R>") ? S.world.now : null;
+  const shown = [S.viewerId, S.channelId, me ? me.can_send : null, viewerZone(), S.world.bot.name, relative, view];
   if (!unchanged("messages", shown)) renderMessages();
   renderCommandPicker();
 }
